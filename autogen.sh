@@ -1,0 +1,5 @@
+#!/bin/sh
+# autogen.sh - regenerate the build system from a clean checkout.
+set -e
+cd "$(dirname "$0")"
+autoreconf -fi

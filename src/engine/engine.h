@@ -1,0 +1,158 @@
+/*
+ * engine.h - certdesk's use cases: the only API the CLI and the TUI call.
+ *
+ * Every rule (roles, request transitions, what may be collected, where a
+ * package goes) lives behind these functions.  They return 0 or a negative
+ * CD_E_* code with a complete message in struct cd_err; they never print,
+ * prompt or exit.  An engine handle is single-threaded.
+ */
+#ifndef CD_ENGINE_H
+#define CD_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "error.h"
+#include "model.h"
+#include "store.h"
+
+struct cd_engine;
+
+/* ---- opening ---------------------------------------------------------- */
+
+struct cd_open_opts {
+	const char *conf_path;	/* -c FILE, or NULL for the look-up order */
+	const char *as_logon;	/* act as another operator: root only */
+	int64_t clock_offset;	/* seconds added to the real clock (tests) */
+	int no_sweep;		/* skip the start-up sweep */
+};
+
+/*
+ * Load the configuration, open the store and the CA, identify the operator
+ * (the Unix login of the process, or as_logon when running as root) and run
+ * the sweep.  An unknown operator gives CD_E_AUTH.
+ */
+int cd_engine_open(const struct cd_open_opts *o, struct cd_engine **out,
+    struct cd_err *err);
+void cd_engine_close(struct cd_engine *e);
+
+const struct cd_conf *cd_engine_conf(const struct cd_engine *e);
+const struct cd_person *cd_engine_operator(const struct cd_engine *e);
+/* "sqlite:/var/lib/certdesk" - for the TUI header */
+const char *cd_engine_source(const struct cd_engine *e);
+int64_t cd_engine_now(const struct cd_engine *e);
+/* The Unix login running this process ("" if unknown). */
+const char *cd_unix_login(void);
+
+/* ---- init --------------------------------------------------------------- */
+
+struct cd_init_opts {
+	const char *conf_path;
+	const char *ca_cert;	/* import an existing CA (PEM), or NULL */
+	const char *ca_key;
+	const char *ca_name;	/* CN of a fresh CA */
+	int demo;		/* build the demo data set */
+	int64_t clock_offset;
+};
+
+/*
+ * Create the data directory (0700), the store and the CA, and make the
+ * invoking Unix user an administrator.  Refuses (CD_E_EXISTS) when a store
+ * already exists, except that --demo on an existing store adds demo data.
+ */
+int cd_init(const struct cd_init_opts *o, struct cd_err *err);
+
+/* ---- people ------------------------------------------------------------ */
+
+int cd_person_add(struct cd_engine *e, struct cd_person *p,
+    struct cd_err *err);
+int cd_person_edit(struct cd_engine *e, const struct cd_person *p,
+    struct cd_err *err);
+int cd_person_get(struct cd_engine *e, int64_t id, const char *logon,
+    struct cd_person *out, struct cd_err *err);
+int cd_person_list(struct cd_engine *e, const struct cd_person_filter *f,
+    cd_person_cb cb, void *arg, struct cd_err *err);
+
+struct cd_import_result {
+	int added;
+	int bad_rows;		/* rows rejected; nothing imported if > 0 */
+	char report[4096];	/* "line 3: missing logon name\n..." */
+};
+/*
+ * CSV with a header row naming columns (logon, full_name, email,
+ * employee_id, group, upn, roles).  All rows or none.
+ */
+int cd_person_import_csv(struct cd_engine *e, const char *path,
+    struct cd_import_result *res, struct cd_err *err);
+
+/* ---- devices ------------------------------------------------------------ */
+
+int cd_device_get(struct cd_engine *e, int64_t id, struct cd_device *out,
+    struct cd_err *err);
+int cd_device_list(struct cd_engine *e, const struct cd_device_filter *f,
+    cd_device_cb cb, void *arg, struct cd_err *err);
+
+/* ---- requests ----------------------------------------------------------- */
+
+/* New request for a person; *id gets its number, *status its first state. */
+int cd_request_new(struct cd_engine *e, const char *person_logon,
+    const char *profile_id, int64_t *id, int *status, struct cd_err *err);
+int cd_request_get(struct cd_engine *e, int64_t id, struct cd_request *out,
+    struct cd_err *err);
+int cd_request_search(struct cd_engine *e, const struct cd_request_filter *f,
+    cd_request_cb cb, void *arg, struct cd_err *err);
+int cd_request_approve(struct cd_engine *e, int64_t id, const char *note,
+    struct cd_err *err);
+int cd_request_reject(struct cd_engine *e, int64_t id, const char *note,
+    struct cd_err *err);
+int cd_request_validate(struct cd_engine *e, int64_t id, const char *note,
+    struct cd_err *err);
+int cd_request_cancel(struct cd_engine *e, int64_t id, const char *note,
+    struct cd_err *err);
+
+/* What the operator may do with a request now: for button bars. */
+enum cd_action {
+	CD_ACT_COLLECT = 1 << 0,
+	CD_ACT_APPROVE = 1 << 1,
+	CD_ACT_REJECT = 1 << 2,
+	CD_ACT_VALIDATE = 1 << 3,
+	CD_ACT_CANCEL = 1 << 4,
+	CD_ACT_PRINT = 1 << 5	/* transport document */
+};
+struct cd_actions {
+	unsigned allowed;		/* CD_ACT_* */
+	char why_not_collect[CD_FIELD_MAX];	/* "requires validation" */
+};
+int cd_request_actions(struct cd_engine *e, int64_t id,
+    struct cd_actions *out, struct cd_err *err);
+
+/* Audit entries about one request, oldest first. */
+int cd_request_history(struct cd_engine *e, int64_t id, cd_audit_cb cb,
+    void *arg, struct cd_err *err);
+
+int cd_cert_list(struct cd_engine *e, const struct cd_cert_filter *f,
+    cd_cert_cb cb, void *arg, struct cd_err *err);
+
+/* ---- audit, CRL, sweep -------------------------------------------------- */
+
+int cd_audit_list(struct cd_engine *e, int64_t since, cd_audit_cb cb,
+    void *arg, struct cd_err *err);
+/* Engine-internal callers and front-ends record events the same way. */
+int cd_audit(struct cd_engine *e, const char *action, const char *object,
+    const char *outcome, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Write a fresh CRL to path (or stdout's fd when path is NULL). */
+int cd_crl_write(struct cd_engine *e, const char *path, int der, int fd,
+    struct cd_err *err);
+
+struct cd_sweep_result {
+	int aborted;		/* stale attempts aborted */
+	int revoked;		/* certificates revoked */
+	int waiting;		/* marked, delay not yet passed */
+};
+int cd_sweep(struct cd_engine *e, struct cd_sweep_result *res,
+    struct cd_err *err);
+
+#endif

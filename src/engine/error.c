@@ -1,0 +1,114 @@
+/*
+ * error.c - error codes to text, and filling struct cd_err.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/err.h>
+
+#include "error.h"
+
+static const char *const texts[] = {
+	"success",
+	"internal error",
+	"out of memory",
+	"configuration error",
+	"store error",
+	"not found",
+	"permission denied",
+	"not allowed now",
+	"busy",
+	"invalid input",
+	"file error",
+	"cryptographic error",
+	"certificate authority error",
+	"cancelled",
+	"already exists",
+	"confirmation needed",
+	"printing failed",
+	"password rejected",
+	"personal certificate store error",
+	"USB drive error",
+	"timed out",
+	"authentication failed",
+};
+
+const char *
+cd_strerror(int code)
+{
+	if (code > 0 || code <= CD_E__LAST)
+		return "unknown error";
+	return texts[-code];
+}
+
+int
+cd_err_vset(struct cd_err *err, int code, const char *fmt, va_list ap)
+{
+	if (err == NULL)
+		return code;
+	err->code = code;
+	if (fmt == NULL || *fmt == '\0')
+		snprintf(err->msg, sizeof(err->msg), "%s", cd_strerror(code));
+	else
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	return code;
+}
+
+int
+cd_err_set(struct cd_err *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cd_err_vset(err, code, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int
+cd_err_ssl(struct cd_err *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+	unsigned long e;
+	char buf[256];
+	size_t len;
+
+	e = ERR_peek_last_error();
+	va_start(ap, fmt);
+	cd_err_vset(err, code, fmt, ap);
+	va_end(ap);
+	if (err != NULL && e != 0) {
+		ERR_error_string_n(e, buf, sizeof(buf));
+		len = strlen(err->msg);
+		snprintf(err->msg + len, sizeof(err->msg) - len, " (%s)", buf);
+	}
+	ERR_clear_error();
+	return code;
+}
+
+int
+cd_err_prefix(struct cd_err *err, const char *fmt, ...)
+{
+	char pre[CD_ERR_MSGLEN], old[CD_ERR_MSGLEN];
+	va_list ap;
+
+	if (err == NULL)
+		return CD_E_INTERNAL;
+	va_start(ap, fmt);
+	vsnprintf(pre, sizeof(pre), fmt, ap);
+	va_end(ap);
+	memcpy(old, err->msg, sizeof(old));
+	snprintf(err->msg, sizeof(err->msg), "%s: %s", pre, old);
+	return err->code;
+}
+
+void
+cd_err_clear(struct cd_err *err)
+{
+	if (err == NULL)
+		return;
+	err->code = 0;
+	err->msg[0] = '\0';
+}

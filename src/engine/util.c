@@ -1,0 +1,396 @@
+/*
+ * util.c - small helpers: bounded strings, atomic file writes, secret
+ * memory, core dump control, fault points, time formatting.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#ifdef HAVE_SYS_PRCTL_H
+#include <sys/prctl.h>
+#endif
+
+#include <openssl/crypto.h>
+
+#include "util.h"
+
+size_t
+cd_strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t len = strlen(src);
+
+	if (size > 0) {
+		size_t n = len < size - 1 ? len : size - 1;
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return len;
+}
+
+char *
+cd_trim(char *s)
+{
+	char *start = s, *end;
+
+	while (*start != '\0' && isspace((unsigned char)*start))
+		start++;
+	end = start + strlen(start);
+	while (end > start && isspace((unsigned char)end[-1]))
+		end--;
+	*end = '\0';
+	if (start != s)
+		memmove(s, start, (size_t)(end - start) + 1);
+	return s;
+}
+
+int
+cd_strieq(const char *a, const char *b)
+{
+	while (*a != '\0' && *b != '\0') {
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return 0;
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+int
+cd_path_join(char *out, size_t outlen, const char *dir, const char *name,
+    struct cd_err *err)
+{
+	size_t dl = strlen(dir);
+	int n;
+
+	while (dl > 1 && dir[dl - 1] == '/')
+		dl--;
+	n = snprintf(out, outlen, "%.*s/%s", (int)dl, dir, name);
+	if (n < 0 || (size_t)n >= outlen)
+		return cd_err_set(err, CD_E_INVAL, "path too long: %s/%s",
+		    dir, name);
+	return 0;
+}
+
+static int
+fsync_dir(const char *dir)
+{
+	int fd, r;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	r = fsync(fd);
+	close(fd);
+	return r;
+}
+
+static int
+write_all(int fd, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+cd_write_atomic(const char *dir, const char *name, const void *data,
+    size_t len, mode_t mode, char *final, size_t finallen,
+    struct cd_err *err)
+{
+	char tmp[4096], dst[4096], tmpname[512];
+	int fd = -1, r = CD_E_IO, saved;
+
+	if (snprintf(tmpname, sizeof(tmpname), ".%s.XXXXXX", name) >=
+	    (int)sizeof(tmpname))
+		return cd_err_set(err, CD_E_INVAL, "file name too long: %s",
+		    name);
+	if ((r = cd_path_join(tmp, sizeof(tmp), dir, tmpname, err)) != 0 ||
+	    (r = cd_path_join(dst, sizeof(dst), dir, name, err)) != 0)
+		return r;
+	r = CD_E_IO;
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
+		cd_err_set(err, r, "cannot create a file in %s: %s", dir,
+		    strerror(errno));
+		return r;
+	}
+	if (fchmod(fd, mode) == -1 || write_all(fd, data, len) == -1 ||
+	    fsync(fd) == -1) {
+		saved = errno;
+		cd_err_set(err, r, "cannot write %s: %s", dst,
+		    strerror(saved));
+		goto fail;
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		cd_err_set(err, r, "cannot write %s: %s", dst,
+		    strerror(errno));
+		goto fail;
+	}
+	fd = -1;
+	cd_fault("write-before-rename");
+	if (rename(tmp, dst) == -1) {
+		cd_err_set(err, r, "cannot rename to %s: %s", dst,
+		    strerror(errno));
+		goto fail;
+	}
+	if (fsync_dir(dir) == -1) {
+		/* The file is complete under its name; report, keep it. */
+		cd_err_set(err, r, "cannot sync folder %s: %s", dir,
+		    strerror(errno));
+		unlink(dst);
+		return r;
+	}
+	if (final != NULL)
+		cd_strlcpy(final, dst, finallen);
+	return 0;
+fail:
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	return r;
+}
+
+int
+cd_read_file(const char *path, size_t max, unsigned char **data, size_t *len,
+    struct cd_err *err)
+{
+	FILE *f;
+	unsigned char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+	int r = CD_E_IO;
+
+	*data = NULL;
+	*len = 0;
+	if ((f = fopen(path, "rbe")) == NULL)
+		return cd_err_set(err, CD_E_IO, "cannot open %s: %s", path,
+		    strerror(errno));
+	for (;;) {
+		if (n == cap) {
+			unsigned char *nb;
+			if (cap >= max) {
+				r = cd_err_set(err, CD_E_INVAL,
+				    "%s is too large", path);
+				goto out;
+			}
+			cap = cap ? cap * 2 : 4096;
+			if (cap > max)
+				cap = max;
+			if ((nb = realloc(buf, cap + 1)) == NULL) {
+				r = cd_err_set(err, CD_E_NOMEM, NULL);
+				goto out;
+			}
+			buf = nb;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		r = cd_err_set(err, CD_E_IO, "cannot read %s", path);
+		goto out;
+	}
+	if (buf == NULL && (buf = malloc(1)) == NULL) {
+		r = cd_err_set(err, CD_E_NOMEM, NULL);
+		goto out;
+	}
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	buf = NULL;
+	r = 0;
+out:
+	free(buf);
+	fclose(f);
+	return r;
+}
+
+int
+cd_mkdir_p(const char *path, mode_t mode, struct cd_err *err)
+{
+	char buf[4096];
+	char *p;
+
+	if (cd_strlcpy(buf, path, sizeof(buf)) >= sizeof(buf))
+		return cd_err_set(err, CD_E_INVAL, "path too long: %s", path);
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) == -1 && errno != EEXIST)
+			return cd_err_set(err, CD_E_IO, "cannot create %s: %s",
+			    buf, strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(buf, mode) == -1 && errno != EEXIST)
+		return cd_err_set(err, CD_E_IO, "cannot create %s: %s", buf,
+		    strerror(errno));
+	return 0;
+}
+
+static int secret_locked;
+
+void *
+cd_secret_alloc(size_t len)
+{
+	void *p;
+
+	if ((p = calloc(1, len)) == NULL)
+		return NULL;
+	secret_locked = mlock(p, len) == 0;
+#ifdef MADV_DONTDUMP
+	/* Only whole pages can be advised; best effort. */
+#endif
+	return p;
+}
+
+void
+cd_secret_free(void *p, size_t len)
+{
+	if (p == NULL)
+		return;
+	OPENSSL_cleanse(p, len);
+	munlock(p, len);
+	free(p);
+}
+
+char *
+cd_secret_strdup(const char *s, size_t *lenp)
+{
+	size_t len = strlen(s);
+	char *p;
+
+	if ((p = cd_secret_alloc(len + 1)) == NULL)
+		return NULL;
+	memcpy(p, s, len + 1);
+	if (lenp != NULL)
+		*lenp = len + 1;
+	return p;
+}
+
+int
+cd_secret_locked(void)
+{
+	return secret_locked;
+}
+
+int
+cd_disable_core_dumps(struct cd_err *err)
+{
+	struct rlimit rl = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &rl) == -1)
+		return cd_err_set(err, CD_E_INTERNAL,
+		    "cannot disable core dumps: %s", strerror(errno));
+#ifdef HAVE_PRCTL
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		return cd_err_set(err, CD_E_INTERNAL,
+		    "cannot mark the process non-dumpable: %s",
+		    strerror(errno));
+#endif
+	return 0;
+}
+
+void
+cd_fault(const char *name)
+{
+#ifdef CD_FAULT_INJECTION
+	const char *f = getenv("CERTDESK_FAULT");
+
+	if (f != NULL && strcmp(f, name) == 0)
+		raise(SIGKILL);
+#else
+	(void)name;
+#endif
+}
+
+void
+cd_hex(const unsigned char *in, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * len] = '\0';
+}
+
+void
+cd_time_text(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t == 0 || localtime_r(&tt, &tm) == NULL) {
+		cd_strlcpy(buf, "", len);
+		return;
+	}
+	strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
+}
+
+void
+cd_time_iso(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t == 0 || gmtime_r(&tt, &tm) == NULL) {
+		cd_strlcpy(buf, "", len);
+		return;
+	}
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int64_t
+cd_time_parse(const char *s)
+{
+	struct tm tm;
+	int y, mo, d, h = 0, mi = 0, n = 0;
+	char *end;
+	long long v;
+
+	if (s[0] == '@') {
+		errno = 0;
+		v = strtoll(s + 1, &end, 10);
+		if (errno != 0 || *end != '\0' || end == s + 1)
+			return -1;
+		return v;
+	}
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
+		return -1;
+	if (s[n] != '\0' && (sscanf(s + n, " %2d:%2d%n", &h, &mi, &n) != 2 ||
+	    s[strlen(s) - 0] != '\0'))
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
+	    mi < 0 || mi > 59)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
