@@ -47,7 +47,7 @@ tap_ok(int cond, const char *file, int line, const char *fmt, ...)
 		printf("#   \"%s\" does not contain \"%s\"\n", h_ ? h_ : "(null)", \
 		    n_); } while (0)
 
-static void
+__attribute__((unused)) static void
 skip(const char *name, const char *why)
 {
 	printf("ok %d - %s # SKIP %s\n", ++tap_n, name, why);
@@ -60,7 +60,7 @@ done_testing(void)
 	return tap_failed ? 1 : 0;
 }
 
-static void
+__attribute__((unused)) static void
 diag(const char *fmt, ...)
 {
 	va_list ap;

@@ -15,6 +15,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "conf.h"
 #include "error.h"

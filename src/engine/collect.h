@@ -78,6 +78,40 @@ int cd_collect_package(struct cd_collect *c, struct cd_err *err);
 int cd_collect_deliver_folder(struct cd_collect *c, const char *dir,
     int overwrite, struct cd_err *err);
 
+/*
+ * AutoSave: wait up to timeout_ms (-1 = no limit) for the first empty,
+ * mounted, writable USB drive and save every AutoSave item to it.  While
+ * waiting, the watcher (cd_collect_usb_watch) can be polled by a UI
+ * instead: see usb.h.  cb (may be NULL) is called on every change of the
+ * drive list; a non-zero return cancels (CD_E_CANCELLED).
+ */
+struct cd_usb_drive;
+typedef int (*cd_usb_list_fn)(void *arg, const struct cd_usb_drive *list,
+    int n);
+int cd_collect_deliver_usb(struct cd_collect *c, int timeout_ms,
+    cd_usb_list_fn cb, void *arg, struct cd_err *err);
+/*
+ * For a UI's own event loop: the watcher (opened on first use; owned by
+ * the collection), and saving to one drive the UI saw become ready.
+ */
+struct cd_usb_watch;
+int cd_collect_usb_watch(struct cd_collect *c, struct cd_usb_watch **out,
+    struct cd_err *err);
+int cd_collect_deliver_usb_drive(struct cd_collect *c,
+    const struct cd_usb_drive *drive, struct cd_err *err);
+
+/*
+ * SystemStore: import every SystemStore item into the personal NSS
+ * database of the user running certdesk ([systemstore] nssdb).
+ * db_password is needed when the database is protected (NULL if not);
+ * CD_E_AUTH when it is missing or wrong.
+ */
+int cd_collect_deliver_nss(struct cd_collect *c, const char *db_password,
+    struct cd_err *err);
+/* 1 if the personal store exists and needs a password. */
+int cd_collect_nss_needs_password(struct cd_collect *c, int *out,
+    struct cd_err *err);
+
 int cd_collect_commit(struct cd_collect *c, struct cd_err *err);
 
 /*

@@ -26,6 +26,12 @@ struct cd_open_opts {
 	const char *as_logon;	/* act as another operator: root only */
 	int64_t clock_offset;	/* seconds added to the real clock (tests) */
 	int no_sweep;		/* skip the start-up sweep */
+	/*
+	 * System mode for the sweep service: no operator is identified (the
+	 * process must be root or own the data directory); only cd_sweep
+	 * and cd_crl_write may be called.
+	 */
+	int system;
 };
 
 /*
@@ -133,6 +139,18 @@ int cd_request_history(struct cd_engine *e, int64_t id, cd_audit_cb cb,
 
 int cd_cert_list(struct cd_engine *e, const struct cd_cert_filter *f,
     cd_cert_cb cb, void *arg, struct cd_err *err);
+
+/* ---- documents ------------------------------------------------------- */
+
+/*
+ * Print the transport document of a request whose certificates were
+ * downloaded: to a CUPS queue (printer, or [print] printer when NULL;
+ * "" = the CUPS default destination), or as a PostScript file when
+ * outfile is given.  *job gets the job name ("queue-42") or the path.
+ */
+int cd_print_transport(struct cd_engine *e, int64_t request_id,
+    const char *printer, const char *outfile, char *job, size_t joblen,
+    struct cd_err *err);
 
 /* ---- audit, CRL, sweep -------------------------------------------------- */
 

@@ -88,6 +88,20 @@ cd_err_ssl(struct cd_err *err, int code, const char *fmt, ...)
 	return code;
 }
 
+/* "pre: old", truncated to len. */
+static void
+cd_err_join(char *out, size_t len, const char *pre, const char *old)
+{
+	size_t n = strlen(pre);
+
+	if (n > len - 3)
+		n = len - 3;
+	memcpy(out, pre, n);
+	memcpy(out + n, ": ", 2);
+	n += 2;
+	snprintf(out + n, len - n, "%.*s", (int)(len - n - 1), old);
+}
+
 int
 cd_err_prefix(struct cd_err *err, const char *fmt, ...)
 {
@@ -100,7 +114,7 @@ cd_err_prefix(struct cd_err *err, const char *fmt, ...)
 	vsnprintf(pre, sizeof(pre), fmt, ap);
 	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", pre, old);
+	cd_err_join(err->msg, sizeof(err->msg), pre, old);
 	return err->code;
 }
 

@@ -13,7 +13,7 @@
 #define CD_LOGON_MAX 128
 #define CD_FIELD_MAX 256
 #define CD_SERIAL_MAX 80
-#define CD_DETAIL_MAX 1024
+#define CD_DETAIL_MAX 4096
 
 enum cd_role {
 	CD_ROLE_VIEW = 1 << 0,		/* view and search */

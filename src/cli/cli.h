@@ -1,0 +1,78 @@
+/*
+ * cli.h - the command-line front-end: command table, shared options and
+ * output helpers.  Commands parse arguments, call the engine, and print;
+ * they hold no business rules.
+ */
+#ifndef CD_CLI_H
+#define CD_CLI_H
+
+#include <stdio.h>
+
+#include "engine.h"
+
+/* Exit codes (documented in certdesk(1)). */
+enum cli_exit {
+	EXIT_OK_ = 0,
+	EXIT_FAIL = 1,		/* failed: I/O, store, CA, printing, ... */
+	EXIT_USAGE = 2,		/* bad command line */
+	EXIT_REFUSED = 3,	/* refused: role, state, busy, policy */
+	EXIT_CANCELLED = 4,	/* cancelled and rolled back */
+	EXIT_CONFIG = 5,	/* configuration error */
+	EXIT_NOTFOUND = 6	/* no such person, request, ... */
+};
+
+struct cli {
+	const char *conf;	/* -c FILE */
+	const char *as;		/* --as LOGON */
+	int64_t clock_offset;	/* $CERTDESK_CLOCK_OFFSET */
+	struct cd_engine *e;
+};
+
+struct cli_cmd {
+	const char *name;
+	const char *summary;
+	int (*run)(struct cli *cli, int argc, char **argv);
+};
+
+/* Open the engine for this command (once).  Prints and returns exit. */
+int cli_open(struct cli *cli);
+/* Print "certdesk: message" to stderr; return the exit code for code. */
+int cli_fail(const struct cd_err *err);
+int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_exit_code(int code);
+/* Run a sub-table: "certdesk person add ..." */
+int cli_dispatch(struct cli *cli, const char *family,
+    const struct cli_cmd *cmds, int argc, char **argv);
+/* 1 if argv has -h/--help before "--" */
+int cli_wants_help(int argc, char **argv);
+int cli_parse_id(const char *s, int64_t *out);
+
+/* A list printed as text lines or as one JSON array. */
+struct cli_rows {
+	int json;
+	int n;
+};
+void rows_sep(struct cli_rows *w);	/* "[" before the first, then "," */
+void rows_end(struct cli_rows *w);	/* "]" or "[]", and a newline */
+
+/* JSON output */
+void json_str(FILE *f, const char *s);
+void json_person(FILE *f, const struct cd_person *p);
+void json_request(FILE *f, const struct cd_request *r);
+void json_cert(FILE *f, const struct cd_cert *c);
+void json_device(FILE *f, const struct cd_device *d);
+void json_audit(FILE *f, const struct cd_audit *a);
+/* Text output: control characters never reach the terminal. */
+void text_safe(FILE *f, const char *s);
+
+int cmd_init(struct cli *, int, char **);
+int cmd_person(struct cli *, int, char **);
+int cmd_device(struct cli *, int, char **);
+int cmd_request(struct cli *, int, char **);
+int cmd_audit(struct cli *, int, char **);
+int cmd_crl(struct cli *, int, char **);
+int cmd_sweep(struct cli *, int, char **);
+int cmd_collect(struct cli *, int, char **);
+int cmd_print(struct cli *, int, char **);
+
+#endif

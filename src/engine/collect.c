@@ -1,0 +1,863 @@
+/*
+ * collect.c - the collection transaction: take a collectable request,
+ * obtain fresh keys and certificates, pack them as PKCS#12 with one
+ * password, deliver each package where its certificate policy says, and
+ * either commit everything or roll every file back and leave the
+ * certificates to be revoked.
+ *
+ * Crash safety: the attempt is a store record with a heartbeat; every
+ * file is journalled in it before it is written.  If the process dies,
+ * the sweep (sweep.c) finds the attempt, removes its journalled files and
+ * marks its certificates for revocation.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <openssl/crypto.h>
+#include <openssl/x509v3.h>
+
+#include "collect-int.h"
+#include "fname.h"
+#include "journal.h"
+#include "password.h"
+#include "pkcs12.h"
+#include "subst.h"
+#include "util.h"
+#include "x509.h"
+
+#define PW_MAX 256
+
+const char *cd_eng_collect_refusal(struct cd_engine *e,
+    const struct cd_request *r, char *buf, size_t len);
+int cd_eng_mark_attempt_certs(struct cd_engine *e, int64_t attempt_id,
+    int64_t revoke_after, int *count, struct cd_err *err);
+
+/* ---- small accessors --------------------------------------------------- */
+
+const struct cd_request *
+cd_collect_request(const struct cd_collect *c)
+{
+	return &c->req;
+}
+
+const struct cd_person *
+cd_collect_person(const struct cd_collect *c)
+{
+	return &c->person;
+}
+
+const struct cd_profile *
+cd_collect_profile(const struct cd_collect *c)
+{
+	return c->prof;
+}
+
+int
+cd_collect_nitems(const struct cd_collect *c)
+{
+	return c->n;
+}
+
+const struct cd_collect_item *
+cd_collect_item(const struct cd_collect *c, int i)
+{
+	if (i < 0 || i >= c->n)
+		return NULL;
+	return &c->items[i].pub;
+}
+
+unsigned
+cd_collect_storages(const struct cd_collect *c)
+{
+	unsigned bits = 0;
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		bits |= 1u << c->items[i].pub.policy->storage;
+	return bits;
+}
+
+int
+cd_collect_user_pin(const struct cd_collect *c)
+{
+	return c->prof->user_pin;
+}
+
+void
+cd_collect_set_progress(struct cd_collect *c, cd_progress_fn fn, void *arg)
+{
+	c->progress = fn;
+	c->progress_arg = arg;
+}
+
+/* Report progress; CD_E_CANCELLED if the front-end asks to stop. */
+int
+cd_coll_progress(struct cd_collect *c, const char *what, int done, int total,
+    struct cd_err *err)
+{
+	if (c->progress != NULL && c->progress(c->progress_arg, what, done,
+	    total) != 0)
+		return cd_err_set(err, CD_E_CANCELLED, "cancelled by the "
+		    "operator");
+	return 0;
+}
+
+/* Keep the attempt alive for the sweep; store errors are reported. */
+int
+cd_coll_heartbeat(struct cd_collect *c, struct cd_err *err)
+{
+	c->att.heartbeat_at = cd_engine_now(c->e);
+	return c->e->so->attempt_update(c->e->st, &c->att, err);
+}
+
+static void
+req_object(const struct cd_collect *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "request %lld", (long long)c->req.id);
+}
+
+/* ---- begin ------------------------------------------------------------- */
+
+static int
+first_attempt(const struct cd_attempt *a, void *arg)
+{
+	*(struct cd_attempt *)arg = *a;
+	return 1;
+}
+
+/* Generated file names for every item (serials filled in after issue). */
+static int
+name_items(struct cd_collect *c, struct cd_err *err)
+{
+	char names[CD_MAX_POLICIES_PER_PROFILE][CD_FIELD_MAX];
+	struct cd_subst_ctx ctx;
+	int i, r;
+
+	for (i = 0; i < c->n; i++) {
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.person = &c->person;
+		ctx.policy_name = c->items[i].pub.policy->name;
+		ctx.request_id = c->req.id;
+		ctx.serial = c->items[i].pub.serial;
+		ctx.now = c->started;
+		if ((r = cd_fname_make(c->e->conf->filename_format, &ctx,
+		    names[i], sizeof(names[i]), err)) != 0)
+			return r;
+	}
+	cd_fname_dedupe(names, c->n);
+	for (i = 0; i < c->n; i++)
+		cd_strlcpy(c->items[i].pub.file_name, names[i],
+		    sizeof(c->items[i].pub.file_name));
+	return 0;
+}
+
+/* Inside the write transaction: check and take the request. */
+static int
+take_request(struct cd_collect *c, int64_t id, struct cd_err *err)
+{
+	struct cd_engine *e = c->e;
+	struct cd_attempt_filter af = { id, CD_AS_IN_PROGRESS, 0 };
+	struct cd_attempt holder;
+	const char *why;
+	char buf[CD_FIELD_MAX], since[32];
+	int r;
+
+	if ((r = e->so->request_get(e->st, id, &c->req, err)) != 0)
+		return r == CD_E_NOTFOUND ? cd_err_set(err, r,
+		    "no request %lld", (long long)id) : r;
+	if (c->req.status == CD_RS_BEING_COLLECTED) {
+		memset(&holder, 0, sizeof(holder));
+		if (e->so->attempt_list(e->st, &af, first_attempt, &holder,
+		    err) == 1) {
+			cd_time_text(holder.started_at, since, sizeof(since));
+			return cd_err_set(err, CD_E_BUSY, "request %lld is "
+			    "being collected by %s since %s (process %d on %s)",
+			    (long long)id, holder.operator_, since, holder.pid,
+			    holder.host);
+		}
+		return cd_err_set(err, CD_E_BUSY, "request %lld is being "
+		    "collected", (long long)id);
+	}
+	if ((why = cd_eng_collect_refusal(e, &c->req, buf, sizeof(buf))))
+		return cd_err_set(err, strstr(why, "role") ? CD_E_DENIED :
+		    CD_E_STATE, "request %lld cannot be collected: %s",
+		    (long long)id, why);
+	if ((r = e->so->person_get(e->st, c->req.person_id, NULL, &c->person,
+	    err)) != 0)
+		return r;
+	if ((c->prof = cd_conf_profile(e->conf, c->req.profile)) == NULL)
+		return cd_err_set(err, CD_E_CONFIG, "request %lld names the "
+		    "credential profile '%s', which is no longer configured",
+		    (long long)id, c->req.profile);
+	return 0;
+}
+
+static int
+start_attempt(struct cd_collect *c, struct cd_err *err)
+{
+	struct cd_engine *e = c->e;
+	char obj[64];
+	int r;
+
+	memset(&c->att, 0, sizeof(c->att));
+	c->att.request_id = c->req.id;
+	cd_strlcpy(c->att.operator_, e->op.logon, sizeof(c->att.operator_));
+	c->att.pid = (int)getpid();
+	gethostname(c->att.host, sizeof(c->att.host) - 1);
+	c->att.started_at = c->att.heartbeat_at = c->started;
+	c->att.state = CD_AS_IN_PROGRESS;
+	if ((r = e->so->attempt_add(e->st, &c->att, err)) != 0)
+		return r;
+	c->req.status = CD_RS_BEING_COLLECTED;
+	c->req.updated_at = c->started;
+	if ((r = e->so->request_update(e->st, &c->req, err)) != 0)
+		return r;
+	req_object(c, obj, sizeof(obj));
+	return cd_audit(e, "collect.begin", obj, "ok", "attempt %lld for %s, "
+	    "profile %s", (long long)c->att.id, c->person.logon, c->prof->id);
+}
+
+int
+cd_collect_begin(struct cd_engine *e, int64_t request_id,
+    struct cd_collect **out, struct cd_err *err)
+{
+	struct cd_collect *c;
+	char obj[64];
+	int i, r;
+
+	*out = NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	c->e = e;
+	c->started = cd_engine_now(e);
+	if ((r = e->so->begin(e->st, err)) != 0)
+		goto out;
+	if ((r = take_request(c, request_id, err)) != 0) {
+		e->so->rollback(e->st);
+		snprintf(obj, sizeof(obj), "request %lld",
+		    (long long)request_id);
+		cd_audit(e, "collect.begin", obj, "refused", "%s", err ?
+		    err->msg : "");
+		goto out;
+	}
+	if ((r = start_attempt(c, err)) != 0 ||
+	    (r = e->so->commit(e->st, err)) != 0) {
+		e->so->rollback(e->st);
+		goto out;
+	}
+	c->stage = CD_CS_BEGUN;
+	c->n = c->prof->npolicies;
+	for (i = 0; i < c->n; i++)
+		c->items[i].pub.policy = c->prof->policies[i];
+	if ((r = name_items(c, err)) != 0) {
+		cd_collect_cancel(c, "file names could not be made", NULL, 0,
+		    NULL);
+		goto out;
+	}
+	*out = c;
+	c = NULL;
+out:
+	cd_collect_free(c);
+	return r;
+}
+
+/* ---- password ------------------------------------------------------------ */
+
+int
+cd_collect_check_password(const struct cd_collect *c, const char *pw,
+    struct cd_err *err)
+{
+	return cd_pw_check(&c->prof->pw, pw, err);
+}
+
+int
+cd_collect_password(struct cd_collect *c, const char *pw,
+    struct cd_err *err)
+{
+	int r;
+
+	if (c->stage != CD_CS_BEGUN)
+		return cd_err_set(err, CD_E_STATE, "the password is set "
+		    "before the certificates are issued");
+	if (c->pw == NULL && (c->pw = cd_secret_alloc(PW_MAX)) == NULL)
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	if (c->prof->user_pin) {
+		if (pw == NULL || *pw == '\0')
+			return cd_err_set(err, CD_E_PASSWORD, "this profile "
+			    "needs a password set by the operator");
+		if ((r = cd_pw_check(&c->prof->pw, pw, err)) != 0)
+			return r;
+		if (cd_strlcpy(c->pw, pw, PW_MAX) >= PW_MAX)
+			return cd_err_set(err, CD_E_PASSWORD,
+			    "the password is too long");
+		c->generated = 0;
+	} else {
+		if (pw != NULL)
+			return cd_err_set(err, CD_E_INVAL, "this profile "
+			    "generates the password; none may be given");
+		if ((r = cd_pw_generate(&c->prof->pw, c->pw, PW_MAX, err)))
+			return r;
+		c->generated = 1;
+	}
+	c->stage = CD_CS_PASSWORD;
+	return 0;
+}
+
+/* ---- issue ----------------------------------------------------------------- */
+
+/* Expand a policy template (subject or SAN) for this person. */
+static int
+expand(struct cd_collect *c, const struct cd_policy *pol, const char *fmt,
+    char *out, size_t len, struct cd_err *err)
+{
+	struct cd_subst_ctx ctx;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.person = &c->person;
+	ctx.policy_name = pol->name;
+	ctx.request_id = c->req.id;
+	ctx.now = c->started;
+	return cd_subst_expand(fmt, &ctx, out, len, err);
+}
+
+static int
+build_issue(struct cd_collect *c, struct cd_coll_item *it,
+    struct cd_issue *iss, struct cd_err *err)
+{
+	const struct cd_policy *pol = it->pub.policy;
+	char text[1024];
+	int r;
+
+	memset(iss, 0, sizeof(*iss));
+	iss->pubkey = it->key;
+	iss->key_usage = pol->key_usage;
+	iss->ext_key_usage = pol->ext_key_usage;
+	iss->validity_days = pol->validity_days;
+	iss->not_before = cd_engine_now(c->e);
+	if ((r = expand(c, pol, pol->subject, text, sizeof(text), err)) != 0 ||
+	    (r = cd_x509_name_parse(text, &iss->subject, err)) != 0)
+		return cd_err_prefix(err, "policy %s subject", pol->id);
+	if (pol->san[0] != '\0' && ((r = expand(c, pol, pol->san, text,
+	    sizeof(text), err)) != 0 ||
+	    (r = cd_x509_san_parse(text, &iss->san, err)) != 0))
+		return cd_err_prefix(err, "policy %s subjectAltName", pol->id);
+	return 0;
+}
+
+static int64_t
+asn1_time(const ASN1_TIME *t)
+{
+	struct tm tm;
+
+	if (ASN1_TIME_to_tm(t, &tm) != 1)
+		return 0;
+	return (int64_t)timegm(&tm);
+}
+
+static int
+record_cert(struct cd_collect *c, struct cd_coll_item *it,
+    struct cd_err *err)
+{
+	struct cd_cert rec;
+	char obj[64];
+	int r;
+
+	memset(&rec, 0, sizeof(rec));
+	cd_x509_serial_hex(it->cert, rec.serial, sizeof(rec.serial));
+	cd_x509_name_text(X509_get_issuer_name(it->cert), rec.issuer,
+	    sizeof(rec.issuer));
+	cd_x509_name_text(X509_get_subject_name(it->cert), rec.subject,
+	    sizeof(rec.subject));
+	rec.request_id = c->req.id;
+	rec.person_id = c->person.id;
+	rec.attempt_id = c->att.id;
+	cd_strlcpy(rec.policy, it->pub.policy->id, sizeof(rec.policy));
+	rec.status = CD_CS_PENDING;
+	rec.created_at = cd_engine_now(c->e);
+	rec.not_before = asn1_time(X509_get0_notBefore(it->cert));
+	rec.not_after = asn1_time(X509_get0_notAfter(it->cert));
+	if ((r = c->e->so->cert_add(c->e->st, &rec, err)) != 0)
+		return r;
+	it->cert_id = rec.id;
+	cd_strlcpy(it->pub.serial, rec.serial, sizeof(it->pub.serial));
+	req_object(c, obj, sizeof(obj));
+	return cd_audit(c->e, "cert.issue", obj, "ok", "certificate %s for "
+	    "policy %s, %s, subject %s, attempt %lld", rec.serial,
+	    it->pub.policy->id, cd_key_type_name(it->pub.policy->key_type),
+	    rec.subject, (long long)c->att.id);
+}
+
+static int
+issue_one(struct cd_collect *c, int i, struct cd_err *err)
+{
+	struct cd_coll_item *it = &c->items[i];
+	struct cd_issue iss;
+	char what[160];
+	int r;
+
+	snprintf(what, sizeof(what), "Generating %s key for %s",
+	    cd_key_type_name(it->pub.policy->key_type), it->pub.policy->name);
+	if ((r = cd_coll_progress(c, what, 2 * i, 2 * c->n, err)) != 0)
+		return r;
+	if ((r = cd_key_generate(it->pub.policy->key_type, &it->key, err)))
+		return r;
+	cd_fault("after-keygen");
+	snprintf(what, sizeof(what), "Issuing certificate for %s",
+	    it->pub.policy->name);
+	if ((r = cd_coll_progress(c, what, 2 * i + 1, 2 * c->n, err)) != 0)
+		return r;
+	r = build_issue(c, it, &iss, err);
+	if (r == 0)
+		r = c->e->cao->issue(c->e->ca, &iss, &it->cert, err);
+	X509_NAME_free(iss.subject);
+	GENERAL_NAMES_free(iss.san);
+	if (r != 0)
+		return r;
+	if ((r = record_cert(c, it, err)) != 0)
+		return r;
+	cd_fault("after-issue");
+	return cd_coll_heartbeat(c, err);
+}
+
+int
+cd_collect_issue(struct cd_collect *c, struct cd_err *err)
+{
+	int i, r;
+
+	if (c->stage != CD_CS_PASSWORD)
+		return cd_err_set(err, CD_E_STATE, "set the password before "
+		    "issuing the certificates");
+	for (i = 0; i < c->n; i++)
+		if ((r = issue_one(c, i, err)) != 0)
+			return r;
+	c->stage = CD_CS_ISSUED;
+	/* [[Serial]] in the file name format needs the serials. */
+	if ((r = name_items(c, err)) != 0)
+		return r;
+	return cd_coll_progress(c, "Certificates issued", 2 * c->n, 2 * c->n,
+	    err);
+}
+
+/* ---- package ------------------------------------------------------------- */
+
+int
+cd_collect_package(struct cd_collect *c, struct cd_err *err)
+{
+	const struct cd_conf *conf = c->e->conf;
+	struct cd_p12_params p;
+	char friendly[CD_FIELD_MAX + 80], what[160];
+	int i, r;
+
+	if (c->stage != CD_CS_ISSUED)
+		return cd_err_set(err, CD_E_STATE, "issue the certificates "
+		    "before packaging them");
+	p.legacy = conf->sha1_pfx;
+	p.iter = conf->pfx_iter;
+	p.mac_iter = conf->mac_iter;
+	for (i = 0; i < c->n; i++) {
+		struct cd_coll_item *it = &c->items[i];
+
+		snprintf(what, sizeof(what), "Packing %s", it->pub.file_name);
+		if ((r = cd_coll_progress(c, what, i, c->n, err)) != 0)
+			return r;
+		snprintf(friendly, sizeof(friendly), "%s - %s",
+		    c->person.full_name, it->pub.policy->name);
+		if ((r = cd_p12_build(it->key, it->cert,
+		    c->e->cao->chain(c->e->ca), friendly, c->pw, &p, &it->p12,
+		    &it->p12len, err)) != 0)
+			return r;
+		if ((r = cd_p12_verify(it->p12, it->p12len, c->pw, it->cert,
+		    err)) != 0)
+			return cd_err_prefix(err, "the package for %s did not "
+			    "read back", it->pub.policy->name);
+		EVP_PKEY_free(it->key);
+		it->key = NULL;
+	}
+	c->stage = CD_CS_PACKAGED;
+	return cd_coll_heartbeat(c, err);
+}
+
+/* ---- delivery: shared steps ---------------------------------------------- */
+
+/*
+ * Journal a file in the attempt before it is written, so a crash between
+ * here and the commit leaves a record the sweep can undo.
+ */
+int
+cd_coll_journal(struct cd_collect *c, const char *path,
+    const unsigned char *data, size_t len, struct cd_err *err)
+{
+	int r;
+
+	if ((r = cd_journal_add(c->att.detail, sizeof(c->att.detail), path,
+	    data, len, err)) != 0)
+		return r;
+	return cd_coll_heartbeat(c, err);
+}
+
+/* Mark an item delivered and audit where it went. */
+int
+cd_coll_delivered(struct cd_collect *c, struct cd_coll_item *it,
+    const char *location, const char *action, struct cd_err *err)
+{
+	char obj[64];
+
+	cd_strlcpy(it->pub.location, location, sizeof(it->pub.location));
+	it->pub.delivered = 1;
+	req_object(c, obj, sizeof(obj));
+	if (cd_audit(c->e, action, obj, "ok", "certificate %s (%s) saved to "
+	    "%s", it->pub.serial, it->pub.policy->id, location) != 0)
+		return cd_err_set(err, CD_E_STORE, "cannot record the delivery "
+		    "of %s", it->pub.file_name);
+	return 0;
+}
+
+/* ---- FileStore ------------------------------------------------------------ */
+
+static int
+is_cert_file(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 4 && (cd_strieq(name + n - 4, ".pfx") ||
+	    cd_strieq(name + n - 4, ".p12"));
+}
+
+/* Count .pfx/.p12 files in dir (not our temporaries). */
+static int
+count_cert_files(const char *dir, int *count, struct cd_err *err)
+{
+	struct dirent *de;
+	DIR *d;
+
+	*count = 0;
+	if ((d = opendir(dir)) == NULL)
+		return cd_err_set(err, CD_E_IO, "cannot open the folder %s: %s",
+		    dir, strerror(errno));
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.' && is_cert_file(de->d_name))
+			(*count)++;
+	closedir(d);
+	return 0;
+}
+
+static int
+check_folder(const char *dir, struct cd_err *err)
+{
+	struct stat st;
+
+	if (dir == NULL || *dir == '\0')
+		return cd_err_set(err, CD_E_INVAL, "no folder was chosen");
+	if (stat(dir, &st) == -1)
+		return cd_err_set(err, CD_E_IO, "the folder %s cannot be used: "
+		    "%s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return cd_err_set(err, CD_E_IO, "%s is not a folder", dir);
+	if (access(dir, W_OK | X_OK) == -1)
+		return cd_err_set(err, CD_E_IO, "the folder %s is not "
+		    "writable: %s", dir, strerror(errno));
+	return 0;
+}
+
+int
+cd_coll_write_item(struct cd_collect *c, struct cd_coll_item *it,
+    const char *dir, const char *action, const char *where_fmt,
+    struct cd_err *err)
+{
+	char path[CD_PATH_MAX * 2], final[CD_PATH_MAX * 2];
+	char location[CD_DETAIL_MAX];
+	int r;
+
+	if ((r = cd_path_join(path, sizeof(path), dir, it->pub.file_name,
+	    err)) != 0)
+		return r;
+	if ((r = cd_coll_journal(c, path, it->p12, it->p12len, err)) != 0)
+		return r;
+	if ((r = cd_write_atomic(dir, it->pub.file_name, it->p12, it->p12len,
+	    0600, final, sizeof(final), err)) != 0)
+		return r;
+	cd_fault("after-file-write");
+	snprintf(location, sizeof(location), where_fmt, final);
+	return cd_coll_delivered(c, it, location, action, err);
+}
+
+int
+cd_collect_deliver_folder(struct cd_collect *c, const char *dir,
+    int overwrite, struct cd_err *err)
+{
+	char what[CD_PATH_MAX];
+	int i, n, existing, r;
+
+	if (c->stage != CD_CS_PACKAGED)
+		return cd_err_set(err, CD_E_STATE, "the packages are not "
+		    "ready to be saved");
+	if ((r = check_folder(dir, err)) != 0)
+		return r;
+	if ((r = count_cert_files(dir, &existing, err)) != 0)
+		return r;
+	if (existing > 0 && !overwrite)
+		return cd_err_set(err, CD_E_CONFIRM, "the folder %s already "
+		    "contains %d certificate file%s; a file with the same name "
+		    "will be overwritten", dir, existing, existing == 1 ? "" :
+		    "s");
+	for (i = 0, n = 0; i < c->n; i++) {
+		struct cd_coll_item *it = &c->items[i];
+
+		if (it->pub.policy->storage != CD_STORE_FILESTORE ||
+		    it->pub.delivered)
+			continue;
+		snprintf(what, sizeof(what), "Saving %s", it->pub.file_name);
+		if ((r = cd_coll_progress(c, what, n++, c->n, err)) != 0)
+			return r;
+		if ((r = cd_coll_write_item(c, it, dir, "collect.file", "%s",
+		    err)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+/* ---- commit ---------------------------------------------------------------- */
+
+static int
+all_delivered(struct cd_collect *c, struct cd_err *err)
+{
+	int i, waiting = 0;
+
+	for (i = 0; i < c->n; i++)
+		if (!c->items[i].pub.delivered)
+			waiting++;
+	if (c->stage != CD_CS_PACKAGED || waiting > 0)
+		return cd_err_set(err, CD_E_STATE, "%d certificate%s not saved "
+		    "yet", waiting ? waiting : c->n, (waiting ? waiting :
+		    c->n) == 1 ? " is" : "s are");
+	return 0;
+}
+
+static void
+wipe_password(struct cd_collect *c)
+{
+	cd_secret_free(c->pw, PW_MAX);
+	c->pw = NULL;
+}
+
+static int
+make_device(struct cd_collect *c, struct cd_device *d, struct cd_err *err)
+{
+	size_t used = 0;
+	int i;
+
+	memset(d, 0, sizeof(*d));
+	cd_strlcpy(d->type, "Soft Certificate", sizeof(d->type));
+	snprintf(d->serial, sizeof(d->serial), "SC-%lld-%lld",
+	    (long long)c->req.id, (long long)c->att.id);
+	d->owner_id = c->person.id;
+	d->parent_id = c->usb_device_id;
+	cd_strlcpy(d->status, "active", sizeof(d->status));
+	d->created_at = cd_engine_now(c->e);
+	for (i = 0; i < c->n && used < sizeof(d->detail); i++)
+		used += (size_t)snprintf(d->detail + used,
+		    sizeof(d->detail) - used, "%s%s: %s", i ? "\n" : "",
+		    c->items[i].pub.policy->name, c->items[i].pub.location);
+	return c->e->so->device_add(c->e->st, d, err);
+}
+
+static int
+first_cert(const struct cd_cert *cert, void *arg)
+{
+	*(struct cd_cert *)arg = *cert;
+	return 1;
+}
+
+static int
+activate_certs(struct cd_collect *c, int64_t device_id, struct cd_err *err)
+{
+	struct cd_cert_filter f;
+	struct cd_cert cert;
+	int i, r;
+
+	for (i = 0; i < c->n; i++) {
+		cd_cert_filter_init(&f);
+		f.attempt_id = c->att.id;
+		cd_strlcpy(f.serial, c->items[i].pub.serial, sizeof(f.serial));
+		memset(&cert, 0, sizeof(cert));
+		if ((r = c->e->so->cert_list(c->e->st, &f, first_cert, &cert,
+		    err)) < 0)
+			return r;
+		if (cert.id == 0)
+			return cd_err_set(err, CD_E_INTERNAL, "certificate %s "
+			    "is missing from the store", c->items[i].pub.serial);
+		cert.status = CD_CS_ACTIVE;
+		cert.device_id = device_id;
+		cd_strlcpy(cert.location, c->items[i].pub.location,
+		    sizeof(cert.location));
+		if ((r = c->e->so->cert_update(c->e->st, &cert, err)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+static int
+commit_records(struct cd_collect *c, struct cd_err *err)
+{
+	struct cd_engine *e = c->e;
+	struct cd_device dev;
+	char obj[64];
+	int r;
+
+	if ((r = e->so->begin(e->st, err)) != 0)
+		return r;
+	if ((r = make_device(c, &dev, err)) != 0 ||
+	    (r = activate_certs(c, dev.id, err)) != 0)
+		goto fail;
+	c->req.status = CD_RS_COMPLETED;
+	c->req.device_id = dev.id;
+	cd_strlcpy(c->req.collected_by, e->op.logon,
+	    sizeof(c->req.collected_by));
+	c->req.collected_at = c->req.updated_at = cd_engine_now(e);
+	if ((r = e->so->request_update(e->st, &c->req, err)) != 0)
+		goto fail;
+	c->att.state = CD_AS_COMPLETED;
+	c->att.ended_at = c->req.collected_at;
+	if ((r = e->so->attempt_update(e->st, &c->att, err)) != 0)
+		goto fail;
+	req_object(c, obj, sizeof(obj));
+	if ((r = cd_audit(e, "collect.commit", obj, "ok", "%d certificate%s "
+	    "collected as device %s (%s PFX, password %s)", c->n, c->n == 1 ?
+	    "" : "s", dev.serial, e->conf->sha1_pfx ? "SHA-1/3DES" :
+	    "AES-256/SHA-256", c->generated ? "generated, sent by PIN mailer" :
+	    "set by the operator")) != 0)
+		goto fail;
+	cd_fault("before-commit");
+	return e->so->commit(e->st, err);
+fail:
+	e->so->rollback(e->st);
+	return r;
+}
+
+int
+cd_collect_commit(struct cd_collect *c, struct cd_err *err)
+{
+	int r;
+
+	if ((r = all_delivered(c, err)) != 0)
+		return r;
+	if (c->generated && (r = cd_coll_pin_mailer(c, err)) != 0) {
+		cd_err_prefix(err, "the PIN mailer could not be printed, so "
+		    "nobody could tell the user the password; the collection "
+		    "was rolled back");
+		cd_collect_cancel(c, err->msg, NULL, 0, NULL);
+		return r;
+	}
+	wipe_password(c);
+	if ((r = commit_records(c, err)) != 0) {
+		struct cd_err sub;
+
+		cd_collect_cancel(c, "the store could not record the "
+		    "collection", NULL, 0, &sub);
+		return r;
+	}
+	c->stage = CD_CS_COMMITTED;
+	return 0;
+}
+
+/* ---- cancel ---------------------------------------------------------------- */
+
+static int
+rollback_records(struct cd_collect *c, const char *reason, int files,
+    int *certs, struct cd_err *err)
+{
+	struct cd_engine *e = c->e;
+	struct cd_request cur;
+	char obj[64];
+	int r;
+
+	if ((r = e->so->begin(e->st, err)) != 0)
+		return r;
+	if ((r = cd_eng_mark_attempt_certs(e, c->att.id, cd_engine_now(e) +
+	    e->conf->revoke_delay, certs, err)) != 0)
+		goto fail;
+	c->att.state = CD_AS_CANCELLED;
+	c->att.ended_at = cd_engine_now(e);
+	if ((r = e->so->attempt_update(e->st, &c->att, err)) != 0)
+		goto fail;
+	if (e->so->request_get(e->st, c->req.id, &cur, NULL) == 0 &&
+	    cur.status == CD_RS_BEING_COLLECTED) {
+		cur.status = CD_RS_AWAIT_COLLECTION;
+		cur.updated_at = c->att.ended_at;
+		if ((r = e->so->request_update(e->st, &cur, err)) != 0)
+			goto fail;
+	}
+	req_object(c, obj, sizeof(obj));
+	if ((r = cd_audit(e, "collect.cancel", obj, "cancelled", "attempt "
+	    "%lld: %s; %d file%s deleted, %d certificate%s to be revoked in "
+	    "%d s%s", (long long)c->att.id, reason ? reason : "cancelled",
+	    files, files == 1 ? "" : "s", *certs, *certs == 1 ? "" : "s",
+	    e->conf->revoke_delay, c->nss_note)) != 0)
+		goto fail;
+	return e->so->commit(e->st, err);
+fail:
+	e->so->rollback(e->st);
+	return r;
+}
+
+int
+cd_collect_cancel(struct cd_collect *c, const char *reason, char *undone,
+    size_t undonelen, struct cd_err *err)
+{
+	int files, certs = 0, kept = 0, i, r;
+
+	if (c == NULL)
+		return 0;
+	wipe_password(c);
+	if (c->stage == CD_CS_COMMITTED)
+		return cd_err_set(err, CD_E_STATE, "the collection is already "
+		    "complete");
+	if (c->stage == CD_CS_CANCELLED || c->stage == CD_CS_NONE)
+		return 0;
+	files = cd_journal_remove_files(c->att.detail);
+	for (i = 0; i < c->n; i++) {
+		if (c->items[i].pub.policy->storage == CD_STORE_SYSTEMSTORE &&
+		    c->items[i].pub.delivered)
+			kept++;
+		c->items[i].pub.delivered = 0;
+	}
+	r = rollback_records(c, reason, files, &certs, err);
+	c->stage = CD_CS_CANCELLED;
+	if (undone != NULL)
+		snprintf(undone, undonelen, "%d file%s deleted, %d "
+		    "certificate%s will be revoked%s", files, files == 1 ? "" :
+		    "s", certs, certs == 1 ? "" : "s", kept ? "; certificates "
+		    "already in the personal store stay there" : "");
+	return r;
+}
+
+void
+cd_collect_free(struct cd_collect *c)
+{
+	int i;
+
+	if (c == NULL)
+		return;
+	if (c->stage != CD_CS_COMMITTED && c->stage != CD_CS_CANCELLED &&
+	    c->stage != CD_CS_NONE)
+		cd_collect_cancel(c, "the collection was closed before it "
+		    "finished", NULL, 0, NULL);
+	wipe_password(c);
+	for (i = 0; i < c->n; i++) {
+		EVP_PKEY_free(c->items[i].key);
+		X509_free(c->items[i].cert);
+		if (c->items[i].p12 != NULL)
+			OPENSSL_clear_free(c->items[i].p12,
+			    c->items[i].p12len);
+	}
+	cd_collect_usb_close(c);
+	free(c);
+}

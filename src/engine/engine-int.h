@@ -1,0 +1,44 @@
+/*
+ * engine-int.h - the engine handle and helpers shared by engine modules.
+ * Not for front-ends.
+ */
+#ifndef CD_ENGINE_INT_H
+#define CD_ENGINE_INT_H
+
+#include "ca.h"
+#include "engine.h"
+
+struct cd_engine {
+	struct cd_conf *conf;
+	const struct cd_store_ops *so;
+	struct cd_store *st;
+	const struct cd_ca_ops *cao;
+	struct cd_ca *ca;
+	struct cd_person op;		/* the operator */
+	int impersonated;		/* root acting with --as */
+	char unix_login[CD_LOGON_MAX];
+	char source[CD_PATH_MAX + 32];
+	int64_t clock_offset;
+};
+
+/* CD_E_DENIED with "you need the X role to Y" unless op has role. */
+int cd_eng_need_role(struct cd_engine *e, unsigned role, const char *what,
+    struct cd_err *err);
+
+/* Write an audit record; failures are returned, never printed. */
+int cd_eng_audit(struct cd_engine *e, const char *action,
+    const char *object, const char *outcome, const char *detail,
+    struct cd_err *err);
+
+/* Open config + store + CA without an operator (init, sweep service). */
+int cd_eng_open_backends(struct cd_engine *e, const char *conf_path,
+    int create, struct cd_err *err);
+
+/* Revoke certificates whose delay passed; abort dead attempts. */
+int cd_eng_sweep(struct cd_engine *e, struct cd_sweep_result *res,
+    struct cd_err *err);
+
+/* The short demo data set builder (demo.c). */
+int cd_demo_build(struct cd_engine *e, struct cd_err *err);
+
+#endif

@@ -1,0 +1,322 @@
+/*
+ * engine.c - opening and closing the engine: configuration, store, CA,
+ * the operator's identity, the clock and the audit trail.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <openssl/crypto.h>
+#include <openssl/pem.h>
+
+#include "engine-int.h"
+#include "util.h"
+
+const char *
+cd_unix_login(void)
+{
+	static char login[CD_LOGON_MAX];
+	struct passwd *pw;
+
+	if ((pw = getpwuid(geteuid())) == NULL)
+		return "";
+	cd_strlcpy(login, pw->pw_name, sizeof(login));
+	return login;
+}
+
+int
+cd_eng_open_backends(struct cd_engine *e, const char *conf_path, int create,
+    struct cd_err *err)
+{
+	char path[CD_PATH_MAX];
+	int r;
+
+	if ((r = cd_conf_locate(conf_path, path, sizeof(path), err)) != 0 ||
+	    (r = cd_conf_load(path, &e->conf, err)) != 0)
+		return r;
+	if ((e->so = cd_store_find(e->conf->store_backend)) == NULL)
+		return cd_err_set(err, CD_E_CONFIG,
+		    "%s: [general] store: unknown store backend '%s'",
+		    e->conf->path, e->conf->store_backend);
+	if ((e->cao = cd_ca_find(e->conf->ca_backend)) == NULL)
+		return cd_err_set(err, CD_E_CONFIG,
+		    "%s: [general] ca: unknown CA backend '%s'",
+		    e->conf->path, e->conf->ca_backend);
+	if (create && (r = cd_mkdir_p(e->conf->datadir, 0700, err)) != 0)
+		return r;
+	if ((r = e->so->open(e->conf->datadir, create, &e->st, err)) != 0)
+		return r;
+	snprintf(e->source, sizeof(e->source), "%s:%s", e->so->name,
+	    e->conf->datadir);
+	return 0;
+}
+
+static int
+identify(struct cd_engine *e, const char *as_logon, struct cd_err *err)
+{
+	const char *login = cd_unix_login();
+	struct cd_err sub;
+	int r;
+
+	cd_strlcpy(e->unix_login, login, sizeof(e->unix_login));
+	if (*login == '\0')
+		return cd_err_set(err, CD_E_AUTH,
+		    "cannot tell who is running certdesk (no user name for "
+		    "uid %u)", (unsigned)geteuid());
+	if (as_logon != NULL && *as_logon != '\0' &&
+	    strcmp(as_logon, login) != 0) {
+		if (geteuid() != 0)
+			return cd_err_set(err, CD_E_DENIED,
+			    "only root may act as another operator (--as %s)",
+			    as_logon);
+		login = as_logon;
+		e->impersonated = 1;
+	}
+	r = e->so->person_get(e->st, 0, login, &e->op, &sub);
+	if (r == CD_E_NOTFOUND)
+		return cd_err_set(err, CD_E_AUTH,
+		    "'%s' is not a certdesk operator: an administrator can add "
+		    "you with 'certdesk person add --logon %s'", login, login);
+	if (r != 0)
+		return cd_err_set(err, r, "%s", sub.msg);
+	if (e->op.status != CD_PS_ACTIVE)
+		return cd_err_set(err, CD_E_AUTH,
+		    "operator '%s' is disabled", login);
+	return 0;
+}
+
+/* The sweep service acts as the data directory's owner, or root. */
+static int
+system_identity(struct cd_engine *e, struct cd_err *err)
+{
+	struct stat st;
+
+	if (stat(e->conf->datadir, &st) == -1)
+		return cd_err_set(err, CD_E_IO, "cannot read %s: %s",
+		    e->conf->datadir, strerror(errno));
+	if (geteuid() != 0 && geteuid() != st.st_uid)
+		return cd_err_set(err, CD_E_DENIED, "the sweep must run as "
+		    "root or as the owner of %s", e->conf->datadir);
+	cd_strlcpy(e->unix_login, cd_unix_login(), sizeof(e->unix_login));
+	snprintf(e->op.logon, sizeof(e->op.logon), "sweep (%s)",
+	    e->unix_login);
+	e->op.roles = 0;
+	return 0;
+}
+
+int
+cd_engine_open(const struct cd_open_opts *o, struct cd_engine **out,
+    struct cd_err *err)
+{
+	struct cd_engine *e;
+	struct cd_sweep_result sw;
+	int r;
+
+	*out = NULL;
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	e->clock_offset = o->clock_offset;
+	if ((r = cd_eng_open_backends(e, o->conf_path, 0, err)) != 0)
+		goto out;
+	if ((r = e->cao->open(e->conf->datadir, &e->ca, err)) != 0)
+		goto out;
+	if (o->system)
+		r = system_identity(e, err);
+	else
+		r = identify(e, o->as_logon, err);
+	if (r != 0)
+		goto out;
+	if (!o->no_sweep && (r = cd_eng_sweep(e, &sw, err)) != 0)
+		goto out;
+	*out = e;
+	e = NULL;
+	r = 0;
+out:
+	cd_engine_close(e);
+	return r;
+}
+
+void
+cd_engine_close(struct cd_engine *e)
+{
+	if (e == NULL)
+		return;
+	if (e->ca != NULL)
+		e->cao->close(e->ca);
+	if (e->st != NULL)
+		e->so->close(e->st);
+	cd_conf_free(e->conf);
+	free(e);
+}
+
+const struct cd_conf *
+cd_engine_conf(const struct cd_engine *e)
+{
+	return e->conf;
+}
+
+const struct cd_person *
+cd_engine_operator(const struct cd_engine *e)
+{
+	return &e->op;
+}
+
+const char *
+cd_engine_source(const struct cd_engine *e)
+{
+	return e->source;
+}
+
+int64_t
+cd_engine_now(const struct cd_engine *e)
+{
+	return (int64_t)time(NULL) + e->clock_offset;
+}
+
+int
+cd_eng_need_role(struct cd_engine *e, unsigned role, const char *what,
+    struct cd_err *err)
+{
+	if ((e->op.roles & role) == role)
+		return 0;
+	return cd_err_set(err, CD_E_DENIED,
+	    "%s needs the '%s' role, which %s does not have", what,
+	    cd_role_name((enum cd_role)role), e->op.logon);
+}
+
+int
+cd_eng_audit(struct cd_engine *e, const char *action, const char *object,
+    const char *outcome, const char *detail, struct cd_err *err)
+{
+	struct cd_audit a;
+
+	memset(&a, 0, sizeof(a));
+	a.at = cd_engine_now(e);
+	if (e->impersonated)
+		snprintf(a.operator_, sizeof(a.operator_), "%s (as root)",
+		    e->op.logon);
+	else if (e->op.logon[0] != '\0')
+		cd_strlcpy(a.operator_, e->op.logon, sizeof(a.operator_));
+	else
+		cd_strlcpy(a.operator_, cd_unix_login(), sizeof(a.operator_));
+	cd_strlcpy(a.action, action, sizeof(a.action));
+	cd_strlcpy(a.object, object, sizeof(a.object));
+	cd_strlcpy(a.outcome, outcome, sizeof(a.outcome));
+	cd_strlcpy(a.detail, detail ? detail : "", sizeof(a.detail));
+	return e->so->audit_add(e->st, &a, err);
+}
+
+int
+cd_audit(struct cd_engine *e, const char *action, const char *object,
+    const char *outcome, const char *fmt, ...)
+{
+	char detail[CD_DETAIL_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	return cd_eng_audit(e, action, object, outcome, detail, NULL);
+}
+
+int
+cd_audit_list(struct cd_engine *e, int64_t since, cd_audit_cb cb, void *arg,
+    struct cd_err *err)
+{
+	int r;
+
+	if ((r = cd_eng_need_role(e, CD_ROLE_ADMIN, "reading the audit trail",
+	    err)) != 0)
+		return r;
+	return e->so->audit_list(e->st, since, cb, arg, err);
+}
+
+int
+cd_device_get(struct cd_engine *e, int64_t id, struct cd_device *out,
+    struct cd_err *err)
+{
+	int r;
+
+	if ((r = cd_eng_need_role(e, CD_ROLE_VIEW, "viewing devices", err)))
+		return r;
+	r = e->so->device_get(e->st, id, out, err);
+	if (r == CD_E_NOTFOUND)
+		return cd_err_set(err, r, "no device %lld", (long long)id);
+	return r;
+}
+
+int
+cd_device_list(struct cd_engine *e, const struct cd_device_filter *f,
+    cd_device_cb cb, void *arg, struct cd_err *err)
+{
+	int r;
+
+	if ((r = cd_eng_need_role(e, CD_ROLE_VIEW, "viewing devices", err)))
+		return r;
+	return e->so->device_list(e->st, f, cb, arg, err);
+}
+
+int
+cd_cert_list(struct cd_engine *e, const struct cd_cert_filter *f,
+    cd_cert_cb cb, void *arg, struct cd_err *err)
+{
+	int r;
+
+	if ((r = cd_eng_need_role(e, CD_ROLE_VIEW, "viewing certificates",
+	    err)))
+		return r;
+	return e->so->cert_list(e->st, f, cb, arg, err);
+}
+
+int
+cd_crl_write(struct cd_engine *e, const char *path, int der, int fd,
+    struct cd_err *err)
+{
+	X509_CRL *crl = NULL;
+	BIO *bio = NULL;
+	char *data;
+	long len;
+	int r;
+
+	if ((r = e->cao->crl(e->ca, cd_engine_now(e), &crl, err)) != 0)
+		return r;
+	r = CD_E_CRYPTO;
+	if ((bio = BIO_new(BIO_s_mem())) == NULL)
+		goto out;
+	if ((der ? i2d_X509_CRL_bio(bio, crl) : PEM_write_bio_X509_CRL(bio,
+	    crl)) != 1) {
+		cd_err_ssl(err, r, "cannot encode the CRL");
+		goto out;
+	}
+	len = BIO_get_mem_data(bio, &data);
+	if (path != NULL) {
+		char dir[CD_PATH_MAX], *slash;
+		const char *name = path;
+
+		cd_strlcpy(dir, ".", sizeof(dir));
+		if ((slash = strrchr(path, '/')) != NULL) {
+			snprintf(dir, sizeof(dir), "%.*s",
+			    (int)(slash - path) ? (int)(slash - path) : 1,
+			    path);
+			name = slash + 1;
+		}
+		r = cd_write_atomic(dir, name, data, (size_t)len, 0644, NULL, 0,
+		    err);
+	} else {
+		ssize_t n = write(fd, data, (size_t)len);
+		r = n == len ? 0 : cd_err_set(err, CD_E_IO,
+		    "cannot write the CRL");
+	}
+out:
+	BIO_free(bio);
+	X509_CRL_free(crl);
+	return r;
+}

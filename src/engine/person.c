@@ -1,0 +1,431 @@
+/*
+ * person.c - people: adding, editing, viewing and importing them from CSV.
+ * Only administrators change people; any viewer may look them up.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine-int.h"
+#include "util.h"
+
+/* 1 if s is valid UTF-8 without control characters. */
+static int
+text_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int n, i;
+
+	while (*p != '\0') {
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if ((*p & 0xe0) == 0xc0 && *p >= 0xc2)
+			n = 1;
+		else if ((*p & 0xf0) == 0xe0)
+			n = 2;
+		else if ((*p & 0xf8) == 0xf0 && *p <= 0xf4)
+			n = 3;
+		else
+			return 0;
+		for (i = 1; i <= n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+		if (p[0] >= 0xc2 && p[0] <= 0xdf && n == 1) {
+			/* fine */
+		}
+		/* C1 controls U+0080..U+009F */
+		if (p[0] == 0xc2 && p[1] < 0xa0)
+			return 0;
+		p += n + 1;
+	}
+	return 1;
+}
+
+static int
+logon_ok(const char *s)
+{
+	if (*s == '\0' || *s == '-' || *s == '.')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || strchr("._-@$", *s) != NULL))
+			return 0;
+	return 1;
+}
+
+/* Check a person record; message without a prefix. */
+static int
+person_check(const struct cd_person *p, struct cd_err *err)
+{
+	if (!logon_ok(p->logon))
+		return cd_err_set(err, CD_E_INVAL,
+		    "logon name '%s' is not valid (letters, digits and . _ - @ $; "
+		    "not starting with - or .)", text_ok(p->logon) ?
+		    p->logon : "?");
+	if (p->full_name[0] == '\0')
+		return cd_err_set(err, CD_E_INVAL, "full name is missing");
+	if (!text_ok(p->full_name) || !text_ok(p->email) ||
+	    !text_ok(p->employee_id) || !text_ok(p->group_name) ||
+	    !text_ok(p->upn))
+		return cd_err_set(err, CD_E_INVAL,
+		    "a field holds control characters or is not valid UTF-8");
+	if (p->email[0] != '\0' && strchr(p->email, '@') == NULL)
+		return cd_err_set(err, CD_E_INVAL,
+		    "e-mail address '%s' has no @", p->email);
+	if (p->upn[0] != '\0' && strchr(p->upn, '@') == NULL)
+		return cd_err_set(err, CD_E_INVAL, "UPN '%s' has no @", p->upn);
+	return 0;
+}
+
+int
+cd_person_add(struct cd_engine *e, struct cd_person *p, struct cd_err *err)
+{
+	char obj[160];
+	int r;
+
+	if ((r = cd_eng_need_role(e, CD_ROLE_ADMIN, "adding people", err)))
+		return r;
+	if ((r = person_check(p, err)) != 0)
+		return r;
+	p->created_at = cd_engine_now(e);
+	if ((r = e->so->begin(e->st, err)) != 0)
+		return r;
+	if ((r = e->so->person_add(e->st, p, err)) != 0)
+		goto fail;
+	snprintf(obj, sizeof(obj), "person %s", p->logon);
+	if ((r = cd_eng_audit(e, "person.add", obj, "ok", p->full_name, err)))
+		goto fail;
+	return e->so->commit(e->st, err);
+fail:
+	e->so->rollback(e->st);
+	return r;
+}
+
+int
+cd_person_edit(struct cd_engine *e, const struct cd_person *p,
+    struct cd_err *err)
+{
+	struct cd_person old;
+	char obj[160], detail[64];
+	int r;
+
+	if ((r = cd_eng_need_role(e, CD_ROLE_ADMIN, "editing people", err)))
+		return r;
+	if ((r = person_check(p, err)) != 0)
+		return r;
+	if ((r = e->so->begin(e->st, err)) != 0)
+		return r;
+	if ((r = e->so->person_get(e->st, p->id, NULL, &old, err)) != 0)
+		goto fail;
+	if (strcmp(old.logon, p->logon) != 0) {
+		r = cd_err_set(err, CD_E_INVAL,
+		    "the logon name of a person cannot change");
+		goto fail;
+	}
+	if ((r = e->so->person_update(e->st, p, err)) != 0)
+		goto fail;
+	snprintf(obj, sizeof(obj), "person %s", p->logon);
+	cd_roles_format(p->roles, detail, sizeof(detail));
+	if ((r = cd_eng_audit(e, "person.edit", obj, "ok", detail, err)))
+		goto fail;
+	return e->so->commit(e->st, err);
+fail:
+	e->so->rollback(e->st);
+	return r;
+}
+
+int
+cd_person_get(struct cd_engine *e, int64_t id, const char *logon,
+    struct cd_person *out, struct cd_err *err)
+{
+	int r;
+
+	if ((r = cd_eng_need_role(e, CD_ROLE_VIEW, "viewing people", err)))
+		return r;
+	r = e->so->person_get(e->st, id, logon, out, err);
+	if (r == CD_E_NOTFOUND) {
+		if (logon != NULL && id == 0)
+			return cd_err_set(err, r, "no person with logon name "
+			    "'%s'", logon);
+		return cd_err_set(err, r, "no person %lld", (long long)id);
+	}
+	return r;
+}
+
+int
+cd_person_list(struct cd_engine *e, const struct cd_person_filter *f,
+    cd_person_cb cb, void *arg, struct cd_err *err)
+{
+	int r;
+
+	if ((r = cd_eng_need_role(e, CD_ROLE_VIEW, "viewing people", err)))
+		return r;
+	return e->so->person_list(e->st, f, cb, arg, err);
+}
+
+/* ---- CSV import ---------------------------------------------------------- */
+
+#define CSV_MAXCOLS 16
+
+enum col { COL_LOGON, COL_NAME, COL_EMAIL, COL_EMPID, COL_GROUP, COL_UPN,
+    COL_ROLES, COL_STATUS, COL__N };
+static const char *const col_names[COL__N] = {
+	"logon", "full_name", "email", "employee_id", "group", "upn", "roles",
+	"status"
+};
+
+/*
+ * Split one CSV record starting at *pp (RFC 4180: quotes, doubled quotes,
+ * newlines inside quotes).  Fields point into a scratch copy.  Returns the
+ * number of fields, or -1 on a malformed record; *lines counts newlines.
+ */
+static int
+csv_record(char **pp, char *fields[], int max, int *lines)
+{
+	char *p = *pp, *w = p;
+	int n = 0, quoted;
+
+	if (*p == '\0')
+		return 0;
+	fields[n++] = w;
+	for (;;) {
+		quoted = 0;
+		if (*p == '"') {
+			quoted = 1;
+			p++;
+			for (;;) {
+				if (*p == '\0')
+					return -1;
+				if (*p == '"' && p[1] == '"') {
+					*w++ = '"';
+					p += 2;
+				} else if (*p == '"') {
+					p++;
+					break;
+				} else {
+					if (*p == '\n')
+						(*lines)++;
+					*w++ = *p++;
+				}
+			}
+		}
+		while (*p != '\0' && *p != ',' && *p != '\n' && *p != '\r') {
+			if (quoted || *p == '"')
+				return -1;
+			*w++ = *p++;
+		}
+		if (*p == ',') {
+			*w++ = '\0';
+			p++;
+			if (n == max)
+				return -1;
+			fields[n++] = w;
+			continue;
+		}
+		if (*p == '\r')
+			p++;
+		if (*p == '\n') {
+			p++;
+			(*lines)++;
+		}
+		*w = '\0';
+		break;
+	}
+	*pp = p;
+	return n;
+}
+
+static void
+report(struct cd_import_result *res, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+report(struct cd_import_result *res, int line, const char *fmt, ...)
+{
+	size_t used = strlen(res->report);
+	va_list ap;
+
+	res->bad_rows++;
+	if (used + 2 >= sizeof(res->report))
+		return;
+	used += (size_t)snprintf(res->report + used,
+	    sizeof(res->report) - used, "line %d: ", line);
+	if (used >= sizeof(res->report))
+		return;
+	va_start(ap, fmt);
+	used += (size_t)vsnprintf(res->report + used,
+	    sizeof(res->report) - used, fmt, ap);
+	va_end(ap);
+	if (used + 1 < sizeof(res->report))
+		strcat(res->report, "\n");
+}
+
+static int
+csv_header(char *fields[], int n, int map[COL__N], struct cd_err *err)
+{
+	int i, c;
+
+	for (c = 0; c < COL__N; c++)
+		map[c] = -1;
+	for (i = 0; i < n; i++) {
+		cd_trim(fields[i]);
+		for (c = 0; c < COL__N; c++)
+			if (cd_strieq(fields[i], col_names[c]))
+				break;
+		if (c == COL__N)
+			return cd_err_set(err, CD_E_INVAL,
+			    "line 1: unknown column '%s' (known: logon, "
+			    "full_name, email, employee_id, group, upn, roles, "
+			    "status)", text_ok(fields[i]) ? fields[i] : "?");
+		if (map[c] != -1)
+			return cd_err_set(err, CD_E_INVAL,
+			    "line 1: column '%s' appears twice", col_names[c]);
+		map[c] = i;
+	}
+	if (map[COL_LOGON] == -1 || map[COL_NAME] == -1)
+		return cd_err_set(err, CD_E_INVAL,
+		    "line 1: the header must name the columns logon and "
+		    "full_name");
+	return 0;
+}
+
+static const char *
+field(char *fields[], int n, const int map[COL__N], enum col c)
+{
+	if (map[c] < 0 || map[c] >= n)
+		return "";
+	return cd_trim(fields[map[c]]);
+}
+
+/* Fill p from a row; 0 or a reason in err. */
+static int
+csv_person(char *fields[], int n, const int map[COL__N],
+    struct cd_person *p, struct cd_err *err)
+{
+	const char *v;
+
+	memset(p, 0, sizeof(*p));
+	cd_strlcpy(p->logon, field(fields, n, map, COL_LOGON),
+	    sizeof(p->logon));
+	cd_strlcpy(p->full_name, field(fields, n, map, COL_NAME),
+	    sizeof(p->full_name));
+	cd_strlcpy(p->email, field(fields, n, map, COL_EMAIL),
+	    sizeof(p->email));
+	cd_strlcpy(p->employee_id, field(fields, n, map, COL_EMPID),
+	    sizeof(p->employee_id));
+	cd_strlcpy(p->group_name, field(fields, n, map, COL_GROUP),
+	    sizeof(p->group_name));
+	cd_strlcpy(p->upn, field(fields, n, map, COL_UPN), sizeof(p->upn));
+	v = field(fields, n, map, COL_ROLES);
+	if (cd_role_parse(v, &p->roles) != 0)
+		return cd_err_set(err, CD_E_INVAL, "unknown role in '%s' "
+		    "(known: view, request, approve, validate, collect, admin)",
+		    text_ok(v) ? v : "?");
+	v = field(fields, n, map, COL_STATUS);
+	if (*v == '\0' || cd_strieq(v, "active"))
+		p->status = CD_PS_ACTIVE;
+	else if (cd_strieq(v, "disabled"))
+		p->status = CD_PS_DISABLED;
+	else
+		return cd_err_set(err, CD_E_INVAL, "status must be active or "
+		    "disabled");
+	if (strlen(field(fields, n, map, COL_NAME)) >= sizeof(p->full_name))
+		return cd_err_set(err, CD_E_INVAL, "full name is too long");
+	return person_check(p, err);
+}
+
+static int
+import_rows(struct cd_engine *e, char *text, struct cd_import_result *res,
+    struct cd_err *err)
+{
+	char *fields[CSV_MAXCOLS], *p = text;
+	struct cd_person person;
+	struct cd_err rowerr;
+	int map[COL__N], n, line = 1, next = 1, r;
+
+	n = csv_record(&p, fields, CSV_MAXCOLS, &next);
+	if (n <= 0)
+		return cd_err_set(err, CD_E_INVAL, "line 1: %s", n == 0 ?
+		    "the file is empty" : "malformed header row");
+	if ((r = csv_header(fields, n, map, err)) != 0)
+		return r;
+	for (;;) {
+		line = next;
+		if (*p == '\0')
+			break;
+		n = csv_record(&p, fields, CSV_MAXCOLS, &next);
+		if (n < 0) {
+			report(res, line, "malformed CSV (unbalanced quotes "
+			    "or too many columns)");
+			break;
+		}
+		if (n == 1 && *cd_trim(fields[0]) == '\0')
+			continue;
+		if (csv_person(fields, n, map, &person, &rowerr) != 0) {
+			report(res, line, "%s", rowerr.msg);
+			continue;
+		}
+		person.created_at = cd_engine_now(e);
+		r = e->so->person_add(e->st, &person, &rowerr);
+		if (r == CD_E_EXISTS) {
+			report(res, line, "logon name '%s' already exists",
+			    person.logon);
+			continue;
+		}
+		if (r != 0)
+			return cd_err_set(err, r, "%s", rowerr.msg);
+		res->added++;
+	}
+	return 0;
+}
+
+int
+cd_person_import_csv(struct cd_engine *e, const char *path,
+    struct cd_import_result *res, struct cd_err *err)
+{
+	unsigned char *data = NULL;
+	size_t len;
+	char detail[64];
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	if ((r = cd_eng_need_role(e, CD_ROLE_ADMIN, "importing people", err)))
+		return r;
+	if ((r = cd_read_file(path, 64 << 20, &data, &len, err)) != 0)
+		return r;
+	if (memchr(data, '\0', len) != NULL) {
+		r = cd_err_set(err, CD_E_INVAL, "%s is not a text file", path);
+		goto out;
+	}
+	if ((r = e->so->begin(e->st, err)) != 0)
+		goto out;
+	r = import_rows(e, (char *)data, res, err);
+	if (r == 0 && res->bad_rows > 0) {
+		res->added = 0;
+		r = cd_err_set(err, CD_E_INVAL, "%s: %d bad row%s, nothing "
+		    "imported", path, res->bad_rows, res->bad_rows == 1 ? "" :
+		    "s");
+	} else if (r != 0)
+		cd_err_prefix(err, "%s", path);
+	if (r != 0) {
+		e->so->rollback(e->st);
+		goto out;
+	}
+	snprintf(detail, sizeof(detail), "%d people", res->added);
+	if ((r = cd_eng_audit(e, "person.import", path, "ok", detail, err))) {
+		e->so->rollback(e->st);
+		goto out;
+	}
+	r = e->so->commit(e->st, err);
+out:
+	free(data);
+	return r;
+}

@@ -1,0 +1,23 @@
+#!/bin/sh
+# install-deps.sh - install the Debian 12 packages certdesk needs to build
+# and to run its whole test suite.  Installs only what is missing; safe to
+# run again.  Needs root (or sudo).
+set -e
+PKGS="build-essential autoconf automake libtool pkg-config
+libncurses-dev libssl-dev libudev-dev libsqlite3-dev libnss3-dev
+libiniparser-dev libcups2-dev libumockdev-dev
+openssl sqlite3 libnss3-tools gnutls-bin openjdk-17-jre-headless
+ghostscript poppler-utils cups cups-client umockdev tmux ncurses-base
+ncurses-term valgrind util-linux e2fsprogs"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "installing:$missing"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+	--no-install-recommends $missing

@@ -1,0 +1,186 @@
+# common.sh - shared helpers for certdesk's shell tests (TAP output).
+#
+# Each test gets a private temp dir $T with a config $CONF whose data
+# directory is $T/data.  Tests run certdesk through cd_ ("cd_ request
+# new ..."), then check with expect_rc / expect_out / expect_err.
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${CERTDESK:=$top_builddir/certdesk}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/cdtest.XXXXXX")
+CONF=$T/certdesk.conf
+OUT=$T/stdout
+ERR=$T/stderr
+RC=0
+tap_n=0
+tap_failed=0
+trap 'rm -rf "$T"' EXIT
+unset CERTDESK_CONF CERTDESK_CLOCK_OFFSET CERTDESK_FAULT
+
+ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
+not_ok() {
+	tap_n=$((tap_n + 1)); echo "not ok $tap_n - $*"; tap_failed=1
+	sed 's/^/#   out: /' "$OUT" 2>/dev/null | head -5
+	sed 's/^/#   err: /' "$ERR" 2>/dev/null | head -5
+}
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+done_testing() { echo "1..$tap_n"; exit $tap_failed; }
+
+# run CMD ARGS...: capture output and exit code
+run() { "$@" >"$OUT" 2>"$ERR"; RC=$?; }
+cd_() { run "$CERTDESK" -c "$CONF" "$@"; }
+cd_as() { who=$1; shift; run "$CERTDESK" -c "$CONF" --as "$who" "$@"; }
+
+expect_rc() {
+	want=$1; shift
+	if [ "$RC" -eq "$want" ]; then ok "$*"; else
+		not_ok "$* (exit $RC, expected $want)"; fi
+}
+expect_out() {
+	pat=$1; shift
+	if grep -qE -- "$pat" "$OUT"; then ok "$*"; else
+		not_ok "$* (stdout lacks /$pat/)"; fi
+}
+expect_err() {
+	pat=$1; shift
+	if grep -qE -- "$pat" "$ERR"; then ok "$*"; else
+		not_ok "$* (stderr lacks /$pat/)"; fi
+}
+check() {
+	desc=$1; shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# json_get KEY: first "KEY":value in $OUT (strings unquoted)
+json_get() {
+	sed -n "s/.*\"$1\":\"\\{0,1\\}\\([^\",}]*\\).*/\\1/p" "$OUT" | head -n 1
+}
+
+# The test configuration: one policy per storage method, profiles for
+# both password modes, approval and validation.
+write_conf() {
+	cat >"$CONF" <<CONF
+[general]
+datadir = $T/data
+organisation = Example Test Ltd
+templatedir = $top_srcdir/etc/templates
+
+[security]
+sha1_pfx = ${SHA1_PFX:-no}
+revoke_delay = 300
+pfx_iterations = 2048
+mac_iterations = 2048
+attempt_timeout = 600
+
+[print]
+paper = A4
+printer = ${PRINTER:-}
+pin_printer = ${PIN_PRINTER:-}
+cups_server = ${CUPS_SERVER:-}
+
+[systemstore]
+nssdb = sql:$T/nssdb
+
+[policy.signing]
+name = Signing
+key = ec-p256
+validity = 365
+key_usage = digitalSignature, nonRepudiation
+extended_key_usage = emailProtection, clientAuth
+subject = CN=[[People.FullName]], O=Example Test Ltd
+subject_alt_name = email:[[People.Email]], upn:[[People.Upn]]
+storage = FileStore
+
+[policy.encryption]
+name = Encryption
+key = rsa2048
+validity = 365
+key_usage = keyEncipherment, dataEncipherment
+extended_key_usage = emailProtection
+subject = CN=[[People.FullName]], O=Example Test Ltd
+subject_alt_name = email:[[People.Email]]
+storage = FileStore
+
+[policy.usb]
+name = Travel
+key = ec-p256
+validity = 30
+key_usage = digitalSignature
+extended_key_usage = clientAuth
+subject = CN=[[People.FullName]]
+storage = AutoSave
+
+[policy.store]
+name = Browser
+key = ec-p256
+validity = 365
+key_usage = digitalSignature
+extended_key_usage = clientAuth
+subject = CN=[[People.FullName]]
+storage = SystemStore
+
+[profile.user-pin]
+name = Soft certificates (user PIN)
+password = user
+password_min = 8
+password_max = 64
+password_require = lower, upper, digit
+policies = signing, encryption
+transport_template = transport.txt
+
+[profile.approved]
+name = Soft certificate, approved and validated
+password = user
+password_min = 8
+approval = yes
+validation = yes
+policies = signing
+transport_template = transport.txt
+
+[profile.validated]
+name = Soft certificate, validated
+password = user
+password_min = 8
+validation = yes
+policies = signing
+
+[profile.generated]
+name = Soft certificate (generated password)
+password = generated
+password_min = 12
+password_max = 20
+password_require = lower, upper, digit
+policies = signing
+transport_template = transport.txt
+pin_mailer_template = pin-mailer.txt
+
+[profile.usb]
+name = Soft certificate on USB
+password = user
+password_min = 8
+policies = usb
+
+[profile.system]
+name = Soft certificate in the personal store
+password = user
+password_min = 8
+policies = store, signing
+CONF
+}
+
+# init the store and add a few people
+setup_store() {
+	write_conf
+	cd_ init
+	[ "$RC" -eq 0 ] || { echo "# init failed: $(cat "$ERR")"; return 1; }
+	cd_ person add --logon Susan.Smith --name "Susan Smith" \
+	    --email susan@example.com --upn susan@corp.example.com \
+	    --group Finance --roles view
+	cd_ person add --logon John.Samson --name "John Samson" \
+	    --email john@example.com --roles view
+	cd_ person add --logon Olivia.Operator --name "Olivia Operator" \
+	    --roles view,request,collect
+	cd_ person add --logon Adam.Approver --name "Adam Approver" \
+	    --roles view,approve,validate
+	cd_ person add --logon Vic.Viewer --name "Vic Viewer" --roles view
+}

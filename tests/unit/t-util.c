@@ -1,0 +1,180 @@
+/*
+ * t-util.c - unit tests of the engine's small parts: strings, atomic
+ * writes, the file journal, names of statuses and roles, errors.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "error.h"
+#include "journal.h"
+#include "model.h"
+#include "tap.h"
+#include "util.h"
+
+static char dir[256];
+
+static int
+count_entries(const char *d)
+{
+	DIR *dp = opendir(d);
+	struct dirent *de;
+	int n = 0;
+
+	if (dp == NULL)
+		return -1;
+	while ((de = readdir(dp)) != NULL)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
+	closedir(dp);
+	return n;
+}
+
+static void
+test_strings(void)
+{
+	char buf[8], t[32];
+
+	is_int(cd_strlcpy(buf, "abcdefghij", sizeof(buf)), 10,
+	    "strlcpy returns the source length");
+	is_str(buf, "abcdefg", "strlcpy truncates and terminates");
+	strcpy(t, "  \t hello world \n");
+	is_str(cd_trim(t), "hello world", "trim both ends");
+	ok(cd_strieq("Signing", "sIGNING") && !cd_strieq("a", "ab"),
+	    "case-insensitive equality");
+	ok(cd_path_join(t, sizeof(t), "/a/b//", "c.pfx", NULL) == 0 &&
+	    strcmp(t, "/a/b/c.pfx") == 0, "path join drops extra slashes");
+	ok(cd_path_join(t, 8, "/long/dir", "file", NULL) == CD_E_INVAL,
+	    "path join refuses what does not fit");
+}
+
+static void
+test_atomic(void)
+{
+	struct cd_err err;
+	struct stat st;
+	char path[512], final[512];
+	unsigned char *data;
+	size_t len;
+
+	umask(022);
+	ok(cd_write_atomic(dir, "a b.pfx", "secret", 6, 0600, final,
+	    sizeof(final), &err) == 0, "atomic write");
+	snprintf(path, sizeof(path), "%s/a b.pfx", dir);
+	is_str(final, path, "final path reported");
+	ok(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600,
+	    "written 0600 whatever the umask");
+	ok(cd_read_file(path, 100, &data, &len, &err) == 0 && len == 6 &&
+	    memcmp(data, "secret", 6) == 0, "content read back");
+	free(data);
+	is_int(count_entries(dir), 1, "no temporary file left behind");
+	ok(cd_write_atomic("/nonexistent/dir", "x.pfx", "x", 1, 0600, NULL,
+	    0, &err) == CD_E_IO, "missing folder is an I/O error");
+	like(err.msg, "/nonexistent/dir", "the message names the folder");
+	ok(cd_read_file(path, 3, &data, &len, &err) == CD_E_INVAL,
+	    "read_file enforces its size limit");
+	unlink(path);
+}
+
+static void
+test_journal(void)
+{
+	char j[4096] = "", p1[512], p2[512];
+	struct cd_err err;
+
+	snprintf(p1, sizeof(p1), "%s/one.pfx", dir);
+	snprintf(p2, sizeof(p2), "%s/two.pfx", dir);
+	ok(cd_journal_add(j, sizeof(j), p1, (const unsigned char *)"AAA", 3,
+	    &err) == 0 && cd_journal_add(j, sizeof(j), p2,
+	    (const unsigned char *)"BBB", 3, &err) == 0, "journal two files");
+	cd_write_atomic(dir, "one.pfx", "AAA", 3, 0600, NULL, 0, &err);
+	/* two.pfx was replaced by someone else's package: must survive */
+	cd_write_atomic(dir, "two.pfx", "OTHER", 5, 0600, NULL, 0, &err);
+	is_int(cd_journal_remove_files(j), 1, "only the matching file removed");
+	ok(access(p1, F_OK) != 0, "journalled file gone");
+	ok(access(p2, F_OK) == 0, "a different file under the same name kept");
+	unlink(p2);
+	ok(cd_journal_add(j, 40, p1, (const unsigned char *)"A", 1, &err) ==
+	    CD_E_INVAL, "journal overflow is an error, not a silent loss");
+	ok(cd_journal_add(j, sizeof(j), "/x/a\nb", (const unsigned char *)"A",
+	    1, &err) == CD_E_INVAL, "newline in a path refused");
+}
+
+static void
+test_names(void)
+{
+	unsigned roles = 0;
+	char buf[128];
+
+	is_int(cd_status_parse("awaiting-collection"), CD_RS_AWAIT_COLLECTION,
+	    "short status name parses");
+	is_int(cd_status_parse("Awaiting Validation"), CD_RS_AWAIT_VALIDATION,
+	    "long status name parses");
+	is_int(cd_status_parse("bogus"), -1, "unknown status refused");
+	is_str(cd_request_type_name(CD_RT_SOFT_CERT),
+	    "Request a soft certificate for a user", "request type name");
+	is_int(cd_request_type_parse("softcert"), CD_RT_SOFT_CERT,
+	    "request type short name");
+	ok(cd_role_parse("view, approve,collect", &roles) == 0 && roles ==
+	    (CD_ROLE_VIEW | CD_ROLE_APPROVE | CD_ROLE_COLLECT), "role list");
+	ok(cd_role_parse("view,superuser", &roles) == -1, "unknown role");
+	cd_roles_format(CD_ROLE_ALL, buf, sizeof(buf));
+	is_str(buf, "view,request,approve,validate,collect,admin",
+	    "roles formatted");
+}
+
+static void
+test_errors(void)
+{
+	struct cd_err err;
+	char big[2000];
+
+	cd_err_set(&err, CD_E_IO, "cannot write %s", "x");
+	cd_err_prefix(&err, "saving");
+	is_str(err.msg, "saving: cannot write x", "prefix");
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	cd_err_set(&err, CD_E_IO, "%s", big);
+	cd_err_prefix(&err, "%s", big);
+	is_int(strlen(err.msg), CD_ERR_MSGLEN - 1, "long messages truncate");
+	is_str(cd_strerror(CD_E_DENIED), "permission denied", "strerror");
+	is_str(cd_strerror(5), "unknown error", "strerror out of range");
+}
+
+static void
+test_time(void)
+{
+	char buf[40];
+
+	is_int(cd_time_parse("@86400"), 86400, "epoch form");
+	ok(cd_time_parse("2026-11-24") > 0, "date form");
+	ok(cd_time_parse("2026-11-24 13:05") - cd_time_parse("2026-11-24") ==
+	    13 * 3600 + 5 * 60, "date and time form");
+	is_int(cd_time_parse("2026-13-01"), -1, "bad month");
+	is_int(cd_time_parse("yesterday"), -1, "free text refused");
+	cd_time_iso(0 + 86400, buf, sizeof(buf));
+	is_str(buf, "1970-01-02T00:00:00Z", "ISO time");
+}
+
+int
+main(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(dir, sizeof(dir), "%s/t-util.XXXXXX", tmp ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	test_strings();
+	test_atomic();
+	test_journal();
+	test_names();
+	test_errors();
+	test_time();
+	rmdir(dir);
+	return done_testing();
+}
