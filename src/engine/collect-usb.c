@@ -114,15 +114,25 @@ cd_collect_deliver_usb(struct cd_collect *c, int timeout_ms,
 {
 	struct cd_usb_watch *w;
 	const struct cd_usb_drive *d = NULL;
+	int slice = c->e->conf->attempt_timeout * 1000 / 3, left = timeout_ms;
 	int r;
 
 	if ((r = cd_collect_usb_watch(c, &w, err)) != 0)
 		return r;
-	if ((r = cd_usb_wait(w, timeout_ms, cb, arg, &d, err)) != 0) {
-		if (r == CD_E_TIMEOUT)
-			cd_err_set(err, r, "no empty USB drive appeared within "
-			    "%d seconds", timeout_ms / 1000);
-		return r;
+	/* Wait in slices, keeping the attempt alive for the sweep. */
+	for (;;) {
+		int t = left < 0 || left > slice ? slice : left;
+
+		r = cd_usb_wait(w, t, cb, arg, &d, err);
+		if (r != CD_E_TIMEOUT)
+			break;
+		if (left >= 0 && (left -= t) <= 0)
+			return cd_err_set(err, r, "no empty USB drive appeared "
+			    "within %d seconds", timeout_ms / 1000);
+		if ((r = cd_coll_heartbeat(c, err)) != 0)
+			return r;
 	}
+	if (r != 0)
+		return r;
 	return cd_collect_deliver_usb_drive(c, d, err);
 }

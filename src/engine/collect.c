@@ -110,6 +110,12 @@ cd_coll_progress(struct cd_collect *c, const char *what, int done, int total,
 	return 0;
 }
 
+int
+cd_collect_heartbeat(struct cd_collect *c, struct cd_err *err)
+{
+	return cd_coll_heartbeat(c, err);
+}
+
 /* Keep the attempt alive for the sweep; store errors are reported. */
 int
 cd_coll_heartbeat(struct cd_collect *c, struct cd_err *err)
@@ -403,6 +409,8 @@ issue_one(struct cd_collect *c, int i, struct cd_err *err)
 	char what[160];
 	int r;
 
+	if (it->cert != NULL)
+		return 0;		/* issued before a failure: keep it */
 	snprintf(what, sizeof(what), "Generating %s key for %s",
 	    cd_key_type_name(it->pub.policy->key_type), it->pub.policy->name);
 	if ((r = cd_coll_progress(c, what, 2 * i, 2 * c->n, err)) != 0)
@@ -704,6 +712,23 @@ activate_certs(struct cd_collect *c, int64_t device_id, struct cd_err *err)
 	return 0;
 }
 
+/* Inside the commit transaction: is this attempt still the holder? */
+static int
+still_holder(struct cd_collect *c, struct cd_err *err)
+{
+	struct cd_attempt cur;
+	int r;
+
+	if ((r = c->e->so->attempt_get(c->e->st, c->att.id, &cur, err)) != 0)
+		return r;
+	if (cur.state != CD_AS_IN_PROGRESS)
+		return cd_err_set(err, CD_E_STATE, "this collection was %s "
+		    "(no activity for more than %d seconds)",
+		    cd_attempt_state_name(cur.state),
+		    c->e->conf->attempt_timeout);
+	return 0;
+}
+
 static int
 commit_records(struct cd_collect *c, struct cd_err *err)
 {
@@ -714,7 +739,7 @@ commit_records(struct cd_collect *c, struct cd_err *err)
 
 	if ((r = e->so->begin(e->st, err)) != 0)
 		return r;
-	if ((r = make_device(c, &dev, err)) != 0 ||
+	if ((r = still_holder(c, err)) != 0 || (r = make_device(c, &dev, err)) != 0 ||
 	    (r = activate_certs(c, dev.id, err)) != 0)
 		goto fail;
 	c->req.status = CD_RS_COMPLETED;

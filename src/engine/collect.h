@@ -112,6 +112,13 @@ int cd_collect_deliver_nss(struct cd_collect *c, const char *db_password,
 int cd_collect_nss_needs_password(struct cd_collect *c, int *out,
     struct cd_err *err);
 
+/*
+ * Tell the sweep this attempt is alive.  The steps do it themselves; a UI
+ * waiting for the operator (a folder dialog, the USB wait) calls it now
+ * and then, at least every [security] attempt_timeout / 3 seconds.
+ */
+int cd_collect_heartbeat(struct cd_collect *c, struct cd_err *err);
+
 int cd_collect_commit(struct cd_collect *c, struct cd_err *err);
 
 /*

@@ -165,6 +165,12 @@ name = Soft certificate in the personal store
 password = user
 password_min = 8
 policies = store, signing
+
+[profile.storeusb]
+name = Personal store and USB
+password = user
+password_min = 8
+policies = store, usb
 CONF
 }
 

@@ -1,0 +1,1562 @@
+/*
+ * store-sqlite.c - the SQLite store backend: one database file,
+ * DATADIR/certdesk.db, in WAL mode, shared by every certdesk process.
+ *
+ * Records are mapped to tables through column tables (struct col), so a
+ * struct field and its column are named once and every field round-trips
+ * the same way on insert, update and read.  Every value reaches SQL as a
+ * bound parameter; only constant table and column names are pasted into
+ * statement text.  Reference columns (person, request, device ids) hold
+ * NULL for 0 so that foreign keys can be enforced.
+ *
+ * The schema is versioned with PRAGMA user_version and moved forward by
+ * the migrations[] steps, each applied once, in order, in one
+ * transaction.  A store newer than this code is refused.
+ *
+ * Environment: CERTDESK_BUSY_TIMEOUT_MS overrides how long an operation
+ * waits for another process's write lock (default 10000 ms); the tests
+ * use it to make lock conflicts quick.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "util.h"
+
+#define DB_NAME "certdesk.db"
+#define BUSY_TIMEOUT_MS 10000
+#define LOCKED_TEXT "the store is locked by another certdesk process"
+
+struct cd_store {
+	sqlite3 *db;
+	char path[PATH_MAX];
+};
+
+/* ------------------------------------------------------------ schema */
+
+static const char *const migrations[] = {
+	/* 1: the first schema */
+	"CREATE TABLE people ("
+	" id INTEGER PRIMARY KEY,"
+	" logon TEXT NOT NULL UNIQUE,"
+	" full_name TEXT NOT NULL DEFAULT '',"
+	" email TEXT NOT NULL DEFAULT '',"
+	" employee_id TEXT NOT NULL DEFAULT '',"
+	" group_name TEXT NOT NULL DEFAULT '',"
+	" upn TEXT NOT NULL DEFAULT '',"
+	" status INTEGER NOT NULL DEFAULT 0,"
+	" roles INTEGER NOT NULL DEFAULT 0,"
+	" created_at INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX people_name ON people(full_name, logon);"
+	/* lower-cased words of the full name and logon, for name search */
+	"CREATE TABLE person_words ("
+	" word TEXT NOT NULL,"
+	" person_id INTEGER NOT NULL REFERENCES people(id),"
+	" PRIMARY KEY (word, person_id)) WITHOUT ROWID;"
+	"CREATE INDEX person_words_person ON person_words(person_id);"
+	"CREATE TABLE devices ("
+	" id INTEGER PRIMARY KEY,"
+	" type TEXT NOT NULL DEFAULT '',"
+	" serial TEXT NOT NULL DEFAULT '',"
+	" owner_id INTEGER REFERENCES people(id),"
+	" parent_id INTEGER REFERENCES devices(id),"
+	" status TEXT NOT NULL DEFAULT '',"
+	" detail TEXT NOT NULL DEFAULT '',"
+	" created_at INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX devices_owner ON devices(owner_id);"
+	"CREATE INDEX devices_serial ON devices(serial);"
+	"CREATE TABLE requests ("
+	" id INTEGER PRIMARY KEY,"
+	" type INTEGER NOT NULL DEFAULT 0,"
+	" status INTEGER NOT NULL DEFAULT 0,"
+	" person_id INTEGER NOT NULL REFERENCES people(id),"
+	" device_id INTEGER REFERENCES devices(id),"
+	" profile TEXT NOT NULL DEFAULT '',"
+	" created_by TEXT NOT NULL DEFAULT '',"
+	" created_at INTEGER NOT NULL DEFAULT 0,"
+	" approved_by TEXT NOT NULL DEFAULT '',"
+	" approved_at INTEGER NOT NULL DEFAULT 0,"
+	" validated_by TEXT NOT NULL DEFAULT '',"
+	" validated_at INTEGER NOT NULL DEFAULT 0,"
+	" collected_by TEXT NOT NULL DEFAULT '',"
+	" collected_at INTEGER NOT NULL DEFAULT 0,"
+	" cancelled_by TEXT NOT NULL DEFAULT '',"
+	" cancelled_at INTEGER NOT NULL DEFAULT 0,"
+	" updated_at INTEGER NOT NULL DEFAULT 0,"
+	" note TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX requests_created ON requests(created_at, id);"
+	"CREATE INDEX requests_status ON requests(status, type, created_at);"
+	/* for a status without a type: rows come out newest first, no sort */
+	"CREATE INDEX requests_status_created ON requests(status, created_at);"
+	"CREATE INDEX requests_person ON requests(person_id, created_at);"
+	"CREATE INDEX requests_device ON requests(device_id);"
+	"CREATE INDEX requests_profile ON requests(profile, created_at);"
+	"CREATE TABLE attempts ("
+	" id INTEGER PRIMARY KEY,"
+	" request_id INTEGER NOT NULL REFERENCES requests(id),"
+	" operator TEXT NOT NULL DEFAULT '',"
+	" pid INTEGER NOT NULL DEFAULT 0,"
+	" host TEXT NOT NULL DEFAULT '',"
+	" started_at INTEGER NOT NULL DEFAULT 0,"
+	" heartbeat_at INTEGER NOT NULL DEFAULT 0,"
+	" ended_at INTEGER NOT NULL DEFAULT 0,"
+	" state INTEGER NOT NULL DEFAULT 0,"
+	" detail TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX attempts_request ON attempts(request_id, state);"
+	"CREATE INDEX attempts_state ON attempts(state, heartbeat_at);"
+	/* the UNIQUE index on (serial, issuer) also serves serial lookups */
+	"CREATE TABLE certs ("
+	" id INTEGER PRIMARY KEY,"
+	" serial TEXT NOT NULL,"
+	" issuer TEXT NOT NULL DEFAULT '',"
+	" subject TEXT NOT NULL DEFAULT '',"
+	" request_id INTEGER REFERENCES requests(id),"
+	" person_id INTEGER REFERENCES people(id),"
+	" attempt_id INTEGER REFERENCES attempts(id),"
+	" device_id INTEGER REFERENCES devices(id),"
+	" policy TEXT NOT NULL DEFAULT '',"
+	" status INTEGER NOT NULL DEFAULT 0,"
+	" not_before INTEGER NOT NULL DEFAULT 0,"
+	" not_after INTEGER NOT NULL DEFAULT 0,"
+	" revoke_after INTEGER NOT NULL DEFAULT 0,"
+	" revoke_reason TEXT NOT NULL DEFAULT '',"
+	" revoked_at INTEGER NOT NULL DEFAULT 0,"
+	" location TEXT NOT NULL DEFAULT '',"
+	" created_at INTEGER NOT NULL DEFAULT 0,"
+	" UNIQUE (serial, issuer));"
+	"CREATE INDEX certs_request ON certs(request_id);"
+	"CREATE INDEX certs_status ON certs(status, revoke_after);"
+	"CREATE INDEX certs_attempt ON certs(attempt_id);"
+	"CREATE INDEX certs_person ON certs(person_id);"
+	"CREATE INDEX certs_device ON certs(device_id);"
+	"CREATE TABLE audit ("
+	" id INTEGER PRIMARY KEY,"
+	" at INTEGER NOT NULL,"
+	" operator TEXT NOT NULL DEFAULT '',"
+	" action TEXT NOT NULL DEFAULT '',"
+	" object TEXT NOT NULL DEFAULT '',"
+	" outcome TEXT NOT NULL DEFAULT '',"
+	" detail TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX audit_at ON audit(at);"
+	"CREATE INDEX audit_object ON audit(object);"
+	/* the audit trail is append-only, whoever writes to the file */
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
+	" SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
+	" SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+};
+#define SCHEMA_VERSION ((int)CD_NELEM(migrations))
+
+/* ------------------------------------------------------------ columns */
+
+enum col_kind {
+	K_TEXT,		/* char[size] */
+	K_I64,		/* int64_t */
+	K_INT,		/* int */
+	K_UINT,		/* unsigned */
+	K_REF		/* int64_t id of another row; 0 <-> NULL */
+};
+
+struct col {
+	const char *name;
+	enum col_kind kind;
+	size_t off;
+	size_t size;
+};
+
+#define COL(st, f, n, k) { n, k, offsetof(struct st, f), \
+	sizeof(((struct st *)0)->f) }
+
+struct table {
+	const char *name;
+	const char *noun;		/* for messages */
+	const struct col *cols;		/* cols[0] is the id */
+	int ncols;
+};
+
+static const struct col person_cols[] = {
+	COL(cd_person, id, "id", K_I64),
+	COL(cd_person, logon, "logon", K_TEXT),
+	COL(cd_person, full_name, "full_name", K_TEXT),
+	COL(cd_person, email, "email", K_TEXT),
+	COL(cd_person, employee_id, "employee_id", K_TEXT),
+	COL(cd_person, group_name, "group_name", K_TEXT),
+	COL(cd_person, upn, "upn", K_TEXT),
+	COL(cd_person, status, "status", K_INT),
+	COL(cd_person, roles, "roles", K_UINT),
+	COL(cd_person, created_at, "created_at", K_I64)
+};
+
+static const struct col request_cols[] = {
+	COL(cd_request, id, "id", K_I64),
+	COL(cd_request, type, "type", K_INT),
+	COL(cd_request, status, "status", K_INT),
+	COL(cd_request, person_id, "person_id", K_REF),
+	COL(cd_request, device_id, "device_id", K_REF),
+	COL(cd_request, profile, "profile", K_TEXT),
+	COL(cd_request, created_by, "created_by", K_TEXT),
+	COL(cd_request, created_at, "created_at", K_I64),
+	COL(cd_request, approved_by, "approved_by", K_TEXT),
+	COL(cd_request, approved_at, "approved_at", K_I64),
+	COL(cd_request, validated_by, "validated_by", K_TEXT),
+	COL(cd_request, validated_at, "validated_at", K_I64),
+	COL(cd_request, collected_by, "collected_by", K_TEXT),
+	COL(cd_request, collected_at, "collected_at", K_I64),
+	COL(cd_request, cancelled_by, "cancelled_by", K_TEXT),
+	COL(cd_request, cancelled_at, "cancelled_at", K_I64),
+	COL(cd_request, updated_at, "updated_at", K_I64),
+	COL(cd_request, note, "note", K_TEXT)
+};
+
+static const struct col cert_cols[] = {
+	COL(cd_cert, id, "id", K_I64),
+	COL(cd_cert, serial, "serial", K_TEXT),
+	COL(cd_cert, issuer, "issuer", K_TEXT),
+	COL(cd_cert, subject, "subject", K_TEXT),
+	COL(cd_cert, request_id, "request_id", K_REF),
+	COL(cd_cert, person_id, "person_id", K_REF),
+	COL(cd_cert, attempt_id, "attempt_id", K_REF),
+	COL(cd_cert, device_id, "device_id", K_REF),
+	COL(cd_cert, policy, "policy", K_TEXT),
+	COL(cd_cert, status, "status", K_INT),
+	COL(cd_cert, not_before, "not_before", K_I64),
+	COL(cd_cert, not_after, "not_after", K_I64),
+	COL(cd_cert, revoke_after, "revoke_after", K_I64),
+	COL(cd_cert, revoke_reason, "revoke_reason", K_TEXT),
+	COL(cd_cert, revoked_at, "revoked_at", K_I64),
+	COL(cd_cert, location, "location", K_TEXT),
+	COL(cd_cert, created_at, "created_at", K_I64)
+};
+
+static const struct col device_cols[] = {
+	COL(cd_device, id, "id", K_I64),
+	COL(cd_device, type, "type", K_TEXT),
+	COL(cd_device, serial, "serial", K_TEXT),
+	COL(cd_device, owner_id, "owner_id", K_REF),
+	COL(cd_device, parent_id, "parent_id", K_REF),
+	COL(cd_device, status, "status", K_TEXT),
+	COL(cd_device, detail, "detail", K_TEXT),
+	COL(cd_device, created_at, "created_at", K_I64)
+};
+
+static const struct col attempt_cols[] = {
+	COL(cd_attempt, id, "id", K_I64),
+	COL(cd_attempt, request_id, "request_id", K_REF),
+	COL(cd_attempt, operator_, "operator", K_TEXT),
+	COL(cd_attempt, pid, "pid", K_INT),
+	COL(cd_attempt, host, "host", K_TEXT),
+	COL(cd_attempt, started_at, "started_at", K_I64),
+	COL(cd_attempt, heartbeat_at, "heartbeat_at", K_I64),
+	COL(cd_attempt, ended_at, "ended_at", K_I64),
+	COL(cd_attempt, state, "state", K_INT),
+	COL(cd_attempt, detail, "detail", K_TEXT)
+};
+
+static const struct col audit_cols[] = {
+	COL(cd_audit, id, "id", K_I64),
+	COL(cd_audit, at, "at", K_I64),
+	COL(cd_audit, operator_, "operator", K_TEXT),
+	COL(cd_audit, action, "action", K_TEXT),
+	COL(cd_audit, object, "object", K_TEXT),
+	COL(cd_audit, outcome, "outcome", K_TEXT),
+	COL(cd_audit, detail, "detail", K_TEXT)
+};
+
+#define TABLE(n, noun, c) { n, noun, c, (int)CD_NELEM(c) }
+static const struct table person_t = TABLE("people", "person", person_cols);
+static const struct table request_t = TABLE("requests", "request",
+    request_cols);
+static const struct table cert_t = TABLE("certs", "certificate", cert_cols);
+static const struct table device_t = TABLE("devices", "device",
+    device_cols);
+static const struct table attempt_t = TABLE("attempts",
+    "collection attempt", attempt_cols);
+static const struct table audit_t = TABLE("audit", "audit record",
+    audit_cols);
+
+static void
+col_bind(sqlite3_stmt *st, int i, const struct col *c, const void *rec)
+{
+	const char *p = (const char *)rec + c->off;
+	int64_t v;
+
+	switch (c->kind) {
+	case K_TEXT:
+		sqlite3_bind_text(st, i, p, (int)strnlen(p, c->size),
+		    SQLITE_TRANSIENT);
+		break;
+	case K_INT:
+		sqlite3_bind_int(st, i, *(const int *)(const void *)p);
+		break;
+	case K_UINT:
+		sqlite3_bind_int64(st, i, *(const unsigned *)(const void *)p);
+		break;
+	case K_I64:
+	case K_REF:
+		v = *(const int64_t *)(const void *)p;
+		if (c->kind == K_REF && v == 0)
+			sqlite3_bind_null(st, i);
+		else
+			sqlite3_bind_int64(st, i, v);
+		break;
+	}
+}
+
+static void
+col_read(sqlite3_stmt *st, int i, const struct col *c, void *rec)
+{
+	char *p = (char *)rec + c->off;
+	const unsigned char *t;
+
+	switch (c->kind) {
+	case K_TEXT:
+		t = sqlite3_column_text(st, i);
+		cd_strlcpy(p, t != NULL ? (const char *)t : "", c->size);
+		break;
+	case K_INT:
+		*(int *)(void *)p = sqlite3_column_int(st, i);
+		break;
+	case K_UINT:
+		*(unsigned *)(void *)p = (unsigned)sqlite3_column_int64(st, i);
+		break;
+	case K_I64:
+	case K_REF:
+		*(int64_t *)(void *)p = sqlite3_column_int64(st, i);
+		break;
+	}
+}
+
+/* Read t's columns from result columns first.. into rec. */
+static void
+row_read(sqlite3_stmt *st, int first, const struct table *t, void *rec)
+{
+	int i;
+
+	for (i = 0; i < t->ncols; i++)
+		col_read(st, first + i, &t->cols[i], rec);
+}
+
+static int64_t
+rec_id(const struct table *t, const void *rec)
+{
+	return *(const int64_t *)(const void *)((const char *)rec +
+	    t->cols[0].off);
+}
+
+static void
+rec_set_id(const struct table *t, void *rec, int64_t id)
+{
+	*(int64_t *)(void *)((char *)rec + t->cols[0].off) = id;
+}
+
+/* ------------------------------------------------------------ errors */
+
+/* Turn the connection's last error into a CD_E_* code and message. */
+static int
+sq_fail(struct cd_store *s, struct cd_err *err, const char *what)
+{
+	int ext = sqlite3_extended_errcode(s->db);
+
+	switch (ext & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return cd_err_set(err, CD_E_BUSY, "%s (while %s); try again",
+		    LOCKED_TEXT, what);
+	case SQLITE_NOMEM:
+		return cd_err_set(err, CD_E_NOMEM, "out of memory while %s",
+		    what);
+	}
+	switch (ext) {
+	case SQLITE_CONSTRAINT_UNIQUE:
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+		return cd_err_set(err, CD_E_EXISTS, "%s: the record already "
+		    "exists", what);
+	case SQLITE_CONSTRAINT_FOREIGNKEY:
+	case SQLITE_CONSTRAINT_NOTNULL:
+		return cd_err_set(err, CD_E_NOTFOUND, "%s: it refers to a "
+		    "person, request, device or attempt that does not exist",
+		    what);
+	}
+	return cd_err_set(err, CD_E_STORE, "store %s: %s while %s", s->path,
+	    sqlite3_errmsg(s->db), what);
+}
+
+static int
+sq_exec(struct cd_store *s, const char *sql, const char *what,
+    struct cd_err *err)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return sq_fail(s, err, what);
+	return 0;
+}
+
+static int
+sq_prepare(struct cd_store *s, const char *sql, sqlite3_stmt **st,
+    const char *what, struct cd_err *err)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+		*st = NULL;
+		return sq_fail(s, err, what);
+	}
+	return 0;
+}
+
+/* Step a statement that returns no rows. */
+static int
+sq_done(struct cd_store *s, sqlite3_stmt *st, const char *what,
+    struct cd_err *err)
+{
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return sq_fail(s, err, what);
+	return 0;
+}
+
+/* A statement's single integer result. */
+static int
+sq_int64(struct cd_store *s, const char *sql, int64_t *out,
+    const char *what, struct cd_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if ((r = sq_prepare(s, sql, &st, what, err)) != 0)
+		return r;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		r = sq_fail(s, err, what);
+	else
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* ------------------------------------------------------------ writes */
+
+/*
+ * A write of several statements is atomic on its own: it runs in its
+ * own transaction, or in a savepoint inside the caller's transaction.
+ */
+static int
+wbegin(struct cd_store *s, int *nested, struct cd_err *err)
+{
+	*nested = !sqlite3_get_autocommit(s->db);
+	return sq_exec(s, *nested ? "SAVEPOINT cd_write" : "BEGIN IMMEDIATE",
+	    "starting a write", err);
+}
+
+static int
+wend(struct cd_store *s, int nested, int r, struct cd_err *err)
+{
+	if (r == 0 && (r = sq_exec(s, nested ? "RELEASE cd_write" : "COMMIT",
+	    "committing a write", err)) == 0)
+		return 0;
+	if (nested) {
+		sqlite3_exec(s->db, "ROLLBACK TO cd_write", NULL, NULL, NULL);
+		sqlite3_exec(s->db, "RELEASE cd_write", NULL, NULL, NULL);
+	} else if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return r;
+}
+
+/* Insert rec (all columns but the id) and set its id. */
+static int
+rec_insert(struct cd_store *s, const struct table *t, void *rec,
+    const char *what, struct cd_err *err)
+{
+	char sql[2048], vals[256];
+	sqlite3_stmt *st = NULL;
+	size_t n, m;
+	int i, r;
+
+	n = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO %s (", t->name);
+	m = 0;
+	for (i = 1; i < t->ncols; i++) {
+		n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%s%s",
+		    i > 1 ? ", " : "", t->cols[i].name);
+		m += (size_t)snprintf(vals + m, sizeof(vals) - m, "%s?",
+		    i > 1 ? ", " : "");
+	}
+	snprintf(sql + n, sizeof(sql) - n, ") VALUES (%s)", vals);
+	if ((r = sq_prepare(s, sql, &st, what, err)) != 0)
+		return r;
+	for (i = 1; i < t->ncols; i++)
+		col_bind(st, i, &t->cols[i], rec);
+	if ((r = sq_done(s, st, what, err)) == 0)
+		rec_set_id(t, rec, sqlite3_last_insert_rowid(s->db));
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* Overwrite every column of the row with rec's id. */
+static int
+rec_update(struct cd_store *s, const struct table *t, const void *rec,
+    const char *what, struct cd_err *err)
+{
+	char sql[2048];
+	sqlite3_stmt *st = NULL;
+	int64_t id = rec_id(t, rec);
+	size_t n;
+	int i, r;
+
+	n = (size_t)snprintf(sql, sizeof(sql), "UPDATE %s SET ", t->name);
+	for (i = 1; i < t->ncols; i++)
+		n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%s%s = ?",
+		    i > 1 ? ", " : "", t->cols[i].name);
+	snprintf(sql + n, sizeof(sql) - n, " WHERE id = ?");
+	if ((r = sq_prepare(s, sql, &st, what, err)) != 0)
+		return r;
+	for (i = 1; i < t->ncols; i++)
+		col_bind(st, i, &t->cols[i], rec);
+	sqlite3_bind_int64(st, t->ncols, id);
+	if ((r = sq_done(s, st, what, err)) == 0 &&
+	    sqlite3_changes(s->db) == 0)
+		r = cd_err_set(err, CD_E_NOTFOUND, "no %s with id %lld",
+		    t->noun, (long long)id);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* ------------------------------------------------------------ queries */
+
+enum qval_kind { V_I64, V_TEXT, V_ABOVE_ALL };
+
+#define QB_SQLMAX 16384
+#define QB_VALMAX 320
+
+/* A SELECT built from constant fragments, with its bound values. */
+struct qb {
+	char sql[QB_SQLMAX];
+	size_t len;
+	int overflow;
+	struct {
+		enum qval_kind kind;
+		int64_t i;
+		const char *t;
+	} v[QB_VALMAX];
+	int nv;
+	char arena[4 * CD_FIELD_MAX];	/* search words and their bounds */
+	size_t alen;
+};
+
+static void
+qb_add(struct qb *q, const char *frag)
+{
+	size_t n = strlen(frag);
+
+	if (q->len + n >= sizeof(q->sql)) {
+		q->overflow = 1;
+		return;
+	}
+	memcpy(q->sql + q->len, frag, n + 1);
+	q->len += n;
+}
+
+/* Append "alias.c1, alias.c2, ..." for every column of t. */
+static void
+qb_cols(struct qb *q, const struct table *t, const char *alias)
+{
+	int i;
+
+	for (i = 0; i < t->ncols; i++) {
+		if (i > 0)
+			qb_add(q, ", ");
+		qb_add(q, alias);
+		qb_add(q, ".");
+		qb_add(q, t->cols[i].name);
+	}
+}
+
+static void
+qb_val(struct qb *q, const char *frag, enum qval_kind kind, int64_t i,
+    const char *t)
+{
+	if (q->nv >= QB_VALMAX) {
+		q->overflow = 1;
+		return;
+	}
+	qb_add(q, frag);
+	q->v[q->nv].kind = kind;
+	q->v[q->nv].i = i;
+	q->v[q->nv].t = t;
+	q->nv++;
+}
+
+static void
+qb_i64(struct qb *q, const char *frag, int64_t v)
+{
+	qb_val(q, frag, V_I64, v, NULL);
+}
+
+static void
+qb_text(struct qb *q, const char *frag, const char *t)
+{
+	qb_val(q, frag, V_TEXT, 0, t);
+}
+
+/* Copy n bytes of s into the arena; NULL when full. */
+static char *
+qb_keep(struct qb *q, const char *s, size_t n)
+{
+	char *p;
+
+	if (q->alen + n + 1 > sizeof(q->arena)) {
+		q->overflow = 1;
+		return NULL;
+	}
+	p = q->arena + q->alen;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	q->alen += n + 1;
+	return p;
+}
+
+static int
+is_blank(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+	    c == '\f' || c == '\v';
+}
+
+static void
+ascii_lower(char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+}
+
+/*
+ * One search word as a range of person_words.word: word >= lo AND
+ * word < hi, where hi is lo with its last byte below 0xff incremented
+ * (byte order is the BINARY collation's).  A word of only 0xff bytes has
+ * no such bound; a BLOB sorts after every TEXT value, so it serves.
+ */
+static void
+qb_word(struct qb *q, const char *w, size_t n, int first)
+{
+	char *lo, *hi;
+
+	if ((lo = qb_keep(q, w, n)) == NULL || (hi = qb_keep(q, w, n)) == NULL)
+		return;
+	ascii_lower(lo);
+	ascii_lower(hi);
+	while (n > 0 && (unsigned char)hi[n - 1] == 0xff)
+		hi[--n] = '\0';
+	if (!first)
+		qb_add(q, " INTERSECT");
+	qb_text(q, " SELECT person_id FROM person_words WHERE word >= ?", lo);
+	if (n == 0)
+		qb_val(q, " AND word < ?", V_ABOVE_ALL, 0, NULL);
+	else {
+		hi[n - 1] = (char)((unsigned char)hi[n - 1] + 1);
+		qb_text(q, " AND word < ?", hi);
+	}
+}
+
+/* "AND idcol IN (people whose words start with every word of name)" */
+static void
+qb_name(struct qb *q, const char *name, const char *idcol)
+{
+	const char *p = name, *w;
+	int first = 1;
+
+	for (;;) {
+		while (is_blank((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			break;
+		for (w = p; *p != '\0' && !is_blank((unsigned char)*p); p++)
+			;
+		if (first) {
+			qb_add(q, " AND ");
+			qb_add(q, idcol);
+			qb_add(q, " IN (");
+		}
+		qb_word(q, w, (size_t)(p - w), first);
+		first = 0;
+	}
+	if (!first)
+		qb_add(q, ")");
+}
+
+/* " LIMIT ? OFFSET ?" when either is set. */
+static void
+qb_limit(struct qb *q, int limit, int offset)
+{
+	if (limit <= 0 && offset <= 0)
+		return;
+	qb_i64(q, " LIMIT ?", limit > 0 ? limit : -1);
+	qb_i64(q, " OFFSET ?", offset > 0 ? offset : 0);
+}
+
+static int
+qb_prepare(struct cd_store *s, struct qb *q, sqlite3_stmt **st,
+    const char *what, struct cd_err *err)
+{
+	int i, r;
+
+	if (q->overflow)
+		return cd_err_set(err, CD_E_INVAL, "the search is too long "
+		    "(while %s)", what);
+	if ((r = sq_prepare(s, q->sql, st, what, err)) != 0)
+		return r;
+	for (i = 0; i < q->nv; i++) {
+		switch (q->v[i].kind) {
+		case V_I64:
+			sqlite3_bind_int64(*st, i + 1, q->v[i].i);
+			break;
+		case V_TEXT:
+			sqlite3_bind_text(*st, i + 1, q->v[i].t, -1,
+			    SQLITE_STATIC);
+			break;
+		case V_ABOVE_ALL:
+			sqlite3_bind_zeroblob(*st, i + 1, 0);
+			break;
+		}
+	}
+	return 0;
+}
+
+static struct qb *
+qb_new(const char *head, struct cd_err *err)
+{
+	struct qb *q;
+
+	if ((q = calloc(1, sizeof(*q))) == NULL) {
+		cd_err_set(err, CD_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	qb_add(q, head);
+	return q;
+}
+
+/* The callback of a list call, whatever the record type. */
+struct lister {
+	union {
+		cd_person_cb person;
+		cd_request_cb request;
+		cd_cert_cb cert;
+		cd_device_cb device;
+		cd_attempt_cb attempt;
+		cd_audit_cb audit;
+	} cb;
+	void *arg;
+};
+
+static int
+row_person(sqlite3_stmt *st, struct lister *l)
+{
+	struct cd_person p;
+
+	memset(&p, 0, sizeof(p));
+	row_read(st, 0, &person_t, &p);
+	return l->cb.person(&p, l->arg);
+}
+
+/* Request columns, then the person's logon and full name. */
+static void
+request_read(sqlite3_stmt *st, struct cd_request *r)
+{
+	const unsigned char *t;
+
+	memset(r, 0, sizeof(*r));
+	row_read(st, 0, &request_t, r);
+	if ((t = sqlite3_column_text(st, request_t.ncols)) != NULL)
+		cd_strlcpy(r->person_logon, (const char *)t,
+		    sizeof(r->person_logon));
+	if ((t = sqlite3_column_text(st, request_t.ncols + 1)) != NULL)
+		cd_strlcpy(r->person_name, (const char *)t,
+		    sizeof(r->person_name));
+}
+
+static int
+row_request(sqlite3_stmt *st, struct lister *l)
+{
+	struct cd_request r;
+
+	request_read(st, &r);
+	return l->cb.request(&r, l->arg);
+}
+
+static int
+row_cert(sqlite3_stmt *st, struct lister *l)
+{
+	struct cd_cert c;
+
+	memset(&c, 0, sizeof(c));
+	row_read(st, 0, &cert_t, &c);
+	return l->cb.cert(&c, l->arg);
+}
+
+static int
+row_device(sqlite3_stmt *st, struct lister *l)
+{
+	struct cd_device d;
+
+	memset(&d, 0, sizeof(d));
+	row_read(st, 0, &device_t, &d);
+	return l->cb.device(&d, l->arg);
+}
+
+static int
+row_attempt(sqlite3_stmt *st, struct lister *l)
+{
+	struct cd_attempt a;
+
+	memset(&a, 0, sizeof(a));
+	row_read(st, 0, &attempt_t, &a);
+	return l->cb.attempt(&a, l->arg);
+}
+
+static int
+row_audit(sqlite3_stmt *st, struct lister *l)
+{
+	struct cd_audit a;
+
+	memset(&a, 0, sizeof(a));
+	row_read(st, 0, &audit_t, &a);
+	return l->cb.audit(&a, l->arg);
+}
+
+/*
+ * Run the query, handing each row to the callback; a non-zero callback
+ * result stops the list and is returned.  Frees q.
+ */
+static int
+run_list(struct cd_store *s, struct qb *q, struct lister *l,
+    int (*row)(sqlite3_stmt *, struct lister *), const char *what,
+    struct cd_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	if ((r = qb_prepare(s, q, &st, what, err)) != 0)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((r = row(st, l)) != 0)
+			goto out;
+	if (rc != SQLITE_DONE)
+		r = sq_fail(s, err, what);
+out:
+	sqlite3_finalize(st);
+	free(q);
+	return r;
+}
+
+/* Select t's row with id into rec. */
+static int
+rec_get(struct cd_store *s, const struct table *t, int64_t id, void *rec,
+    struct cd_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct qb *q;
+	char what[64];
+	int r, rc;
+
+	snprintf(what, sizeof(what), "reading a %s", t->noun);
+	if ((q = qb_new("SELECT ", err)) == NULL)
+		return CD_E_NOMEM;
+	qb_cols(q, t, "t");
+	qb_add(q, " FROM ");
+	qb_add(q, t->name);
+	qb_i64(q, " t WHERE t.id = ?", id);
+	if ((r = qb_prepare(s, q, &st, what, err)) != 0)
+		goto out;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		row_read(st, 0, t, rec);
+	else if (rc == SQLITE_DONE)
+		r = cd_err_set(err, CD_E_NOTFOUND, "no %s with id %lld",
+		    t->noun, (long long)id);
+	else
+		r = sq_fail(s, err, what);
+out:
+	sqlite3_finalize(st);
+	free(q);
+	return r;
+}
+
+/* ------------------------------------------------------------ open */
+
+/* Create the database file 0600 whatever the umask. */
+static int
+create_file(const char *path, struct cd_err *err)
+{
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		if (errno == EEXIST)
+			return 0;
+		return cd_err_set(err, CD_E_STORE, "cannot create the store "
+		    "%s: %s", path, strerror(errno));
+	}
+	if (fchmod(fd, 0600) == -1) {
+		cd_err_set(err, CD_E_STORE, "cannot set the mode of %s: %s",
+		    path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return CD_E_STORE;
+	}
+	close(fd);
+	return 0;
+}
+
+static int
+busy_timeout_ms(void)
+{
+	const char *v = getenv("CERTDESK_BUSY_TIMEOUT_MS");
+	char *end;
+	long ms;
+
+	if (v == NULL || *v == '\0')
+		return BUSY_TIMEOUT_MS;
+	errno = 0;
+	ms = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0' || ms < 0 || ms > INT_MAX)
+		return BUSY_TIMEOUT_MS;
+	return (int)ms;
+}
+
+/* Bring the schema up to SCHEMA_VERSION; refuse a newer one. */
+static int
+migrate(struct cd_store *s, struct cd_err *err)
+{
+	int64_t v;
+	char sql[64];
+	int r, i;
+
+	if ((r = sq_int64(s, "PRAGMA user_version", &v, "reading the "
+	    "schema version", err)) != 0)
+		return r;
+	if (v == SCHEMA_VERSION)
+		return 0;
+	if (v > SCHEMA_VERSION)
+		goto newer;
+	if ((r = sq_exec(s, "BEGIN IMMEDIATE", "upgrading the store", err)))
+		return r;
+	/* another process may have upgraded it meanwhile */
+	if ((r = sq_int64(s, "PRAGMA user_version", &v, "reading the "
+	    "schema version", err)) != 0)
+		goto fail;
+	if (v > SCHEMA_VERSION) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		goto newer;
+	}
+	for (i = (int)v; i < SCHEMA_VERSION; i++) {
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", i + 1);
+		if ((r = sq_exec(s, migrations[i], "upgrading the store",
+		    err)) != 0 ||
+		    (r = sq_exec(s, sql, "upgrading the store", err)) != 0)
+			goto fail;
+	}
+	if ((r = sq_exec(s, "COMMIT", "upgrading the store", err)) == 0)
+		return 0;
+fail:
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return r;
+newer:
+	return cd_err_set(err, CD_E_STORE, "the store %s has schema version "
+	    "%lld, newer than this certdesk understands (%d): use a newer "
+	    "certdesk", s->path, (long long)v, SCHEMA_VERSION);
+}
+
+/*
+ * WAL lets readers run beside the one writer.  synchronous=FULL syncs
+ * the WAL at every commit: an issued certificate and its audit record
+ * must survive a power cut, and commits here are few.
+ */
+static int
+configure(struct cd_store *s, struct cd_err *err)
+{
+	int r;
+
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, busy_timeout_ms());
+	if ((r = sq_exec(s, "PRAGMA journal_mode = WAL", "setting up the "
+	    "store", err)) != 0 ||
+	    (r = sq_exec(s, "PRAGMA foreign_keys = ON", "setting up the "
+	    "store", err)) != 0 ||
+	    (r = sq_exec(s, "PRAGMA synchronous = FULL", "setting up the "
+	    "store", err)) != 0)
+		return r;
+	return 0;
+}
+
+static void
+sqlite_close(struct cd_store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->db != NULL) {
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_close(s->db);
+	}
+	free(s);
+}
+
+static int
+sqlite_open(const char *datadir, int create, struct cd_store **out,
+    struct cd_err *err)
+{
+	struct cd_store *s;
+	struct stat sb;
+	int r, rc;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return cd_err_set(err, CD_E_NOMEM, "out of memory");
+	if ((r = cd_path_join(s->path, sizeof(s->path), datadir, DB_NAME,
+	    err)) != 0)
+		goto out;
+	if (stat(s->path, &sb) == -1) {
+		if (errno != ENOENT) {
+			r = cd_err_set(err, CD_E_STORE, "cannot use the store "
+			    "%s: %s", s->path, strerror(errno));
+			goto out;
+		}
+		if (!create) {
+			r = cd_err_set(err, CD_E_NOTFOUND, "no store in %s: "
+			    "run 'certdesk init'", datadir);
+			goto out;
+		}
+		if ((r = create_file(s->path, err)) != 0)
+			goto out;
+	}
+	rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc != SQLITE_OK) {
+		r = cd_err_set(err, CD_E_STORE, "cannot open the store %s: %s",
+		    s->path, s->db != NULL ? sqlite3_errmsg(s->db) :
+		    sqlite3_errstr(rc));
+		goto out;
+	}
+	if ((r = configure(s, err)) != 0 || (r = migrate(s, err)) != 0)
+		goto out;
+	*out = s;
+	s = NULL;
+out:
+	sqlite_close(s);
+	return r;
+}
+
+static int
+sqlite_schema_version(struct cd_store *s, int *out, struct cd_err *err)
+{
+	int64_t v = 0;
+	int r;
+
+	r = sq_int64(s, "PRAGMA user_version", &v, "reading the schema "
+	    "version", err);
+	*out = (int)v;
+	return r;
+}
+
+/* ------------------------------------------------------------ transactions */
+
+static int
+sqlite_begin(struct cd_store *s, struct cd_err *err)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		return cd_err_set(err, CD_E_INTERNAL, "a store transaction "
+		    "is already open");
+	return sq_exec(s, "BEGIN IMMEDIATE", "starting a transaction", err);
+}
+
+static int
+sqlite_commit(struct cd_store *s, struct cd_err *err)
+{
+	int r;
+
+	if (sqlite3_get_autocommit(s->db))
+		return cd_err_set(err, CD_E_STORE, "no store transaction is "
+		    "open: it was rolled back after an earlier error");
+	if ((r = sq_exec(s, "COMMIT", "committing", err)) != 0 &&
+	    !sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return r;
+}
+
+static int
+sqlite_rollback(struct cd_store *s)
+{
+	if (sqlite3_get_autocommit(s->db))
+		return 0;
+	if (sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
+		return CD_E_STORE;
+	return 0;
+}
+
+/* ------------------------------------------------------------ people */
+
+struct words {
+	struct cd_store *s;
+	sqlite3_stmt *st;
+	int64_t id;
+	int r;
+	struct cd_err *err;
+};
+
+static void
+word_put(struct words *w, const char *word, size_t n)
+{
+	char buf[CD_FIELD_MAX];
+
+	if (w->r != 0 || n == 0)
+		return;
+	if (n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	memcpy(buf, word, n);
+	buf[n] = '\0';
+	ascii_lower(buf);
+	sqlite3_reset(w->st);
+	sqlite3_bind_text(w->st, 1, buf, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(w->st, 2, w->id);
+	w->r = sq_done(w->s, w->st, "indexing a person's name", w->err);
+}
+
+/* Put each word of text (split at blanks and at the bytes in seps). */
+static void
+words_split(struct words *w, const char *text, const char *seps)
+{
+	const char *p = text, *start;
+
+	for (;;) {
+		while (*p != '\0' && (is_blank((unsigned char)*p) ||
+		    strchr(seps, *p) != NULL))
+			p++;
+		if (*p == '\0')
+			return;
+		for (start = p; *p != '\0' && !is_blank((unsigned char)*p) &&
+		    strchr(seps, *p) == NULL; p++)
+			;
+		word_put(w, start, (size_t)(p - start));
+	}
+}
+
+/*
+ * Replace the person's search words: the words of the full name, the
+ * parts of the logon name split at . _ - @, and the whole logon name.
+ */
+static int
+words_store(struct cd_store *s, const struct cd_person *p,
+    struct cd_err *err)
+{
+	struct words w = { s, NULL, p->id, 0, err };
+	sqlite3_stmt *del = NULL;
+	const char *what = "indexing a person's name";
+
+	if ((w.r = sq_prepare(s, "DELETE FROM person_words WHERE "
+	    "person_id = ?", &del, what, err)) != 0)
+		goto out;
+	sqlite3_bind_int64(del, 1, p->id);
+	if ((w.r = sq_done(s, del, what, err)) != 0 ||
+	    (w.r = sq_prepare(s, "INSERT OR IGNORE INTO person_words "
+	    "(word, person_id) VALUES (?, ?)", &w.st, what, err)) != 0)
+		goto out;
+	words_split(&w, p->full_name, "");
+	words_split(&w, p->logon, "._-@");
+	words_split(&w, p->logon, "");
+out:
+	sqlite3_finalize(del);
+	sqlite3_finalize(w.st);
+	return w.r;
+}
+
+static int
+person_exists(struct cd_err *err, int r, const char *logon)
+{
+	if (r == CD_E_EXISTS)
+		cd_err_set(err, r, "a person with logon name %s already "
+		    "exists", logon);
+	return r;
+}
+
+static int
+sqlite_person_add(struct cd_store *s, struct cd_person *p,
+    struct cd_err *err)
+{
+	int nested, r;
+
+	if ((r = wbegin(s, &nested, err)) != 0)
+		return r;
+	if ((r = rec_insert(s, &person_t, p, "adding a person", err)) == 0)
+		r = words_store(s, p, err);
+	r = wend(s, nested, r, err);
+	if (r != 0)
+		p->id = 0;
+	return person_exists(err, r, p->logon);
+}
+
+static int
+sqlite_person_update(struct cd_store *s, const struct cd_person *p,
+    struct cd_err *err)
+{
+	int nested, r;
+
+	if ((r = wbegin(s, &nested, err)) != 0)
+		return r;
+	if ((r = rec_update(s, &person_t, p, "updating a person", err)) == 0)
+		r = words_store(s, p, err);
+	r = wend(s, nested, r, err);
+	return person_exists(err, r, p->logon);
+}
+
+static int
+sqlite_person_get(struct cd_store *s, int64_t id, const char *logon,
+    struct cd_person *out, struct cd_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct qb *q;
+	int r, rc;
+
+	if (id != 0 || logon == NULL) {
+		memset(out, 0, sizeof(*out));
+		return rec_get(s, &person_t, id, out, err);
+	}
+	if ((q = qb_new("SELECT ", err)) == NULL)
+		return CD_E_NOMEM;
+	qb_cols(q, &person_t, "t");
+	qb_text(q, " FROM people t WHERE t.logon = ?", logon);
+	if ((r = qb_prepare(s, q, &st, "reading a person", err)) != 0)
+		goto out;
+	memset(out, 0, sizeof(*out));
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		row_read(st, 0, &person_t, out);
+	else if (rc == SQLITE_DONE)
+		r = cd_err_set(err, CD_E_NOTFOUND, "no person with logon name "
+		    "%s", logon);
+	else
+		r = sq_fail(s, err, "reading a person");
+out:
+	sqlite3_finalize(st);
+	free(q);
+	return r;
+}
+
+static int
+sqlite_person_list(struct cd_store *s, const struct cd_person_filter *f,
+    cd_person_cb cb, void *arg, struct cd_err *err)
+{
+	struct lister l = { { .person = cb }, arg };
+	struct qb *q;
+
+	if ((q = qb_new("SELECT ", err)) == NULL)
+		return CD_E_NOMEM;
+	qb_cols(q, &person_t, "t");
+	qb_add(q, " FROM people t WHERE 1 = 1");
+	if (f != NULL) {
+		qb_name(q, f->name, "t.id");
+		qb_add(q, " ORDER BY t.full_name, t.logon, t.id");
+		qb_limit(q, f->limit, f->offset);
+	} else
+		qb_add(q, " ORDER BY t.full_name, t.logon, t.id");
+	return run_list(s, q, &l, row_person, "listing people", err);
+}
+
+static int
+sqlite_person_count(struct cd_store *s, int64_t *out, struct cd_err *err)
+{
+	return sq_int64(s, "SELECT count(*) FROM people", out,
+	    "counting people", err);
+}
+
+/* ------------------------------------------------------------ requests */
+
+static int
+sqlite_request_add(struct cd_store *s, struct cd_request *r,
+    struct cd_err *err)
+{
+	return rec_insert(s, &request_t, r, "adding a request", err);
+}
+
+static int
+sqlite_request_update(struct cd_store *s, const struct cd_request *r,
+    struct cd_err *err)
+{
+	return rec_update(s, &request_t, r, "updating a request", err);
+}
+
+static struct qb *
+request_query(struct cd_err *err)
+{
+	struct qb *q;
+
+	if ((q = qb_new("SELECT ", err)) == NULL)
+		return NULL;
+	qb_cols(q, &request_t, "r");
+	qb_add(q, ", p.logon, p.full_name FROM requests r"
+	    " LEFT JOIN people p ON p.id = r.person_id WHERE 1 = 1");
+	return q;
+}
+
+static int
+sqlite_request_get(struct cd_store *s, int64_t id, struct cd_request *out,
+    struct cd_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct qb *q;
+	int r, rc;
+
+	if ((q = request_query(err)) == NULL)
+		return CD_E_NOMEM;
+	qb_i64(q, " AND r.id = ?", id);
+	if ((r = qb_prepare(s, q, &st, "reading a request", err)) != 0)
+		goto out;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		request_read(st, out);
+	else if (rc == SQLITE_DONE)
+		r = cd_err_set(err, CD_E_NOTFOUND, "no request with id %lld",
+		    (long long)id);
+	else
+		r = sq_fail(s, err, "reading a request");
+out:
+	sqlite3_finalize(st);
+	free(q);
+	return r;
+}
+
+static int
+sqlite_request_search(struct cd_store *s, const struct cd_request_filter *f,
+    cd_request_cb cb, void *arg, struct cd_err *err)
+{
+	struct lister l = { { .request = cb }, arg };
+	struct qb *q;
+
+	if ((q = request_query(err)) == NULL)
+		return CD_E_NOMEM;
+	if (f->id != 0)
+		qb_i64(q, " AND r.id = ?", f->id);
+	if (f->status >= 0)
+		qb_i64(q, " AND r.status = ?", f->status);
+	if (f->type >= 0)
+		qb_i64(q, " AND r.type = ?", f->type);
+	if (f->profile[0] != '\0')
+		qb_text(q, " AND r.profile = ?", f->profile);
+	if (f->person_id != 0)
+		qb_i64(q, " AND r.person_id = ?", f->person_id);
+	if (f->device_id != 0)
+		qb_i64(q, " AND r.device_id = ?", f->device_id);
+	if (f->created_from != 0)
+		qb_i64(q, " AND r.created_at >= ?", f->created_from);
+	if (f->created_to != 0)
+		qb_i64(q, " AND r.created_at < ?", f->created_to);
+	qb_name(q, f->name, "r.person_id");
+	qb_add(q, " ORDER BY r.created_at DESC, r.id DESC");
+	qb_limit(q, f->limit, f->offset);
+	return run_list(s, q, &l, row_request, "searching requests", err);
+}
+
+/* ------------------------------------------------------------ certificates */
+
+static int
+cert_exists(struct cd_err *err, int r, const struct cd_cert *c)
+{
+	if (r == CD_E_EXISTS)
+		cd_err_set(err, r, "a certificate with serial %s from %s "
+		    "already exists", c->serial, c->issuer);
+	return r;
+}
+
+static int
+sqlite_cert_add(struct cd_store *s, struct cd_cert *c, struct cd_err *err)
+{
+	return cert_exists(err, rec_insert(s, &cert_t, c,
+	    "adding a certificate", err), c);
+}
+
+static int
+sqlite_cert_update(struct cd_store *s, const struct cd_cert *c,
+    struct cd_err *err)
+{
+	return cert_exists(err, rec_update(s, &cert_t, c,
+	    "updating a certificate", err), c);
+}
+
+static int
+sqlite_cert_list(struct cd_store *s, const struct cd_cert_filter *f,
+    cd_cert_cb cb, void *arg, struct cd_err *err)
+{
+	struct lister l = { { .cert = cb }, arg };
+	struct qb *q;
+
+	if ((q = qb_new("SELECT ", err)) == NULL)
+		return CD_E_NOMEM;
+	qb_cols(q, &cert_t, "c");
+	qb_add(q, " FROM certs c WHERE 1 = 1");
+	if (f->request_id != 0)
+		qb_i64(q, " AND c.request_id = ?", f->request_id);
+	if (f->person_id != 0)
+		qb_i64(q, " AND c.person_id = ?", f->person_id);
+	if (f->device_id != 0)
+		qb_i64(q, " AND c.device_id = ?", f->device_id);
+	if (f->attempt_id != 0)
+		qb_i64(q, " AND c.attempt_id = ?", f->attempt_id);
+	if (f->status >= 0)
+		qb_i64(q, " AND c.status = ?", f->status);
+	if (f->revoke_due_by != 0)
+		qb_i64(q, " AND c.revoke_after > 0 AND c.revoke_after <= ?",
+		    f->revoke_due_by);
+	if (f->serial[0] != '\0')
+		qb_text(q, " AND c.serial = ?", f->serial);
+	qb_add(q, " ORDER BY c.id");
+	return run_list(s, q, &l, row_cert, "listing certificates", err);
+}
+
+/* ------------------------------------------------------------ devices */
+
+static int
+sqlite_device_add(struct cd_store *s, struct cd_device *d,
+    struct cd_err *err)
+{
+	return rec_insert(s, &device_t, d, "adding a device", err);
+}
+
+static int
+sqlite_device_update(struct cd_store *s, const struct cd_device *d,
+    struct cd_err *err)
+{
+	return rec_update(s, &device_t, d, "updating a device", err);
+}
+
+static int
+sqlite_device_get(struct cd_store *s, int64_t id, struct cd_device *out,
+    struct cd_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	return rec_get(s, &device_t, id, out, err);
+}
+
+static int
+sqlite_device_list(struct cd_store *s, const struct cd_device_filter *f,
+    cd_device_cb cb, void *arg, struct cd_err *err)
+{
+	struct lister l = { { .device = cb }, arg };
+	struct qb *q;
+
+	if ((q = qb_new("SELECT ", err)) == NULL)
+		return CD_E_NOMEM;
+	qb_cols(q, &device_t, "d");
+	qb_add(q, " FROM devices d WHERE 1 = 1");
+	if (f->owner_id != 0)
+		qb_i64(q, " AND d.owner_id = ?", f->owner_id);
+	if (f->type[0] != '\0')
+		qb_text(q, " AND d.type = ?", f->type);
+	if (f->serial[0] != '\0')
+		qb_text(q, " AND d.serial = ?", f->serial);
+	qb_add(q, " ORDER BY d.id");
+	qb_limit(q, f->limit, 0);
+	return run_list(s, q, &l, row_device, "listing devices", err);
+}
+
+/* ------------------------------------------------------------ attempts */
+
+static int
+sqlite_attempt_add(struct cd_store *s, struct cd_attempt *a,
+    struct cd_err *err)
+{
+	return rec_insert(s, &attempt_t, a, "adding a collection attempt",
+	    err);
+}
+
+static int
+sqlite_attempt_update(struct cd_store *s, const struct cd_attempt *a,
+    struct cd_err *err)
+{
+	return rec_update(s, &attempt_t, a, "updating a collection attempt",
+	    err);
+}
+
+static int
+sqlite_attempt_get(struct cd_store *s, int64_t id, struct cd_attempt *out,
+    struct cd_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	return rec_get(s, &attempt_t, id, out, err);
+}
+
+static int
+sqlite_attempt_list(struct cd_store *s, const struct cd_attempt_filter *f,
+    cd_attempt_cb cb, void *arg, struct cd_err *err)
+{
+	struct lister l = { { .attempt = cb }, arg };
+	struct qb *q;
+
+	if ((q = qb_new("SELECT ", err)) == NULL)
+		return CD_E_NOMEM;
+	qb_cols(q, &attempt_t, "a");
+	qb_add(q, " FROM attempts a WHERE 1 = 1");
+	if (f->request_id != 0)
+		qb_i64(q, " AND a.request_id = ?", f->request_id);
+	if (f->state >= 0)
+		qb_i64(q, " AND a.state = ?", f->state);
+	if (f->heartbeat_before != 0)
+		qb_i64(q, " AND a.heartbeat_at < ?", f->heartbeat_before);
+	qb_add(q, " ORDER BY a.id");
+	return run_list(s, q, &l, row_attempt, "listing collection attempts",
+	    err);
+}
+
+/* ------------------------------------------------------------ audit */
+
+static int
+sqlite_audit_add(struct cd_store *s, struct cd_audit *a, struct cd_err *err)
+{
+	return rec_insert(s, &audit_t, a, "adding to the audit trail", err);
+}
+
+static int
+sqlite_audit_list(struct cd_store *s, int64_t since, cd_audit_cb cb,
+    void *arg, struct cd_err *err)
+{
+	struct lister l = { { .audit = cb }, arg };
+	struct qb *q;
+
+	if ((q = qb_new("SELECT ", err)) == NULL)
+		return CD_E_NOMEM;
+	qb_cols(q, &audit_t, "a");
+	qb_i64(q, " FROM audit a WHERE a.at >= ? ORDER BY a.at, a.id", since);
+	return run_list(s, q, &l, row_audit, "reading the audit trail", err);
+}
+
+const struct cd_store_ops cd_store_sqlite_ops = {
+	.name = "sqlite",
+	.open = sqlite_open,
+	.close = sqlite_close,
+	.schema_version = sqlite_schema_version,
+	.begin = sqlite_begin,
+	.commit = sqlite_commit,
+	.rollback = sqlite_rollback,
+	.person_add = sqlite_person_add,
+	.person_update = sqlite_person_update,
+	.person_get = sqlite_person_get,
+	.person_list = sqlite_person_list,
+	.person_count = sqlite_person_count,
+	.request_add = sqlite_request_add,
+	.request_update = sqlite_request_update,
+	.request_get = sqlite_request_get,
+	.request_search = sqlite_request_search,
+	.cert_add = sqlite_cert_add,
+	.cert_update = sqlite_cert_update,
+	.cert_list = sqlite_cert_list,
+	.device_add = sqlite_device_add,
+	.device_update = sqlite_device_update,
+	.device_get = sqlite_device_get,
+	.device_list = sqlite_device_list,
+	.attempt_add = sqlite_attempt_add,
+	.attempt_update = sqlite_attempt_update,
+	.attempt_get = sqlite_attempt_get,
+	.attempt_list = sqlite_attempt_list,
+	.audit_add = sqlite_audit_add,
+	.audit_list = sqlite_audit_list
+};

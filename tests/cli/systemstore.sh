@@ -1,0 +1,53 @@
+#!/bin/sh
+# systemstore.sh - SystemStore delivery end to end: 'certdesk collect'
+# imports into a scratch NSS database (sql:$T/nssdb), certutil shows the
+# certificate and its key, the JSON output says where; a cancelled
+# collection leaves the imported entry in place and its certificate is
+# revoked after the delay.
+. "${top_srcdir:-.}/tests/lib/common.sh"
+command -v certutil >/dev/null 2>&1 || skip_all "certutil not installed"
+
+setup_store || { echo "1..0 # SKIP setup failed"; exit 1; }
+PW='Corr3ct-Horse(9)'
+printf '%s\n' "$PW" >"$T/pw"
+mkdir "$T/out"
+
+cd_ request new --person Susan.Smith --profile system
+id=$(cat "$OUT")
+cd_ collect "$id" --folder "$T/out" --password-file "$T/pw" --json
+expect_rc 0 "collect into the personal store and a folder"
+expect_out '"storage":"SystemStore"' "the JSON output names the storage"
+expect_out 'personal store sql:[^"]*nssdb as \\"Susan Smith - Browser\\"' \
+    "and the store and nickname"
+check "the NSS database was created" test -f "$T/nssdb/cert9.db"
+certutil -L -d "sql:$T/nssdb" >"$T/list" 2>&1
+check "certutil -L lists the user certificate" grep -q 'Susan Smith - Browser *u,u,u' "$T/list"
+certutil -K -d "sql:$T/nssdb" >"$T/keys" 2>&1 </dev/null
+check "certutil -K lists its key" grep -q 'Susan Smith - Browser' "$T/keys"
+check "the FileStore part went to the folder" test -f "$T/out/Susan.Smith Signing.pfx"
+
+# a second collection for the same person: nickname collision handled
+cd_ request new --person Susan.Smith --profile system
+id=$(cat "$OUT")
+cd_ collect "$id" --folder "$T/out" --overwrite --password-file "$T/pw" --json
+expect_rc 0 "a second package for the same person"
+certutil -L -d "sql:$T/nssdb" >"$T/list" 2>&1
+check "both certificates are in the store" test "$(grep -c 'Susan Smith - Browser' "$T/list")" -ge 1
+
+# cancel after the import: the USB wait times out
+cd_ request new --person John.Samson --profile storeusb
+id=$(cat "$OUT")
+CERTDESK_MOUNTINFO=$T/empty-mountinfo; export CERTDESK_MOUNTINFO
+: >"$CERTDESK_MOUNTINFO"
+cd_ collect "$id" --password-file "$T/pw" --usb --wait 1
+unset CERTDESK_MOUNTINFO
+expect_rc 4 "no USB drive: the collection is cancelled"
+expect_err "personal store stay there" "the operator is told the store entry stays"
+certutil -L -d "sql:$T/nssdb" >"$T/list" 2>&1
+check "the imported certificate stays in the store" grep -q 'John Samson - Browser' "$T/list"
+cd_ audit
+expect_out 'still in the personal store sql:.*John Samson - Browser' \
+    "the audit trail names the store and nickname"
+CERTDESK_CLOCK_OFFSET=400 run "$CERTDESK" -c "$CONF" sweep
+expect_out '1 certificate revoked' "its certificate is revoked after the delay"
+done_testing

@@ -1,0 +1,358 @@
+/*
+ * t-collect.c - the collection transaction through the engine API, on a
+ * real store and CA in a temp dir: cancel at every step, retry with new
+ * serials, the sweep revoking after the delay (injected clock), commit,
+ * one collector at a time across processes, and recovery after a process
+ * dies with files written.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "collect.h"
+#include "engine.h"
+#include "tap.h"
+
+static char dir[256], conf[300], out[300];
+static const char *pw = "Sup3r-secret-pw";
+
+static void
+write_conf(void)
+{
+	FILE *f;
+	const char *src = getenv("top_srcdir");
+
+	snprintf(conf, sizeof(conf), "%s/certdesk.conf", dir);
+	snprintf(out, sizeof(out), "%s/out", dir);
+	f = fopen(conf, "w");
+	fprintf(f, "[general]\ndatadir = %s/data\ntemplatedir = %s/etc/"
+	    "templates\n[security]\nrevoke_delay = 300\npfx_iterations = 1000\n"
+	    "attempt_timeout = 600\n"
+	    "[policy.sig]\nname = Signing\nkey = ec-p256\nvalidity = 30\n"
+	    "key_usage = digitalSignature\nsubject = CN=[[People.FullName]]\n"
+	    "storage = FileStore\n"
+	    "[policy.enc]\nname = Encryption\nkey = ec-p256\nvalidity = 30\n"
+	    "key_usage = keyAgreement\nsubject = CN=[[People.FullName]]\n"
+	    "storage = FileStore\n"
+	    "[profile.p]\npassword = user\npassword_min = 8\n"
+	    "policies = sig, enc\n", dir, src ? src : ".");
+	fclose(f);
+	mkdir(out, 0700);
+}
+
+static struct cd_engine *
+open_engine(int64_t offset)
+{
+	struct cd_open_opts o;
+	struct cd_engine *e = NULL;
+	struct cd_err err;
+
+	memset(&o, 0, sizeof(o));
+	o.conf_path = conf;
+	o.clock_offset = offset;
+	if (cd_engine_open(&o, &e, &err) != 0)
+		diag("open: %s", err.msg);
+	return e;
+}
+
+static int64_t
+new_request(struct cd_engine *e)
+{
+	struct cd_err err;
+	int64_t id = 0;
+	int st;
+
+	if (cd_request_new(e, cd_unix_login(), "p", &id, &st, &err) != 0)
+		diag("request new: %s", err.msg);
+	return id;
+}
+
+static int
+status(struct cd_engine *e, int64_t id)
+{
+	struct cd_request r;
+
+	if (cd_request_get(e, id, &r, NULL) != 0)
+		return -1;
+	return r.status;
+}
+
+static int
+count_files(void)
+{
+	DIR *d = opendir(out);
+	struct dirent *de;
+	int n = 0;
+
+	while (d != NULL && (de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.' || strlen(de->d_name) > 2)
+			n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+	if (d)
+		closedir(d);
+	return n;
+}
+
+struct count {
+	int pending, active, revoked, due;
+	char serials[4][80];
+	int n;
+};
+
+static int
+count_cert(const struct cd_cert *c, void *arg)
+{
+	struct count *k = arg;
+
+	if (c->status == CD_CS_PENDING)
+		k->pending++;
+	if (c->status == CD_CS_PENDING && c->revoke_after > 0)
+		k->due++;
+	if (c->status == CD_CS_ACTIVE)
+		k->active++;
+	if (c->status == CD_CS_REVOKED)
+		k->revoked++;
+	if (k->n < 4)
+		snprintf(k->serials[k->n++], 80, "%s", c->serial);
+	return 0;
+}
+
+static struct count
+certs(struct cd_engine *e, int64_t id)
+{
+	struct cd_cert_filter f;
+	struct count k;
+
+	memset(&k, 0, sizeof(k));
+	cd_cert_filter_init(&f);
+	f.request_id = id;
+	cd_cert_list(e, &f, count_cert, &k, NULL);
+	return k;
+}
+
+/* Run the steps up to (not including) stop; 0 or the failing code. */
+enum { S_PASSWORD = 1, S_ISSUE, S_PACKAGE, S_DELIVER, S_COMMIT, S_END };
+static int
+steps(struct cd_collect *c, int stop, struct cd_err *err)
+{
+	int r = 0;
+
+	if (stop > S_PASSWORD && (r = cd_collect_password(c, pw, err)))
+		return r;
+	if (stop > S_ISSUE && (r = cd_collect_issue(c, err)))
+		return r;
+	if (stop > S_PACKAGE && (r = cd_collect_package(c, err)))
+		return r;
+	if (stop > S_DELIVER && (r = cd_collect_deliver_folder(c, out, 1,
+	    err)))
+		return r;
+	if (stop > S_COMMIT && (r = cd_collect_commit(c, err)))
+		return r;
+	return 0;
+}
+
+static void
+test_cancel_each_step(struct cd_engine *e)
+{
+	static const char *names[] = { "", "begin", "password", "issue",
+	    "package", "delivery" };
+	struct cd_collect *c;
+	struct cd_err err;
+	struct count k;
+	char undone[256];
+	int64_t id = new_request(e);
+	int stop;
+
+	for (stop = S_PASSWORD; stop <= S_COMMIT; stop++) {
+		ok(cd_collect_begin(e, id, &c, &err) == 0, "begin (%s)",
+		    names[stop]);
+		is_int(status(e, id), CD_RS_BEING_COLLECTED, "being collected");
+		ok(steps(c, stop, &err) == 0, "steps before %s", names[stop]);
+		if (stop == S_COMMIT)
+			is_int(count_files(), 2, "two files written");
+		ok(cd_collect_cancel(c, "test", undone, sizeof(undone), &err) ==
+		    0, "cancel after %s", names[stop]);
+		cd_collect_free(c);
+		is_int(status(e, id), CD_RS_AWAIT_COLLECTION,
+		    "back to awaiting collection after %s", names[stop]);
+		is_int(count_files(), 0, "no files left after %s",
+		    names[stop]);
+	}
+	like(undone, "2 files deleted, 2 certificates will be revoked",
+	    "the operator is told what was undone");
+	k = certs(e, id);
+	is_int(k.due, 6, "every issued certificate awaits revocation");
+	is_int(k.active, 0, "none active");
+}
+
+static void
+test_sweep_and_retry(struct cd_engine *e)
+{
+	struct cd_engine *later;
+	struct cd_sweep_result res;
+	struct cd_collect *c;
+	struct cd_err err;
+	struct count k1, k2;
+	int64_t id = new_request(e);
+
+	cd_collect_begin(e, id, &c, &err);
+	steps(c, S_DELIVER, &err);
+	cd_collect_free(c);
+	k1 = certs(e, id);
+	is_int(k1.due, 2, "free() without commit cancels");
+	ok(cd_collect_begin(e, id, &c, &err) == 0 && steps(c, S_END, &err) ==
+	    0, "retry and commit: %s", err.msg);
+	cd_collect_free(c);
+	is_int(status(e, id), CD_RS_COMPLETED, "completed");
+	k2 = certs(e, id);
+	is_int(k2.active, 2, "two active certificates");
+	ok(strcmp(k1.serials[0], k2.serials[2]) != 0 &&
+	    strcmp(k1.serials[1], k2.serials[3]) != 0,
+	    "the retry obtained new certificates");
+	ok(cd_collect_begin(e, id, &c, &err) == CD_E_STATE,
+	    "a completed request cannot be collected again");
+	like(err.msg, "already collected", "and says so");
+
+	ok(cd_sweep(e, &res, &err) == 0 && res.revoked == 0,
+	    "nothing revoked before the delay");
+	later = open_engine(301);
+	ok(later != NULL && cd_sweep(later, &res, &err) == 0,
+	    "sweep after the delay");
+	ok(res.revoked >= 8, "all pending certificates revoked (%d)",
+	    res.revoked);
+	k2 = certs(later, id);
+	is_int(k2.active, 2, "collected certificates stay active");
+	is_int(k2.revoked, 2, "the cancelled attempt's are revoked");
+	cd_engine_close(later);
+	if (system("rm -f out/*") != 0)
+		diag("cleanup failed");
+}
+
+static void
+test_two_processes(struct cd_engine *e)
+{
+	struct cd_collect *c;
+	struct cd_err err;
+	int64_t id = new_request(e);
+	int go[2], ready[2], st;
+	char b;
+	pid_t pid;
+
+	if (pipe(go) || pipe(ready))
+		return;
+	if ((pid = fork()) == 0) {
+		struct cd_engine *ce = open_engine(0);
+
+		if (ce == NULL || cd_collect_begin(ce, id, &c, &err) != 0)
+			_exit(1);
+		write(ready[1], "r", 1);
+		read(go[0], &b, 1);
+		cd_collect_cancel(c, "child done", NULL, 0, &err);
+		cd_collect_free(c);
+		cd_engine_close(ce);
+		_exit(0);
+	}
+	read(ready[0], &b, 1);
+	ok(cd_collect_begin(e, id, &c, &err) == CD_E_BUSY,
+	    "a second process is refused");
+	like(err.msg, "being collected by", "naming who holds it");
+	write(go[1], "g", 1);
+	waitpid(pid, &st, 0);
+	ok(cd_collect_begin(e, id, &c, &err) == 0,
+	    "free again once the first cancelled");
+	cd_collect_free(c);
+}
+
+static void
+test_crash_recovery(struct cd_engine *e)
+{
+	struct cd_sweep_result res;
+	struct cd_collect *c;
+	struct cd_err err;
+	int64_t id = new_request(e);
+	pid_t pid;
+	int st;
+
+	if ((pid = fork()) == 0) {
+		struct cd_engine *ce = open_engine(0);
+
+		if (ce == NULL || cd_collect_begin(ce, id, &c, &err) != 0 ||
+		    steps(c, S_COMMIT, &err) != 0)
+			_exit(1);
+		_exit(0);	/* dies without cancel or commit */
+	}
+	waitpid(pid, &st, 0);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child wrote files and died");
+	is_int(count_files(), 2, "its files are there");
+	is_int(status(e, id), CD_RS_BEING_COLLECTED, "request still held");
+	ok(cd_sweep(e, &res, &err) == 0 && res.aborted == 1,
+	    "the sweep aborts the dead process's attempt");
+	is_int(count_files(), 0, "and removes its files");
+	is_int(status(e, id), CD_RS_AWAIT_COLLECTION, "collectable again");
+	is_int(certs(e, id).due, 2, "its certificates await revocation");
+}
+
+static int
+cancel_now(void *arg, const char *what, int done, int total)
+{
+	return 1;
+}
+
+static void
+test_progress_cancel(struct cd_engine *e)
+{
+	struct cd_collect *c;
+	struct cd_err err;
+	int64_t id = new_request(e);
+
+	cd_collect_begin(e, id, &c, &err);
+	cd_collect_set_progress(c, cancel_now, NULL);
+	cd_collect_password(c, pw, &err);
+	ok(cd_collect_issue(c, &err) == CD_E_CANCELLED,
+	    "the progress callback can cancel");
+	cd_collect_free(c);
+	is_int(status(e, id), CD_RS_AWAIT_COLLECTION, "rolled back");
+	ok(cd_collect_begin(e, id, &c, &err) == 0 &&
+	    cd_collect_password(c, "short", &err) == CD_E_PASSWORD,
+	    "a password against the policy is refused");
+	like(err.msg, "at least 8", "naming the rule");
+	ok(cd_collect_password(c, NULL, &err) == CD_E_PASSWORD,
+	    "a user-PIN profile needs a password");
+	cd_collect_free(c);
+}
+
+int
+main(void)
+{
+	struct cd_init_opts io;
+	struct cd_engine *e;
+	struct cd_err err;
+	const char *tmp = getenv("TMPDIR");
+	char cmd[600];
+
+	snprintf(dir, sizeof(dir), "%s/t-collect.XXXXXX", tmp ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL || chdir(dir) != 0)
+		return 1;
+	write_conf();
+	memset(&io, 0, sizeof(io));
+	io.conf_path = conf;
+	if (!ok(cd_init(&io, &err) == 0, "init"))
+		diag("%s", err.msg);
+	if ((e = open_engine(0)) == NULL)
+		return done_testing() | 1;
+	test_cancel_each_step(e);
+	test_sweep_and_retry(e);
+	test_two_processes(e);
+	test_crash_recovery(e);
+	test_progress_cancel(e);
+	cd_engine_close(e);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		diag("cleanup failed");
+	return done_testing();
+}
