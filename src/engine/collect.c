@@ -319,15 +319,44 @@ cd_collect_password(struct cd_collect *c, const char *pw,
 
 /* ---- issue ----------------------------------------------------------------- */
 
+/* Copy src escaping ',' and '\' so a value stays one RDN / SAN entry. */
+static void
+escape_list(char *dst, size_t len, const char *src)
+{
+	size_t o = 0;
+
+	for (; *src != '\0' && o + 2 < len; src++) {
+		if (*src == ',' || *src == '\\')
+			dst[o++] = '\\';
+		dst[o++] = *src;
+	}
+	dst[o] = '\0';
+}
+
+/* The person with every field escaped for a comma-separated list. */
+static void
+escaped_person(const struct cd_person *p, struct cd_person *q)
+{
+	*q = *p;
+	escape_list(q->full_name, sizeof(q->full_name), p->full_name);
+	escape_list(q->email, sizeof(q->email), p->email);
+	escape_list(q->employee_id, sizeof(q->employee_id), p->employee_id);
+	escape_list(q->group_name, sizeof(q->group_name), p->group_name);
+	escape_list(q->upn, sizeof(q->upn), p->upn);
+	escape_list(q->logon, sizeof(q->logon), p->logon);
+}
+
 /* Expand a policy template (subject or SAN) for this person. */
 static int
 expand(struct cd_collect *c, const struct cd_policy *pol, const char *fmt,
     char *out, size_t len, struct cd_err *err)
 {
 	struct cd_subst_ctx ctx;
+	struct cd_person q;
 
+	escaped_person(&c->person, &q);
 	memset(&ctx, 0, sizeof(ctx));
-	ctx.person = &c->person;
+	ctx.person = &q;
 	ctx.policy_name = pol->name;
 	ctx.request_id = c->req.id;
 	ctx.now = c->started;

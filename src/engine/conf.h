@@ -151,7 +151,7 @@ const struct cd_profile *cd_conf_profile(const struct cd_conf *conf,
 const struct cd_policy *cd_conf_policy(const struct cd_conf *conf,
     const char *id);
 
-const char *cd_key_type_name(enum cd_key_type t);	/* "RSA-2048", "EC-P256" */
+const char *cd_key_type_name(enum cd_key_type t);	/* "RSA-2048", "EC P-256" */
 const char *cd_storage_name(enum cd_storage s);		/* "FileStore", ... */
 
 #endif

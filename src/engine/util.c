@@ -379,9 +379,12 @@ cd_time_parse(const char *s)
 	}
 	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
 		return -1;
-	if (s[n] != '\0' && (sscanf(s + n, " %2d:%2d%n", &h, &mi, &n) != 2 ||
-	    s[strlen(s) - 0] != '\0'))
-		return -1;
+	s += n;
+	if (*s != '\0') {
+		n = 0;
+		if (sscanf(s, " %2d:%2d%n", &h, &mi, &n) != 2 || s[n] != '\0')
+			return -1;
+	}
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
 	    mi < 0 || mi > 59)
 		return -1;
