@@ -157,6 +157,7 @@ test_time(void)
 	    13 * 3600 + 5 * 60, "date and time form");
 	is_int(cd_time_parse("2026-13-01"), -1, "bad month");
 	is_int(cd_time_parse("yesterday"), -1, "free text refused");
+	is_int(cd_time_parse("2026-11-24 13:05junk"), -1, "trailing junk refused");
 	cd_time_iso(0 + 86400, buf, sizeof(buf));
 	is_str(buf, "1970-01-02T00:00:00Z", "ISO time");
 }
