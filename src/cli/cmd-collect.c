@@ -194,8 +194,8 @@ deliver(struct cd_collect *c, const struct collect_opts *o,
 			    "FileStore certificates: give --folder DIR");
 		r = cd_collect_deliver_folder(c, o->folder, o->overwrite, err);
 		if (r == CD_E_CONFIRM)
-			cd_err_set(err, CD_E_CONFIRM, "%s; nothing was written "
-			    "(use --overwrite to go on)", err->msg);
+			cd_err_prefix(err, "nothing was written (use "
+			    "--overwrite to go on)");
 		if (r != 0)
 			return r;
 	}

@@ -58,9 +58,9 @@ int cd_coll_journal(struct cd_collect *c, const char *path,
     const unsigned char *data, size_t len, struct cd_err *err);
 int cd_coll_delivered(struct cd_collect *c, struct cd_coll_item *it,
     const char *location, const char *action, struct cd_err *err);
-/* Journal + atomic 0600 write of an item into dir; location from fmt. */
+/* Journal + atomic 0600 write of an item into dir; location = where + path. */
 int cd_coll_write_item(struct cd_collect *c, struct cd_coll_item *it,
-    const char *dir, const char *action, const char *where_fmt,
+    const char *dir, const char *action, const char *where,
     struct cd_err *err);
 
 /* collect-print.c: print the PIN mailer with the generated password. */

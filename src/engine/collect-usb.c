@@ -83,7 +83,7 @@ cd_collect_deliver_usb_drive(struct cd_collect *c,
 		    "ready to be saved");
 	if (d == NULL || d->state != CD_USB_READY)
 		return cd_err_set(err, CD_E_USB, "that USB drive is not ready");
-	snprintf(where, sizeof(where), "USB drive %s%s%s: %%s",
+	snprintf(where, sizeof(where), "USB drive %s%s%s: ",
 	    d->label[0] ? d->label : d->model, d->serial[0] ? " serial " : "",
 	    d->serial);
 	for (i = 0; i < c->n; i++) {

@@ -606,7 +606,7 @@ check_folder(const char *dir, struct cd_err *err)
 
 int
 cd_coll_write_item(struct cd_collect *c, struct cd_coll_item *it,
-    const char *dir, const char *action, const char *where_fmt,
+    const char *dir, const char *action, const char *where,
     struct cd_err *err)
 {
 	char path[CD_PATH_MAX * 2], final[CD_PATH_MAX * 2];
@@ -622,7 +622,7 @@ cd_coll_write_item(struct cd_collect *c, struct cd_coll_item *it,
 	    0600, final, sizeof(final), err)) != 0)
 		return r;
 	cd_fault("after-file-write");
-	snprintf(location, sizeof(location), where_fmt, final);
+	snprintf(location, sizeof(location), "%s%s", where, final);
 	return cd_coll_delivered(c, it, location, action, err);
 }
 
@@ -654,7 +654,7 @@ cd_collect_deliver_folder(struct cd_collect *c, const char *dir,
 		snprintf(what, sizeof(what), "Saving %s", it->pub.file_name);
 		if ((r = cd_coll_progress(c, what, n++, c->n, err)) != 0)
 			return r;
-		if ((r = cd_coll_write_item(c, it, dir, "collect.file", "%s",
+		if ((r = cd_coll_write_item(c, it, dir, "collect.file", "",
 		    err)) != 0)
 			return r;
 	}

@@ -63,6 +63,10 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 sed -i "s|^datadir = .*|datadir = $T/data2|" "$CONF"
 cd_ init --ca-cert "$T/other/ca.crt" --ca-key "$T/other/ca.key"
 expect_rc 0 "init with an imported CA"
-check "the imported CA is used" cmp -s "$T/other/ca.crt" "$T/data2/ca/ca.crt" \
-    -o "$(openssl x509 -in "$T/data2/ca/ca.crt" -noout -subject)" = "subject=CN = Imported CA"
+check "the imported CA is used" cmp -s "$T/other/ca.crt" "$T/data2/ca/ca.crt"
+printf 'x\n' >"$T/other/not-a-key"
+sed -i "s|^datadir = .*|datadir = $T/data3|" "$CONF"
+cd_ init --ca-cert "$T/other/ca.crt" --ca-key "$T/other/not-a-key"
+expect_rc 1 "a CA key that is not a key is refused"
+expect_err "not an unencrypted PEM private key" "with a clear message"
 done_testing

@@ -73,7 +73,7 @@ cd_ request search --status nonsense
 expect_rc 2 "bad status is a usage error"
 
 cd_ request show "$id"
-expect_out 'Adam.Approver +request.approve +ok' "history shows the approval"
+expect_out 'Adam.Approver \(as root\) +request.approve +ok' "history shows the approval"
 cd_ audit --json
 expect_out '"action":"request.approve","object":"request '"$id"'","outcome":"refused"' \
     "refusals are audited"

@@ -1,0 +1,238 @@
+/*
+ * x509.c - keys, subject names and subjectAltNames for certificate
+ * requests, built with the OpenSSL 3 API.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/objects.h>
+
+#include "util.h"
+#include "x509.h"
+
+int
+cd_key_generate(enum cd_key_type t, EVP_PKEY **out, struct cd_err *err)
+{
+	switch (t) {
+	case CD_KEY_RSA2048:
+		*out = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+		break;
+	case CD_KEY_RSA3072:
+		*out = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)3072);
+		break;
+	case CD_KEY_RSA4096:
+		*out = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)4096);
+		break;
+	case CD_KEY_EC_P256:
+		*out = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+		break;
+	case CD_KEY_EC_P384:
+		*out = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
+		break;
+	default:
+		*out = NULL;
+		return cd_err_set(err, CD_E_INVAL, "unknown key type %d", t);
+	}
+	if (*out == NULL)
+		return cd_err_ssl(err, CD_E_CRYPTO, "cannot generate a %s key",
+		    cd_key_type_name(t));
+	return 0;
+}
+
+/*
+ * Split text at unescaped commas; each piece is unescaped and trimmed.
+ * Calls fn(piece, arg) for every non-empty piece.
+ */
+static int
+split_list(const char *text, int (*fn)(char *, void *, struct cd_err *),
+    void *arg, struct cd_err *err)
+{
+	char *buf, *w;
+	const char *p;
+	int r = 0;
+
+	if ((buf = malloc(strlen(text) + 1)) == NULL)
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	for (p = text; ; p++) {
+		w = buf;
+		for (; *p != '\0' && *p != ','; p++) {
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			*w++ = *p;
+		}
+		*w = '\0';
+		cd_trim(buf);
+		if (*buf != '\0' && (r = fn(buf, arg, err)) != 0)
+			break;
+		if (*p == '\0')
+			break;
+	}
+	free(buf);
+	return r;
+}
+
+static const char *
+rdn_name(const char *key)
+{
+	static const char *const names[][2] = {
+		{ "CN", "CN" }, { "O", "O" }, { "OU", "OU" }, { "C", "C" },
+		{ "L", "L" }, { "ST", "ST" }, { "E", "emailAddress" },
+		{ "EMAILADDRESS", "emailAddress" }, { "UID", "UID" },
+		{ "SERIALNUMBER", "serialNumber" }, { "DC", "DC" }
+	};
+	size_t i;
+
+	for (i = 0; i < CD_NELEM(names); i++)
+		if (cd_strieq(key, names[i][0]))
+			return names[i][1];
+	return NULL;
+}
+
+static int
+add_rdn(char *piece, void *arg, struct cd_err *err)
+{
+	X509_NAME *name = arg;
+	char *eq = strchr(piece, '='), *val;
+	const char *field;
+
+	if (eq == NULL)
+		return cd_err_set(err, CD_E_INVAL, "'%s' is not NAME=value",
+		    piece);
+	*eq = '\0';
+	val = cd_trim(eq + 1);
+	if ((field = rdn_name(cd_trim(piece))) == NULL)
+		return cd_err_set(err, CD_E_INVAL, "unknown name attribute "
+		    "'%s'", piece);
+	if (*val == '\0')
+		return 0;
+	if (X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
+	    (const unsigned char *)val, -1, -1, 0) != 1)
+		return cd_err_ssl(err, CD_E_INVAL, "cannot use '%s' as %s",
+		    val, field);
+	return 0;
+}
+
+int
+cd_x509_name_parse(const char *text, X509_NAME **out, struct cd_err *err)
+{
+	X509_NAME *name;
+	int r;
+
+	*out = NULL;
+	if ((name = X509_NAME_new()) == NULL)
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	if ((r = split_list(text, add_rdn, name, err)) != 0)
+		goto fail;
+	if (X509_NAME_entry_count(name) == 0) {
+		r = cd_err_set(err, CD_E_INVAL, "the subject '%s' is empty",
+		    text);
+		goto fail;
+	}
+	*out = name;
+	return 0;
+fail:
+	X509_NAME_free(name);
+	return r;
+}
+
+/* otherName UPN (1.3.6.1.4.1.311.20.2.3) as a UTF8String. */
+static GENERAL_NAME *
+upn_name(const char *val)
+{
+	GENERAL_NAME *gn = NULL;
+	ASN1_TYPE *t = NULL;
+	ASN1_UTF8STRING *s = NULL;
+	ASN1_OBJECT *oid = NULL;
+
+	if ((gn = GENERAL_NAME_new()) == NULL || (t = ASN1_TYPE_new()) ==
+	    NULL || (s = ASN1_UTF8STRING_new()) == NULL ||
+	    (oid = OBJ_txt2obj("1.3.6.1.4.1.311.20.2.3", 1)) == NULL ||
+	    ASN1_STRING_set(s, val, -1) != 1)
+		goto fail;
+	ASN1_TYPE_set(t, V_ASN1_UTF8STRING, s);
+	s = NULL;
+	if (GENERAL_NAME_set0_othername(gn, oid, t) != 1)
+		goto fail;
+	return gn;
+fail:
+	ASN1_OBJECT_free(oid);
+	ASN1_UTF8STRING_free(s);
+	ASN1_TYPE_free(t);
+	GENERAL_NAME_free(gn);
+	return NULL;
+}
+
+static GENERAL_NAME *
+string_name(int type, const char *val)
+{
+	GENERAL_NAME *gn;
+	ASN1_IA5STRING *s;
+
+	if ((gn = GENERAL_NAME_new()) == NULL)
+		return NULL;
+	if ((s = ASN1_IA5STRING_new()) == NULL ||
+	    ASN1_STRING_set(s, val, -1) != 1) {
+		ASN1_IA5STRING_free(s);
+		GENERAL_NAME_free(gn);
+		return NULL;
+	}
+	GENERAL_NAME_set0_value(gn, type, s);
+	return gn;
+}
+
+static int
+add_san(char *piece, void *arg, struct cd_err *err)
+{
+	GENERAL_NAMES *names = arg;
+	GENERAL_NAME *gn = NULL;
+	char *colon = strchr(piece, ':'), *val;
+
+	if (colon == NULL)
+		return cd_err_set(err, CD_E_INVAL, "'%s' is not TYPE:value",
+		    piece);
+	*colon = '\0';
+	val = cd_trim(colon + 1);
+	if (*val == '\0')
+		return 0;
+	if (cd_strieq(piece, "email"))
+		gn = string_name(GEN_EMAIL, val);
+	else if (cd_strieq(piece, "dns"))
+		gn = string_name(GEN_DNS, val);
+	else if (cd_strieq(piece, "uri"))
+		gn = string_name(GEN_URI, val);
+	else if (cd_strieq(piece, "upn"))
+		gn = upn_name(val);
+	else
+		return cd_err_set(err, CD_E_INVAL, "unknown subjectAltName "
+		    "type '%s' (email, upn, dns, uri)", piece);
+	if (gn == NULL || sk_GENERAL_NAME_push(names, gn) == 0) {
+		GENERAL_NAME_free(gn);
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	}
+	return 0;
+}
+
+int
+cd_x509_san_parse(const char *text, GENERAL_NAMES **out, struct cd_err *err)
+{
+	GENERAL_NAMES *names;
+	int r;
+
+	*out = NULL;
+	if ((names = sk_GENERAL_NAME_new_null()) == NULL)
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	if ((r = split_list(text, add_san, names, err)) != 0) {
+		GENERAL_NAMES_free(names);
+		return r;
+	}
+	if (sk_GENERAL_NAME_num(names) == 0)
+		GENERAL_NAMES_free(names);
+	else
+		*out = names;
+	return 0;
+}
