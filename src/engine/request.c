@@ -370,34 +370,16 @@ cd_request_cancel(struct cd_engine *e, int64_t id, const char *note,
 	return transition(e, id, "request.cancel", cancel_refusal, note, err);
 }
 
-struct history_arg {
-	char object[64];
-	cd_audit_cb cb;
-	void *arg;
-};
-
-static int
-history_one(const struct cd_audit *a, void *arg)
-{
-	struct history_arg *h = arg;
-
-	if (strcmp(a->object, h->object) != 0)
-		return 0;
-	return h->cb(a, h->arg);
-}
-
 int
 cd_request_history(struct cd_engine *e, int64_t id, cd_audit_cb cb,
     void *arg, struct cd_err *err)
 {
-	struct history_arg h;
 	struct cd_request r;
+	char obj[64];
 	int rc;
 
 	if ((rc = cd_request_get(e, id, &r, err)) != 0)
 		return rc;
-	req_object(id, h.object, sizeof(h.object));
-	h.cb = cb;
-	h.arg = arg;
-	return e->so->audit_list(e->st, r.created_at, history_one, &h, err);
+	req_object(id, obj, sizeof(obj));
+	return e->so->audit_object(e->st, obj, cb, arg, err);
 }

@@ -1529,6 +1529,20 @@ sqlite_audit_list(struct cd_store *s, int64_t since, cd_audit_cb cb,
 	return run_list(s, q, &l, row_audit, "reading the audit trail", err);
 }
 
+static int
+sqlite_audit_object(struct cd_store *s, const char *object, cd_audit_cb cb,
+    void *arg, struct cd_err *err)
+{
+	struct lister l = { { .audit = cb }, arg };
+	struct qb *q;
+
+	if ((q = qb_new("SELECT ", err)) == NULL)
+		return CD_E_NOMEM;
+	qb_cols(q, &audit_t, "a");
+	qb_text(q, " FROM audit a WHERE a.object = ? ORDER BY a.id", object);
+	return run_list(s, q, &l, row_audit, "reading the audit trail", err);
+}
+
 const struct cd_store_ops cd_store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sqlite_open,
@@ -1558,5 +1572,6 @@ const struct cd_store_ops cd_store_sqlite_ops = {
 	.attempt_get = sqlite_attempt_get,
 	.attempt_list = sqlite_attempt_list,
 	.audit_add = sqlite_audit_add,
-	.audit_list = sqlite_audit_list
+	.audit_list = sqlite_audit_list,
+	.audit_object = sqlite_audit_object
 };

@@ -157,6 +157,9 @@ struct cd_store_ops {
 	/* oldest first, at >= since */
 	int (*audit_list)(struct cd_store *s, int64_t since, cd_audit_cb cb,
 	    void *arg, struct cd_err *err);
+	/* the records about one object ("request 12"), oldest first */
+	int (*audit_object)(struct cd_store *s, const char *object,
+	    cd_audit_cb cb, void *arg, struct cd_err *err);
 };
 
 /* NULL-terminated list of built backends; the first is the default. */

@@ -797,6 +797,19 @@ test_audit(void)
 	O->audit_list(S, 200, cb_audit, &x, &E);
 	is_str(got(&x), want(2, (int64_t)200, (int64_t)300),
 	    "%s: audit since (inclusive)", O->name);
+	a.id = 0;
+	a.at = 50;
+	cd_strlcpy(a.object, "request 13", sizeof(a.object));
+	O->audit_add(S, &a, &E);
+	memset(&x, 0, sizeof(x));
+	O->audit_object(S, "request 13", cb_audit, &x, &E);
+	is_str(got(&x), want(1, (int64_t)50), "%s: audit of one object",
+	    O->name);
+	memset(&x, 0, sizeof(x));
+	O->audit_object(S, "request 12", cb_audit, &x, &E);
+	is_str(got(&x), want(4, (int64_t)300, (int64_t)100, (int64_t)200,
+	    (int64_t)100), "%s: audit of an object in the order written",
+	    O->name);
 }
 
 static void
@@ -884,7 +897,7 @@ test_persistence(const char *dir, const struct reqs *k)
 	    r.created_at == 3000, "%s: requests persist", O->name);
 	memset(&x, 0, sizeof(x));
 	O->audit_list(S, 0, cb_audit, &x, &E);
-	is_int(x.n, 4, "%s: audit persists", O->name);
+	is_int(x.n, 5, "%s: audit persists", O->name);
 	is_str(people_named("sam"), "Jon Samsonite|Sam Littlejohn",
 	    "%s: name words persist", O->name);
 }
