@@ -344,7 +344,7 @@ local_issue(struct cd_ca *ca, const struct cd_issue *req, X509 **out,
 	    (eku[0] == '\0' || add_ext(x, ca->cert, NID_ext_key_usage, eku)) &&
 	    add_ext(x, ca->cert, NID_subject_key_identifier, "hash") &&
 	    add_ext(x, ca->cert, NID_authority_key_identifier,
-	    "keyid:always") &&
+	    "keyid,issuer") &&
 	    (req->san == NULL || X509_add1_ext_i2d(x, NID_subject_alt_name,
 	    req->san, 0, X509V3_ADD_DEFAULT) == 1) &&
 	    X509_sign(x, ca->key, sign_md(ca->key)) > 0;
@@ -546,7 +546,7 @@ crl_fill(struct cd_ca *ca, X509_CRL *crl, const char *text, int64_t now,
 	if (ok) {
 		X509V3_set_ctx(&ctx, ca->cert, NULL, NULL, crl, 0);
 		aki = X509V3_EXT_conf_nid(NULL, &ctx,
-		    NID_authority_key_identifier, "keyid:always");
+		    NID_authority_key_identifier, "keyid,issuer");
 		ok = aki != NULL && X509_CRL_add_ext(crl, aki, -1);
 		X509_EXTENSION_free(aki);
 	}
