@@ -49,5 +49,5 @@ cd_ audit
 expect_out 'still in the personal store sql:.*John Samson - Browser' \
     "the audit trail names the store and nickname"
 CERTDESK_CLOCK_OFFSET=400 run "$CERTDESK" -c "$CONF" sweep
-expect_out '1 certificate revoked' "its certificate is revoked after the delay"
+expect_out '2 certificates revoked' "its certificates are revoked after the delay"
 done_testing
