@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "collect.h"
+#include "usb.h"
 #include "util.h"
 
 #define SECRET_MAX 256
@@ -171,13 +172,26 @@ get_password(struct cd_collect *c, const struct collect_opts *o,
 	    cd_collect_profile(c)->id);
 }
 
+/* Show the drives seen and why each is not usable yet (terminals only). */
 static int
 usb_list(void *arg, const struct cd_usb_drive *list, int n)
 {
-	(void)list;
-	if (n == 0 && isatty(STDERR_FILENO))
+	int *shown = arg, i;
+
+	if (!isatty(STDERR_FILENO) || stop_signal)
+		return stop_signal != 0;
+	if (n == 0 && *shown == 0)
 		fputs("Insert an empty USB drive...\n", stderr);
-	return stop_signal != 0;
+	for (i = 0; i < n; i++) {
+		fprintf(stderr, "  %s ", list[i].devnode);
+		text_safe(stderr, list[i].label[0] ? list[i].label :
+		    list[i].model);
+		fputs(": ", stderr);
+		text_safe(stderr, list[i].reason);
+		fputc('\n', stderr);
+	}
+	*shown = 1;
+	return 0;
 }
 
 static int
@@ -214,8 +228,10 @@ deliver(struct cd_collect *c, const struct collect_opts *o,
 			return cd_err_set(err, CD_E_INVAL, "this package has "
 			    "AutoSave certificates: give --usb to wait for an "
 			    "empty USB drive");
+		int shown = 0;
+
 		r = cd_collect_deliver_usb(c, o->wait < 0 ? -1 :
-		    o->wait * 1000, usb_list, NULL, err);
+		    o->wait * 1000, usb_list, &shown, err);
 	}
 	return r;
 }
