@@ -132,13 +132,6 @@ req_object(const struct cd_collect *c, char *buf, size_t len)
 
 /* ---- begin ------------------------------------------------------------- */
 
-static int
-first_attempt(const struct cd_attempt *a, void *arg)
-{
-	*(struct cd_attempt *)arg = *a;
-	return 1;
-}
-
 /* Generated file names for every item (serials filled in after issue). */
 static int
 name_items(struct cd_collect *c, struct cd_err *err)
@@ -170,28 +163,17 @@ static int
 take_request(struct cd_collect *c, int64_t id, struct cd_err *err)
 {
 	struct cd_engine *e = c->e;
-	struct cd_attempt_filter af = { id, CD_AS_IN_PROGRESS, 0 };
-	struct cd_attempt holder;
 	const char *why;
-	char buf[CD_FIELD_MAX], since[32];
+	char buf[CD_FIELD_MAX];
 	int r;
 
 	if ((r = e->so->request_get(e->st, id, &c->req, err)) != 0)
 		return r == CD_E_NOTFOUND ? cd_err_set(err, r,
 		    "no request %lld", (long long)id) : r;
-	if (c->req.status == CD_RS_BEING_COLLECTED) {
-		memset(&holder, 0, sizeof(holder));
-		if (e->so->attempt_list(e->st, &af, first_attempt, &holder,
-		    err) == 1) {
-			cd_time_text(holder.started_at, since, sizeof(since));
-			return cd_err_set(err, CD_E_BUSY, "request %lld is "
-			    "being collected by %s since %s (process %d on %s)",
-			    (long long)id, holder.operator_, since, holder.pid,
-			    holder.host);
-		}
-		return cd_err_set(err, CD_E_BUSY, "request %lld is being "
-		    "collected", (long long)id);
-	}
+	if (c->req.status == CD_RS_BEING_COLLECTED)
+		return cd_err_set(err, CD_E_BUSY, "request %lld is %s",
+		    (long long)id, cd_eng_holder_text(e, id, buf,
+		    sizeof(buf)));
 	if ((why = cd_eng_collect_refusal(e, &c->req, buf, sizeof(buf))))
 		return cd_err_set(err, strstr(why, "role") ? CD_E_DENIED :
 		    CD_E_STATE, "request %lld cannot be collected: %s",

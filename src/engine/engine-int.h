@@ -38,6 +38,10 @@ int cd_eng_open_backends(struct cd_engine *e, const char *conf_path,
 int cd_eng_sweep(struct cd_engine *e, struct cd_sweep_result *res,
     struct cd_err *err);
 
+/* Who holds a request being collected, for refusals (request.c). */
+const char *cd_eng_holder_text(struct cd_engine *e, int64_t request_id,
+    char *buf, size_t len);
+
 /* The short demo data set builder (demo.c). */
 int cd_demo_build(struct cd_engine *e, struct cd_err *err);
 

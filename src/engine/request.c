@@ -186,15 +186,16 @@ first_attempt(const struct cd_attempt *a, void *arg)
 }
 
 /* "being collected by alice since 2026-11-24 13:05 (process 123 on h)" */
-static const char *
-holder_text(struct cd_engine *e, const struct cd_attempt_filter *f,
-    char *buf, size_t len)
+const char *
+cd_eng_holder_text(struct cd_engine *e, int64_t request_id, char *buf,
+    size_t len)
 {
+	struct cd_attempt_filter f = { request_id, CD_AS_IN_PROGRESS, 0 };
 	struct cd_attempt a;
 	char when[32];
 
 	memset(&a, 0, sizeof(a));
-	if (e->so->attempt_list(e->st, f, first_attempt, &a, NULL) != 1) {
+	if (e->so->attempt_list(e->st, &f, first_attempt, &a, NULL) != 1) {
 		snprintf(buf, len, "being collected");
 		return buf;
 	}
@@ -209,8 +210,6 @@ static const char *
 collect_refusal(struct cd_engine *e, const struct cd_request *r, char *buf,
     size_t len)
 {
-	struct cd_attempt_filter f = { r->id, CD_AS_IN_PROGRESS, 0 };
-
 	switch (r->status) {
 	case CD_RS_AWAIT_APPROVAL:
 		return "awaiting approval by another operator";
@@ -219,7 +218,7 @@ collect_refusal(struct cd_engine *e, const struct cd_request *r, char *buf,
 	case CD_RS_AWAIT_COLLECTION:
 		break;
 	case CD_RS_BEING_COLLECTED:
-		return holder_text(e, &f, buf, len);
+		return cd_eng_holder_text(e, r->id, buf, len);
 	case CD_RS_COMPLETED:
 		return "already collected";
 	case CD_RS_REJECTED:
