@@ -256,10 +256,8 @@ cd_secret_alloc(size_t len)
 
 	if ((p = calloc(1, len)) == NULL)
 		return NULL;
+	/* Best effort: RLIMIT_MEMLOCK may forbid it (see cd_secret_locked). */
 	secret_locked = mlock(p, len) == 0;
-#ifdef MADV_DONTDUMP
-	/* Only whole pages can be advised; best effort. */
-#endif
 	return p;
 }
 

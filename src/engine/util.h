@@ -43,8 +43,9 @@ int cd_path_join(char *out, size_t outlen, const char *dir,
     const char *name, struct cd_err *err);
 
 /*
- * Secret memory: zeroed, locked in RAM where permitted (mlock), excluded
- * from core dumps (MADV_DONTDUMP), wiped with OPENSSL_cleanse on free.
+ * Secret memory: zeroed, locked in RAM where permitted (mlock), wiped
+ * with OPENSSL_cleanse on free.  Core dumps are disabled process-wide by
+ * cd_disable_core_dumps().
  */
 void *cd_secret_alloc(size_t len);
 void cd_secret_free(void *p, size_t len);

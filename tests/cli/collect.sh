@@ -19,6 +19,7 @@ id=$(new_request Susan.Smith user-pin)
 cd_ collect "$id" --folder "$T/out" --password-fd 3 --json 3<"$T/pw"
 expect_rc 0 "collect with a user-specified password"
 expect_out '"status":"completed"' "JSON result"
+cp "$OUT" "$T/first.out"; cp "$ERR" "$T/first.err"
 S="$T/out/Susan.Smith Signing.pfx"; E="$T/out/Susan.Smith Encryption.pfx"
 check "default file names <LogonName> <PolicyName>.pfx" test -f "$S" -a -f "$E"
 check "files are 0600" test "$(stat -c %a "$S")" = 600
@@ -47,6 +48,8 @@ expect_out '"type":"Soft Certificate"' "a Soft Certificate device was recorded"
 cd_ audit
 check "the password never reaches the audit trail" sh -c "! grep -qF -- '$PW' '$OUT'"
 check "nor the store" sh -c "! grep -rqaF -- '$PW' '$T/data'"
+check "nor the command's output" sh -c \
+    "! grep -qF -- '$PW' '$T/first.out' '$T/first.err'"
 cd_ collect "$id" --folder "$T/out" --password-fd 3 3<"$T/pw"
 expect_rc 3 "a completed request cannot be collected again"
 expect_err "already collected" "and says why"
