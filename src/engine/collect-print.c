@@ -1,18 +1,112 @@
 /*
- * collect-print.c - documents of a collection.  The PostScript renderer
- * and CUPS printing are not part of this build yet, so a PIN mailer
- * cannot be printed: collections with a generated password are refused at
- * commit (and rolled back), because nobody could learn the password.
+ * collect-print.c - documents of a collection: the PIN mailer printed
+ * during the collection (generated passwords only; then wiped), and the
+ * transport document printed after a successful download or later.
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "collect-int.h"
+#include "print.h"
+#include "template.h"
+#include "util.h"
+
+/* The document's items from the collection in progress. */
+static void
+items_from_collect(struct cd_collect *c, struct cd_doc_item *items)
+{
+	int i;
+
+	for (i = 0; i < c->n; i++) {
+		memset(&items[i], 0, sizeof(items[i]));
+		cd_strlcpy(items[i].policy, c->items[i].pub.policy->name,
+		    sizeof(items[i].policy));
+		cd_strlcpy(items[i].file, c->items[i].pub.file_name,
+		    sizeof(items[i].file));
+		cd_strlcpy(items[i].location, c->items[i].pub.location,
+		    sizeof(items[i].location));
+		cd_strlcpy(items[i].serial, c->items[i].pub.serial,
+		    sizeof(items[i].serial));
+	}
+}
+
+static const char *
+pin_queue(const struct cd_conf *conf)
+{
+	return conf->pin_printer[0] ? conf->pin_printer : conf->printer;
+}
 
 int
 cd_coll_pin_mailer(struct cd_collect *c, struct cd_err *err)
 {
-	return cd_err_set(err, CD_E_PRINT, "PIN mailers cannot be printed by "
-	    "this version of certdesk");
+	const struct cd_conf *conf = c->e->conf;
+	const struct cd_print_ops *cups = cd_print_find("cups");
+	struct cd_doc_item items[CD_MAX_POLICIES_PER_PROFILE];
+	struct cd_doc doc;
+	char *ps = NULL, job[128], obj[64];
+	size_t len = 0;
+	int r;
+
+	if (c->prof->pin_mailer_template[0] == '\0' || cups == NULL)
+		return cd_err_set(err, CD_E_CONFIG, "profile %s has no PIN "
+		    "mailer", c->prof->id);
+	items_from_collect(c, items);
+	memset(&doc, 0, sizeof(doc));
+	doc.person = &c->person;
+	doc.request_id = c->req.id;
+	doc.profile_name = c->prof->name;
+	doc.operator_ = c->e->op.logon;
+	doc.organisation = conf->organisation;
+	doc.date = cd_engine_now(c->e);
+	doc.nitems = c->n;
+	doc.items = items;
+	doc.password = c->pw;
+	if ((r = cd_coll_progress(c, "Printing the PIN mailer", 0, 1,
+	    err)) != 0)
+		return r;
+	if ((r = cd_doc_render(c->prof->pin_mailer_template,
+	    CD_DOC_PIN_MAILER, &doc, conf->paper, &ps, &len, err)) != 0)
+		return r;
+	cd_fault("during-print");
+	r = cups->submit(pin_queue(conf), conf->cups_server, "certdesk "
+	    "mailer", ps, len, job, sizeof(job), err);
+	cd_doc_free(ps, len);
+	snprintf(obj, sizeof(obj), "request %lld", (long long)c->req.id);
+	cd_audit(c->e, "print.pin-mailer", obj, r == 0 ? "ok" : "failed",
+	    "PIN mailer to queue '%s'%s%s", pin_queue(conf)[0] ?
+	    pin_queue(conf) : "(default)", r == 0 ? ", job " : ": ",
+	    r == 0 ? job : (err ? err->msg : ""));
+	return r;
+}
+
+struct doc_certs {
+	struct cd_doc_item items[CD_MAX_POLICIES_PER_PROFILE * 4];
+	int n;
+	const struct cd_conf *conf;
+};
+
+static int
+doc_cert(const struct cd_cert *cert, void *arg)
+{
+	struct doc_certs *d = arg;
+	const struct cd_policy *pol = cd_conf_policy(d->conf, cert->policy);
+	struct cd_doc_item *it;
+	const char *slash;
+
+	if (cert->status != CD_CS_ACTIVE || d->n == (int)CD_NELEM(d->items))
+		return 0;
+	it = &d->items[d->n++];
+	memset(it, 0, sizeof(*it));
+	cd_strlcpy(it->policy, pol ? pol->name : cert->policy,
+	    sizeof(it->policy));
+	slash = strrchr(cert->location, '/');
+	cd_strlcpy(it->file, slash ? slash + 1 : "", sizeof(it->file));
+	cd_strlcpy(it->location, cert->location, sizeof(it->location));
+	cd_strlcpy(it->serial, cert->serial, sizeof(it->serial));
+	return 0;
 }
 
 int
@@ -20,6 +114,71 @@ cd_print_transport(struct cd_engine *e, int64_t request_id,
     const char *printer, const char *outfile, char *job, size_t joblen,
     struct cd_err *err)
 {
-	return cd_err_set(err, CD_E_PRINT, "transport documents cannot be "
-	    "printed by this version of certdesk");
+	const struct cd_profile *prof;
+	const struct cd_print_ops *ops;
+	struct cd_request req;
+	struct cd_person person;
+	struct cd_cert_filter cf;
+	struct doc_certs *dc = NULL;
+	struct cd_actions act;
+	struct cd_doc doc;
+	char *ps = NULL, obj[64];
+	size_t len = 0;
+	int r;
+
+	snprintf(obj, sizeof(obj), "request %lld", (long long)request_id);
+	if ((r = cd_request_actions(e, request_id, &act, err)) != 0 ||
+	    (r = cd_request_get(e, request_id, &req, err)) != 0)
+		return r;
+	if (!(act.allowed & CD_ACT_PRINT))
+		return cd_err_set(err, req.status == CD_RS_COMPLETED ?
+		    CD_E_DENIED : CD_E_STATE, "the transport document of "
+		    "request %lld can only be printed %s", (long long)request_id,
+		    req.status == CD_RS_COMPLETED ? "by its person or an "
+		    "operator with the 'collect' role" : "once its "
+		    "certificates were downloaded");
+	if ((prof = cd_conf_profile(e->conf, req.profile)) == NULL ||
+	    prof->transport_template[0] == '\0')
+		return cd_err_set(err, CD_E_CONFIG, "credential profile %s has "
+		    "no transport document", req.profile);
+	if ((r = e->so->person_get(e->st, req.person_id, NULL, &person, err)))
+		return r;
+	if ((dc = calloc(1, sizeof(*dc))) == NULL)
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	dc->conf = e->conf;
+	cd_cert_filter_init(&cf);
+	cf.request_id = request_id;
+	if ((r = e->so->cert_list(e->st, &cf, doc_cert, dc, err)) < 0)
+		goto out;
+	memset(&doc, 0, sizeof(doc));
+	doc.person = &person;
+	doc.request_id = req.id;
+	doc.profile_name = prof->name;
+	doc.operator_ = e->op.logon;
+	doc.organisation = e->conf->organisation;
+	doc.date = cd_engine_now(e);
+	doc.nitems = dc->n;
+	doc.items = dc->items;
+	if ((r = cd_doc_render(prof->transport_template, CD_DOC_TRANSPORT,
+	    &doc, e->conf->paper, &ps, &len, err)) != 0)
+		goto out;
+	if (outfile != NULL) {
+		ops = cd_print_find("file");
+		r = ops->submit(outfile, "", "transport document", ps, len, job,
+		    joblen, err);
+	} else {
+		ops = cd_print_find("cups");
+		if (printer == NULL)
+			printer = e->conf->printer;
+		r = ops->submit(printer, e->conf->cups_server, "certdesk "
+		    "transport document", ps, len, job, joblen, err);
+	}
+	cd_audit(e, "print.transport", obj, r == 0 ? "ok" : "failed",
+	    "transport document via %s to '%s'%s%s", ops->name, outfile ?
+	    outfile : printer[0] ? printer : "(default)", r == 0 ? ", job " :
+	    ": ", r == 0 ? job : (err ? err->msg : ""));
+out:
+	cd_doc_free(ps, len);
+	free(dc);
+	return r;
 }

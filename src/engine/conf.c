@@ -29,6 +29,7 @@
 
 #include "conf.h"
 #include "subst.h"
+#include "template.h"
 #include "util.h"
 
 #ifndef SYSCONFDIR
@@ -1082,6 +1083,7 @@ check_template(struct loader *ld, const struct cd_profile *p,
     const char *key, const char *path, enum tmpl_kind kind)
 {
 	char sec[CD_NAME_MAX + 16];
+	struct cd_err terr;
 	struct stat st;
 	int fd;
 
@@ -1094,20 +1096,17 @@ check_template(struct loader *ld, const struct cd_profile *p,
 		return fail(ld, sec, key, "%s is not a file", path);
 	}
 	close(fd);
-	/*
-	 * Merge-field checks go here: parse the template and refuse fields
-	 * that do not exist for this kind (kind == TMPL_PIN_MAILER may use
-	 * the password field, TMPL_TRANSPORT must not).
-	 */
-	(void)kind;
+	/* Unknown merge fields, or the password in a transport document. */
+	if (cd_template_check(path, kind == TMPL_PIN_MAILER ?
+	    CD_DOC_PIN_MAILER : CD_DOC_TRANSPORT, &terr) != 0)
+		return fail(ld, sec, key, "%s", terr.msg);
 	return 0;
 }
 
 /*
  * conf_check_templates - every template a profile names must exist and be
- * readable.  Another engineer extends check_template() above with
- * merge-field checks; keep both here so all template errors come out with
- * FILE:LINE: [profile.ID] key.
+ * readable, and use only the merge fields its kind allows; all template
+ * errors come out with FILE:LINE: [profile.ID] key.
  */
 static int
 conf_check_templates(struct loader *ld)

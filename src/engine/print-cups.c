@@ -1,0 +1,407 @@
+/*
+ * print-cups.c - the "cups" printing backend: a PostScript document sent
+ * to a CUPS queue with libcups, then followed through IPP until the job
+ * is completed, stopped, cancelled or aborted.
+ *
+ * libcups is never allowed to ask for a password.  Once the job is done
+ * (or given up) it is purged, so the scheduler keeps no copy of the
+ * document, which for a PIN mailer holds a password.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cups/cups.h>
+
+#include "print.h"
+#include "util.h"
+
+#define CHUNK		32768
+#define POLL_FIRST_NS	20000000L	/* 20 ms, doubling ... */
+#define POLL_MAX_NS	500000000L	/* ... up to 0.5 s */
+
+static int timeout_s = CD_PRINT_TIMEOUT;
+
+/* The scheduler of one submission. */
+struct sched {
+	char host[256];
+	int port;
+	char where[300];	/* "127.0.0.1:631" or a socket path */
+	http_t *http;
+};
+
+int
+cd_print_cups_timeout(int seconds)
+{
+	int old = timeout_s;
+
+	if (seconds > 0)
+		timeout_s = seconds;
+	return old;
+}
+
+static const char *
+no_password(const char *prompt, http_t *http, const char *method,
+    const char *resource, void *data)
+{
+	return NULL;
+}
+
+/* "host:port", "[v6]:port", "host", "/socket" or "" (libcups default). */
+static int
+parse_server(struct sched *s, const char *server, struct cd_err *err)
+{
+	const char *colon, *end;
+	size_t n;
+	char *ep;
+	long port;
+
+	s->port = ippPort();
+	if (server == NULL || server[0] == '\0') {
+		cd_strlcpy(s->host, cupsServer(), sizeof(s->host));
+	} else if (server[0] == '/') {
+		cd_strlcpy(s->host, server, sizeof(s->host));
+	} else {
+		end = server[0] == '[' ? strchr(server, ']') : server;
+		colon = strrchr(end ? end : server, ':');
+		n = colon ? (size_t)(colon - server) : strlen(server);
+		if (colon != NULL) {
+			port = strtol(colon + 1, &ep, 10);
+			if (*ep != '\0' || port <= 0 || port > 65535)
+				return cd_err_set(err, CD_E_CONFIG, "bad print "
+				    "server '%s' (expected host:port)", server);
+			s->port = (int)port;
+		}
+		if (server[0] == '[' && n >= 2 && server[n - 1] == ']') {
+			server++;
+			n -= 2;
+		}
+		if (n == 0 || n >= sizeof(s->host))
+			return cd_err_set(err, CD_E_CONFIG, "bad print server "
+			    "'%s' (expected host:port)", server);
+		memcpy(s->host, server, n);
+		s->host[n] = '\0';
+	}
+	if (s->host[0] == '/')
+		cd_strlcpy(s->where, s->host, sizeof(s->where));
+	else
+		snprintf(s->where, sizeof(s->where), strchr(s->host, ':') ?
+		    "[%s]:%d" : "%s:%d", s->host, s->port);
+	return 0;
+}
+
+static int
+connect_sched(struct sched *s, const char *server, struct cd_err *err)
+{
+	int r;
+
+	if ((r = parse_server(s, server, err)) != 0)
+		return r;
+	cupsSetPasswordCB2(no_password, NULL);
+	s->http = httpConnect2(s->host, s->port, NULL, AF_UNSPEC,
+	    cupsEncryption(), 1, 30000, NULL);
+	if (s->http == NULL)
+		return cd_err_set(err, CD_E_PRINT, "the print scheduler at %s "
+		    "is not running (no connection)", s->where);
+	return 0;
+}
+
+/*
+ * Why a job or printer stopped: its state message (attribute msgattr),
+ * else its reasons (keywords of attribute reasons); either may be NULL.
+ */
+static void
+reason_text(ipp_t *resp, const char *msgattr, const char *reasons,
+    char *buf, size_t len)
+{
+	ipp_attribute_t *a;
+	const char *v;
+	size_t used = 0;
+	int i;
+
+	buf[0] = '\0';
+	if (msgattr != NULL &&
+	    (a = ippFindAttribute(resp, msgattr, IPP_TAG_TEXT)) != NULL &&
+	    (v = ippGetString(a, 0, NULL)) != NULL && v[0] != '\0') {
+		cd_strlcpy(buf, v, len);
+		return;
+	}
+	if (reasons == NULL ||
+	    (a = ippFindAttribute(resp, reasons, IPP_TAG_KEYWORD)) == NULL)
+		return;
+	for (i = 0; i < ippGetCount(a) && used + 1 < len; i++) {
+		v = ippGetString(a, i, NULL);
+		if (v == NULL || strcmp(v, "none") == 0)
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+		    used ? ", " : "", v);
+	}
+	if (used >= len)
+		buf[len - 1] = '\0';
+}
+
+/* A printer's state, whether it takes jobs, and why. */
+struct pstate {
+	int state;		/* IPP_PSTATE_* */
+	int accepting;
+	char why[512];
+};
+
+/* The state of queue; -1 if the scheduler did not tell. */
+static int
+printer_status(struct sched *s, const char *queue, struct pstate *st)
+{
+	static const char *const want[] = {
+		"printer-state", "printer-state-message",
+		"printer-state-reasons", "printer-is-accepting-jobs"
+	};
+	char uri[1024];
+	ipp_attribute_t *a;
+	ipp_t *req, *resp;
+
+	memset(st, 0, sizeof(*st));
+	httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof(uri), "ipp", NULL,
+	    "localhost", 0, "/printers/%s", queue);
+	req = ippNewRequest(IPP_OP_GET_PRINTER_ATTRIBUTES);
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL,
+	    uri);
+	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD,
+	    "requested-attributes", (int)CD_NELEM(want), NULL, want);
+	if ((resp = cupsDoRequest(s->http, req, "/")) == NULL)
+		return -1;
+	a = ippFindAttribute(resp, "printer-state", IPP_TAG_ENUM);
+	st->state = a ? ippGetInteger(a, 0) : IPP_PSTATE_IDLE;
+	a = ippFindAttribute(resp, "printer-is-accepting-jobs",
+	    IPP_TAG_BOOLEAN);
+	st->accepting = a ? ippGetBoolean(a, 0) : 1;
+	reason_text(resp, "printer-state-message", "printer-state-reasons",
+	    st->why, sizeof(st->why));
+	ippDelete(resp);
+	return 0;
+}
+
+/* The destination to print on, checked: it exists and takes jobs. */
+static int
+find_dest(struct sched *s, const char *queue, cups_dest_t **destp,
+    struct cd_err *err)
+{
+	struct pstate st;
+	cups_dest_t *dest;
+	ipp_status_t ist;
+
+	*destp = NULL;
+	dest = cupsGetNamedDest(s->http, queue[0] ? queue : NULL, NULL);
+	if (dest == NULL) {
+		ist = cupsLastError();
+		if (ist == IPP_STATUS_ERROR_SERVICE_UNAVAILABLE ||
+		    ist == IPP_STATUS_ERROR_INTERNAL)
+			return cd_err_set(err, CD_E_PRINT, "the print scheduler "
+			    "at %s is not running (%s)", s->where,
+			    cupsLastErrorString());
+		if (queue[0] == '\0')
+			return cd_err_set(err, CD_E_PRINT, "no default printer "
+			    "is set up on the print scheduler at %s; name a "
+			    "printer", s->where);
+		return cd_err_set(err, CD_E_PRINT, "no such printer '%s' on "
+		    "the print scheduler at %s", queue, s->where);
+	}
+	if (printer_status(s, dest->name, &st) == 0) {
+		if (!st.accepting) {
+			cd_err_set(err, CD_E_PRINT, "printer '%s' is not "
+			    "accepting jobs%s%s", dest->name, st.why[0] ?
+			    ": " : "", st.why);
+			goto fail;
+		}
+		if (st.state == IPP_PSTATE_STOPPED) {
+			cd_err_set(err, CD_E_PRINT, "printer '%s' is stopped%s%s",
+			    dest->name, st.why[0] ? ": " : "", st.why);
+			goto fail;
+		}
+	}
+	*destp = dest;
+	return 0;
+fail:
+	cupsFreeDests(1, dest);
+	return CD_E_PRINT;
+}
+
+/* Create the job and send the document; *id gets the job number. */
+static int
+send_doc(struct sched *s, const char *queue, const char *title,
+    const void *data, size_t len, int *id, struct cd_err *err)
+{
+	const char *p = data;
+	size_t n;
+
+	*id = cupsCreateJob(s->http, queue, title ? title : "certdesk", 0,
+	    NULL);
+	if (*id == 0)
+		return cd_err_set(err, CD_E_PRINT, "printer '%s' refused the "
+		    "job: %s", queue, cupsLastErrorString());
+	if (cupsStartDocument(s->http, queue, *id, "document.ps",
+	    CUPS_FORMAT_POSTSCRIPT, 1) != HTTP_STATUS_CONTINUE)
+		goto fail;
+	while (len > 0) {
+		n = len < CHUNK ? len : CHUNK;
+		if (cupsWriteRequestData(s->http, p, n) != HTTP_STATUS_CONTINUE)
+			goto fail;
+		p += n;
+		len -= n;
+	}
+	if (cupsFinishDocument(s->http, queue) != IPP_STATUS_OK)
+		goto fail;
+	return 0;
+fail:
+	return cd_err_set(err, CD_E_PRINT, "cannot send the document to "
+	    "printer '%s': %s", queue, cupsLastErrorString());
+}
+
+/* One status request; NULL when the scheduler did not answer. */
+static ipp_t *
+job_status(struct sched *s, int id)
+{
+	static const char *const want[] = {
+		"job-state", "job-state-reasons", "job-printer-state-message"
+	};
+	char uri[64];
+	ipp_t *req;
+
+	snprintf(uri, sizeof(uri), "ipp://localhost/jobs/%d", id);
+	req = ippNewRequest(IPP_OP_GET_JOB_ATTRIBUTES);
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "job-uri", NULL,
+	    uri);
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME,
+	    "requesting-user-name", NULL, cupsUser());
+	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD,
+	    "requested-attributes", (int)CD_NELEM(want), NULL, want);
+	return cupsDoRequest(s->http, req, "/");
+}
+
+static void
+pause_ns(long *ns)
+{
+	struct timespec ts = { 0, *ns };
+
+	nanosleep(&ts, NULL);
+	if (*ns < POLL_MAX_NS)
+		*ns = *ns * 2 < POLL_MAX_NS ? *ns * 2 : POLL_MAX_NS;
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Why job id failed: the job's message, else its printer's, else the
+ * job's reasons (all in buf already).
+ */
+static void
+failure_text(struct sched *s, const char *queue, char *buf, size_t len,
+    const char *job_reasons)
+{
+	struct pstate st;
+
+	if (printer_status(s, queue, &st) == 0 && st.why[0] != '\0')
+		cd_strlcpy(buf, st.why, len);
+	else
+		cd_strlcpy(buf, job_reasons, len);
+}
+
+/*
+ * Follow job id (called name) until it is completed, or give up: it
+ * stopped, was cancelled or aborted, is held, its printer stopped, or
+ * the time ran out.
+ */
+static int
+follow(struct sched *s, const char *queue, int id, const char *name,
+    struct cd_err *err)
+{
+	double deadline = now_s() + timeout_s;
+	long ns = POLL_FIRST_NS;
+	char why[512], reasons[512];
+	struct pstate st;
+	ipp_attribute_t *a;
+	ipp_t *resp;
+	int state;
+
+	for (;;) {
+		if ((resp = job_status(s, id)) == NULL)
+			return cd_err_set(err, CD_E_PRINT, "lost contact with "
+			    "the print scheduler at %s while printing job %s: "
+			    "%s", s->where, name, cupsLastErrorString());
+		a = ippFindAttribute(resp, "job-state", IPP_TAG_ENUM);
+		state = a ? ippGetInteger(a, 0) : IPP_JSTATE_PENDING;
+		reason_text(resp, "job-printer-state-message", NULL, why,
+		    sizeof(why));
+		reason_text(resp, NULL, "job-state-reasons", reasons,
+		    sizeof(reasons));
+		ippDelete(resp);
+		if (state == IPP_JSTATE_COMPLETED)
+			return 0;
+		if (state == IPP_JSTATE_HELD || state >= IPP_JSTATE_STOPPED) {
+			if (why[0] == '\0')
+				failure_text(s, queue, why, sizeof(why),
+				    reasons);
+			return cd_err_set(err, CD_E_PRINT, "print job %s %s%s%s",
+			    name, state == IPP_JSTATE_HELD ? "is held" :
+			    state == IPP_JSTATE_STOPPED ? "stopped" :
+			    state == IPP_JSTATE_CANCELED ? "was cancelled" :
+			    "was aborted", why[0] ? ": " : "", why);
+		}
+		if (state == IPP_JSTATE_PENDING &&
+		    printer_status(s, queue, &st) == 0 &&
+		    st.state == IPP_PSTATE_STOPPED)
+			return cd_err_set(err, CD_E_PRINT, "print job %s stopped: "
+			    "printer '%s' is stopped%s%s", name, queue,
+			    st.why[0] ? ": " : "", st.why);
+		if (now_s() >= deadline)
+			return cd_err_set(err, CD_E_TIMEOUT, "print job %s did "
+			    "not complete within %d seconds; it was cancelled",
+			    name, timeout_s);
+		pause_ns(&ns);
+	}
+}
+
+static int
+cups_submit(const char *target, const char *server, const char *title,
+    const void *data, size_t len, char *job, size_t joblen,
+    struct cd_err *err)
+{
+	struct sched s;
+	cups_dest_t *dest = NULL;
+	char name[300];
+	int r, id = 0;
+
+	memset(&s, 0, sizeof(s));
+	if ((r = connect_sched(&s, server, err)) != 0)
+		return r;
+	if ((r = find_dest(&s, target ? target : "", &dest, err)) != 0)
+		goto out;
+	if ((r = send_doc(&s, dest->name, title, data, len, &id, err)) != 0)
+		goto out;
+	snprintf(name, sizeof(name), "%s-%d", dest->name, id);
+	if (job != NULL && joblen > 0)
+		cd_strlcpy(job, name, joblen);
+	r = follow(&s, dest->name, id, name, err);
+out:
+	/* Done or given up: leave no copy of the document behind. */
+	if (id != 0)
+		cupsCancelJob2(s.http, dest->name, id, 1);
+	if (dest != NULL)
+		cupsFreeDests(1, dest);
+	httpClose(s.http);
+	return r;
+}
+
+const struct cd_print_ops cd_print_cups = {
+	.name = "cups",
+	.submit = cups_submit,
+};

@@ -1,0 +1,25 @@
+/*
+ * print.c - the table of printing backends.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "print.h"
+
+const struct cd_print_ops *const cd_print_backends[] = {
+	&cd_print_cups,
+	&cd_print_file,
+	NULL
+};
+
+const struct cd_print_ops *
+cd_print_find(const char *name)
+{
+	int i;
+
+	for (i = 0; cd_print_backends[i] != NULL; i++)
+		if (strcmp(cd_print_backends[i]->name, name) == 0)
+			return cd_print_backends[i];
+	return NULL;
+}
