@@ -30,7 +30,8 @@ check "one PIN mailer on the secure queue" test $# -eq 1 -a -f "$1"
 mailer=$1
 gs -q -dSAFER -dBATCH -dNOPAUSE -sDEVICE=txtwrite -sOutputFile=- "$mailer" \
     >"$T/mailer.txt" 2>/dev/null
-pw=$(sed -n 's/.*Password *\([^ ]*\) *$/\1/p' "$T/mailer.txt" | head -n 1)
+pw=$(tr -d '\r' <"$T/mailer.txt" |
+    sed -n 's/^ *Password: *\([^ ]*\) *$/\1/p' | head -n 1)
 check "the mailer carries a password" test -n "$pw"
 printf '%s\n' "$pw" >"$T/pw"
 f="$T/out/Susan.Smith Signing.pfx"
