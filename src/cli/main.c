@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "tui.h"
 #include "util.h"
 
 static const struct cli_cmd commands[] = {
@@ -47,23 +48,17 @@ usage(FILE *f)
 	    "\nSee certdesk(1) and certdesk.conf(5).\n");
 }
 
-/*
- * No command on a terminal: the operator interface.  It is not part of
- * this version yet; say so instead of pretending, after the same checks
- * (configuration, store, operator) it will make.
- */
 static int
 run_tui(struct cli *cli)
 {
+	struct cd_err err;
 	int r;
 
 	if ((r = cli_open(cli)) != 0)
 		return r;
-	fprintf(stderr, "certdesk: the full-screen operator interface is not "
-	    "part of this version yet;\nuse the commands (certdesk --help), "
-	    "for example:\n  certdesk request search --status "
-	    "awaiting-collection\n");
-	return EXIT_USAGE;
+	if ((r = tui_main(cli->e, &err)) != 0)
+		return cli_fail(&err);
+	return 0;
 }
 
 static int

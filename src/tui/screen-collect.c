@@ -1,0 +1,771 @@
+/*
+ * screen-collect.c - Collect Soft Certificates: who and what is being
+ * collected and where each certificate goes, the certificate password
+ * (typed twice for a user-specified PIN, else generated and sent by PIN
+ * mailer), Download / Print / Close, progress while keys are generated
+ * and files written.  The steps are the engine's (collect.h); this file
+ * only sequences them and reports.  Delivery is chosen per storage method
+ * in one place (deliver()).
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "tui-int.h"
+#include "util.h"
+
+#define PW_MAX 256
+
+enum { B_DOWNLOAD, B_PRINT, B_CLOSE };
+
+struct item_view {
+	char policy[CD_NAME_MAX];
+	const char *storage;
+	int method;
+	char file[CD_FIELD_MAX];
+	char location[CD_DETAIL_MAX];
+	int delivered;
+};
+
+struct coll {
+	struct screen s;
+	int64_t rid;
+	struct cd_collect *c;
+	int user_pin;
+	char who[2 * CD_FIELD_MAX];
+	char profile[CD_TEXT_MAX];
+	struct item_view items[CD_MAX_POLICIES_PER_PROFILE];
+	int n;
+	struct field_def defs[2];
+	struct tform *tf;
+	struct bbar bb;
+	int focus;		/* 0 password fields, 1 buttons */
+	int done;		/* downloaded and committed */
+	char progress[CD_FIELD_MAX];
+	int pdone, ptotal;
+	int pdirty;
+	char folder[CD_PATH_MAX];
+	char note[CD_ERR_MSGLEN];
+};
+
+static const char collect_help[] =
+    "Collect Soft Certificates makes the keys and certificates of the "
+    "request, packs them into password-protected .pfx files and saves "
+    "each where its certificate policy says.\n"
+    "With a user-specified PIN, type the password in Set Certificate "
+    "Password and again in Verify Certificate Password; nothing you type "
+    "is shown.  Otherwise the password is generated and goes to the user "
+    "by PIN mailer.\n"
+    "Download saves the certificates (for FileStore you choose the "
+    "folder); if you cancel the folder choice, everything is undone and "
+    "Download obtains new certificates.  Print (after a download) prints "
+    "the transport document.  Close without downloading cancels.\n"
+    "\nKeys: in the fields Tab/^N/^P move, Enter next field / Download, "
+    "ESC to the buttons; on the buttons d download, p print, c or q "
+    "close, Tab back to the fields.";
+
+/* ------------------------------------------------------------ state */
+
+static const char *
+where_text(const struct item_view *iv)
+{
+	if (iv->delivered)
+		return iv->location;
+	switch (iv->method) {
+	case CD_STORE_FILESTORE:
+		return "folder chosen at Download";
+	case CD_STORE_AUTOSAVE:
+		return "first empty USB drive";
+	case CD_STORE_SYSTEMSTORE:
+		return "personal certificate store";
+	}
+	return "";
+}
+
+static void
+items_refresh(struct coll *cs)
+{
+	const struct cd_collect_item *it;
+	int i;
+
+	if (cs->c == NULL)
+		return;
+	cs->n = cd_collect_nitems(cs->c);
+	if (cs->n > CD_MAX_POLICIES_PER_PROFILE)
+		cs->n = CD_MAX_POLICIES_PER_PROFILE;
+	for (i = 0; i < cs->n; i++) {
+		struct item_view *iv = &cs->items[i];
+
+		it = cd_collect_item(cs->c, i);
+		cd_strlcpy(iv->policy, it->policy->name, sizeof(iv->policy));
+		iv->method = it->policy->storage;
+		iv->storage = cd_storage_name(it->policy->storage);
+		cd_strlcpy(iv->file, it->file_name, sizeof(iv->file));
+		cd_strlcpy(iv->location, it->location, sizeof(iv->location));
+		iv->delivered = it->delivered;
+	}
+}
+
+static void
+bar_build(struct coll *cs)
+{
+	int focus = cs->bb.focus;
+
+	bbar_clear(&cs->bb);
+	bbar_add(&cs->bb, "Download", 'd', B_DOWNLOAD, cs->done);
+	bbar_add(&cs->bb, "Print", 'p', B_PRINT, !cs->done);
+	bbar_add(&cs->bb, "Close", 'c', B_CLOSE, 0);
+	cs->bb.focus = focus;
+	cs->bb.focused = cs->focus == 1;
+}
+
+static void
+set_focus(struct coll *cs, int focus)
+{
+	if (focus == 0 && (cs->tf == NULL || cs->done))
+		focus = 1;
+	cs->focus = focus;
+	cs->s.typing = focus == 0;
+	if (cs->tf != NULL)
+		cs->tf->focused = focus == 0;
+	cs->bb.focused = focus == 1;
+	cs->bb.dirty = 1;
+}
+
+static void
+note(struct coll *cs, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+note(struct coll *cs, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cs->note, sizeof(cs->note), fmt, ap);
+	va_end(ap);
+	cs->s.t->full = 1;
+}
+
+/* ------------------------------------------------------------ drawing */
+
+static int
+pw_row(const struct coll *cs)
+{
+	return TUI_BODY + 5 + cs->n;
+}
+
+static void
+coll_draw_progress(struct coll *cs)
+{
+	char buf[CD_FIELD_MAX + 64], bar[24];
+	int i, fill;
+
+	buf[0] = '\0';
+	if (cs->ptotal > 0) {
+		fill = cs->pdone * 20 / cs->ptotal;
+		for (i = 0; i < 20; i++)
+			bar[i] = i < fill ? '#' : '.';
+		bar[20] = '\0';
+		snprintf(buf, sizeof(buf), "[%s] %s", bar, cs->progress);
+	} else if (cs->progress[0] != '\0')
+		cd_strlcpy(buf, cs->progress, sizeof(buf));
+	tui_put(pw_row(cs) + 4, 1, COLS - 2, buf);
+	cs->pdirty = 0;
+}
+
+static void
+coll_draw_items(struct coll *cs)
+{
+	char buf[CD_DETAIL_MAX + 256];
+	int i, y = TUI_BODY + 3;
+
+	buf[0] = '\0';
+	tui_col(buf, sizeof(buf), "Certificate", 16);
+	tui_col(buf, sizeof(buf), "Storage", 11);
+	tui_col(buf, sizeof(buf), "File / saved to", 40);
+	attron(A_UNDERLINE);
+	tui_put(y++, 1, COLS - 2, buf);
+	attroff(A_UNDERLINE);
+	for (i = 0; i < cs->n; i++) {
+		const struct item_view *iv = &cs->items[i];
+
+		buf[0] = '\0';
+		tui_col(buf, sizeof(buf), iv->policy, 16);
+		tui_col(buf, sizeof(buf), iv->storage, 11);
+		if (iv->delivered)
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
+			    "%s", iv->location);
+		else
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
+			    "%s -> %s", iv->file, where_text(iv));
+		tui_put(y++, 1, COLS - 2, buf);
+	}
+}
+
+static void
+coll_draw(struct screen *s, int full)
+{
+	struct coll *cs = (struct coll *)s;
+	char buf[CD_TEXT_MAX + 64];
+	int y = pw_row(cs);
+
+	if (full) {
+		snprintf(buf, sizeof(buf), "Request %lld for %s",
+		    (long long)cs->rid, cs->who);
+		tui_put(TUI_BODY, 1, COLS - 2, buf);
+		snprintf(buf, sizeof(buf), "Credential profile: %s",
+		    cs->profile);
+		tui_put(TUI_BODY + 1, 1, COLS - 2, buf);
+		coll_draw_items(cs);
+		if (cs->tf != NULL && !cs->done) {
+			tform_draw(cs->tf, 1);
+			tui_put(y + 2, 1, COLS - 2, "The same password protects "
+			    "every .pfx file; nothing you type is shown.");
+		} else if (cs->tf == NULL) {
+			tui_put(y, 1, COLS - 2, "The password for the .pfx "
+			    "files is generated by certdesk; it is not shown "
+			    "on screen.");
+			tui_put(y + 1, 1, COLS - 2, "It goes to the user in a "
+			    "PIN mailing document printed at Download.");
+		}
+		attron(A_BOLD);
+		tui_put(y + 5, 1, COLS - 2, cs->note);
+		attroff(A_BOLD);
+	}
+	if (full || cs->pdirty)
+		coll_draw_progress(cs);
+	if (full || cs->bb.dirty)
+		bbar_draw(&cs->bb, tui_bar_row(), 0, COLS, 4);
+}
+
+static void
+coll_unpost(struct screen *s)
+{
+	tform_unpost(((struct coll *)s)->tf);
+}
+
+static void
+coll_cursor(struct screen *s)
+{
+	struct coll *cs = (struct coll *)s;
+
+	if (cs->focus == 0 && cs->tf != NULL) {
+		tform_cursor(cs->tf);
+		return;
+	}
+	curs_set(0);
+	move(tui_bar_row(), 1);
+}
+
+static const char *
+coll_keys(struct screen *s)
+{
+	struct coll *cs = (struct coll *)s;
+
+	if (cs->focus == 0)
+		return " Tab/^N ^P fields  Enter next / Download  ESC to the "
+		    "buttons  F1 help";
+	if (cs->done)
+		return " p print transport document  c/q close  ? help";
+	return cs->tf != NULL ? " d download  c/q close  Tab password fields"
+	    "  Left/Right Enter buttons  ? help" :
+	    " d download  c/q close  Left/Right Enter buttons  ? help";
+}
+
+/* ------------------------------------------------------------ engine */
+
+static int
+on_progress(void *arg, const char *what, int done, int total)
+{
+	struct coll *cs = arg;
+
+	cd_strlcpy(cs->progress, what, sizeof(cs->progress));
+	cs->pdone = done;
+	cs->ptotal = total;
+	cs->pdirty = 1;
+	tui_flush(cs->s.t);
+	return tui_signalled ? 1 : 0;
+}
+
+static int
+on_idle(void *arg)
+{
+	struct coll *cs = arg;
+	struct cd_err err;
+
+	if (cs->c != NULL)
+		cd_collect_heartbeat(cs->c, &err);
+	return 0;
+}
+
+static int
+begin(struct coll *cs, struct cd_err *err)
+{
+	int rc;
+
+	if ((rc = cd_collect_begin(cs->s.t->e, cs->rid, &cs->c, err)) != 0)
+		return rc;
+	cd_collect_set_progress(cs->c, on_progress, cs);
+	items_refresh(cs);
+	return 0;
+}
+
+/* Roll back and say what was undone. */
+static void
+undo(struct coll *cs, int rc, const struct cd_err *why)
+{
+	struct cd_err err;
+	char undone[512] = "";
+
+	if (cs->c == NULL)
+		return;
+	cd_collect_cancel(cs->c, rc == CD_E_CANCELLED ?
+	    "cancelled by the operator" : why->msg, undone, sizeof(undone),
+	    &err);
+	cd_collect_free(cs->c);
+	cs->c = NULL;
+	cs->progress[0] = '\0';
+	cs->ptotal = 0;
+	if (rc == CD_E_CANCELLED)
+		note(cs, "Collection cancelled: %s. Press Download to try "
+		    "again with new certificates.", undone);
+	else
+		note(cs, "Collection failed and was undone: %s.", undone);
+	items_refresh(cs);
+	for (rc = 0; rc < cs->n; rc++)
+		cs->items[rc].delivered = 0;
+}
+
+/* The typed password, checked; 0 with pw filled, else -1 (reported). */
+static int
+typed_password(struct coll *cs, char *pw, struct cd_err *err)
+{
+	struct tui *t = cs->s.t;
+	char verify[PW_MAX];
+	int rc = -2;
+
+	tform_get(cs->tf, 0, pw, PW_MAX);
+	tform_get(cs->tf, 1, verify, sizeof(verify));
+	if (pw[0] == '\0') {
+		tui_status(t, "Type the certificate password in Set "
+		    "Certificate Password.");
+		tform_set_current(cs->tf, 0);
+		rc = -1;
+	} else if (verify[0] == '\0') {
+		tui_status(t, "Type the password again in Verify Certificate "
+		    "Password.");
+		tform_set_current(cs->tf, 1);
+		rc = -1;
+	} else if (strcmp(pw, verify) != 0) {
+		tui_status(t, "The passwords do not match: type them again.");
+	} else if (cd_collect_check_password(cs->c, pw, err) != 0) {
+		tui_status(t, "Password not accepted: %s", err->msg);
+	} else
+		rc = 0;
+	OPENSSL_cleanse(verify, sizeof(verify));
+	if (rc == 0)
+		return 0;
+	t->status_err = 1;
+	OPENSSL_cleanse(pw, PW_MAX);
+	if (rc == -2) {
+		tform_clear(cs->tf, 0);
+		tform_clear(cs->tf, 1);
+		tform_set_current(cs->tf, 0);
+	}
+	set_focus(cs, 0);
+	return -1;
+}
+
+static int
+choose_folder(struct coll *cs, char *dir, size_t len, struct cd_err *err)
+{
+	int r = folder_choose(cs->s.t, cs->folder, dir, len);
+
+	if (r == 1) {
+		cd_strlcpy(cs->folder, dir, sizeof(cs->folder));
+		return 0;
+	}
+	return cd_err_set(err, CD_E_CANCELLED, "The folder selection was "
+	    "cancelled.");
+}
+
+static int
+deliver_folder(struct coll *cs, struct cd_err *err)
+{
+	static const struct button b[] = {
+		{ "Continue", 'c', 0, 0 },
+		{ "Change folder", 'f', 1, 0 },
+		{ "Cancel", 'x', 2, 0 },
+	};
+	char dir[CD_PATH_MAX];
+	int rc, k;
+
+	for (;;) {
+		if ((rc = choose_folder(cs, dir, sizeof(dir), err)) != 0)
+			return rc;
+		rc = cd_collect_deliver_folder(cs->c, dir, 0, err);
+		if (rc != CD_E_CONFIRM)
+			return rc;
+		k = tui_choice(cs->s.t, "Certificate files found",
+		    "The folder already contains certificate files. Files "
+		    "with the same name will be overwritten.", b, 3);
+		if (k == 0)
+			return cd_collect_deliver_folder(cs->c, dir, 1, err);
+		if (k != 1)
+			return cd_err_set(err, CD_E_CANCELLED, "The folder "
+			    "selection was cancelled.");
+	}
+}
+
+static void
+usb_draw(void *arg, int full)
+{
+	int w = 60, h = 6, y = (LINES - h) / 2, x = (COLS - w) / 2;
+
+	if (!full)
+		return;
+	tui_box(y, x, h, w, "Waiting for a USB drive");
+	tui_put(y + 2, x + 2, w - 4, "Insert an empty USB drive; the "
+	    "certificates are saved");
+	tui_put(y + 3, x + 2, w - 4, "to it as soon as it is found.   "
+	    "ESC: cancel");
+}
+
+static int
+deliver_usb(struct coll *cs, struct cd_err *err)
+{
+	struct overlay o = { usb_draw, NULL, NULL, cs, NULL };
+	int rc, ch;
+
+	tui_overlay_push(cs->s.t, &o);
+	for (;;) {
+		rc = cd_collect_deliver_usb(cs->c, 500, NULL, NULL, err);
+		if (rc != CD_E_TIMEOUT)
+			break;
+		ch = tui_waitkey(cs->s.t, 0);
+		if (ch == TUI_ESC || ch == TUI_KEY_SIGNAL) {
+			rc = cd_err_set(err, CD_E_CANCELLED, "The wait for a "
+			    "USB drive was cancelled.");
+			break;
+		}
+	}
+	tui_overlay_pop(cs->s.t, &o);
+	return rc;
+}
+
+/*
+ * SystemStore: try without a store password; when the store wants one
+ * (CD_E_AUTH), ask for it, up to three times.
+ */
+static int
+deliver_nss(struct coll *cs, struct cd_err *err)
+{
+	char pw[PW_MAX];
+	int rc, tries;
+
+	if ((rc = cd_collect_deliver_nss(cs->c, NULL, err)) != CD_E_AUTH)
+		return rc;
+	for (tries = 0; tries < 3; tries++) {
+		tui_error(cs->s.t, err);
+		pw[0] = '\0';
+		if (tui_prompt(cs->s.t, "Personal certificate store",
+		    "Store password:", pw, sizeof(pw), 1) != 1)
+			return cd_err_set(err, CD_E_CANCELLED, "The store "
+			    "password prompt was cancelled.");
+		rc = cd_collect_deliver_nss(cs->c, pw, err);
+		OPENSSL_cleanse(pw, sizeof(pw));
+		if (rc != CD_E_AUTH)
+			break;
+	}
+	return rc;
+}
+
+/* Each storage method the package needs, in one place. */
+static int
+deliver(struct coll *cs, struct cd_err *err)
+{
+	unsigned st = cd_collect_storages(cs->c);
+	int m, rc = 0;
+
+	for (m = CD_STORE_FILESTORE; m <= CD_STORE_SYSTEMSTORE && rc == 0;
+	    m++) {
+		if (!(st & (1u << m)))
+			continue;
+		switch (m) {
+		case CD_STORE_FILESTORE:
+			rc = deliver_folder(cs, err);
+			break;
+		case CD_STORE_AUTOSAVE:
+			rc = deliver_usb(cs, err);
+			break;
+		case CD_STORE_SYSTEMSTORE:
+			rc = deliver_nss(cs, err);
+			break;
+		}
+	}
+	return rc;
+}
+
+static int
+set_password(struct coll *cs, struct cd_err *err)
+{
+	char *pw;
+	int rc;
+
+	if (!cs->user_pin)
+		return cd_collect_password(cs->c, NULL, err);
+	if ((pw = cd_secret_alloc(PW_MAX)) == NULL)
+		return cd_err_set(err, CD_E_NOMEM, "Out of memory.");
+	if ((rc = typed_password(cs, pw, err)) == 0) {
+		rc = cd_collect_password(cs->c, pw, err);
+		/* The engine has its copy: forget ours and the fields'. */
+		tform_clear(cs->tf, 0);
+		tform_clear(cs->tf, 1);
+		tform_set_current(cs->tf, 0);
+	} else
+		rc = 1;
+	cd_secret_free(pw, PW_MAX);
+	return rc;
+}
+
+static int
+steps(struct coll *cs, struct cd_err *err)
+{
+	int rc;
+
+	if ((rc = cd_collect_issue(cs->c, err)) != 0 ||
+	    (rc = cd_collect_package(cs->c, err)) != 0)
+		return rc;
+	cs->progress[0] = '\0';
+	cs->ptotal = 0;
+	cs->pdirty = 1;
+	if ((rc = deliver(cs, err)) != 0)
+		return rc;
+	cd_strlcpy(cs->progress, "Finishing...", sizeof(cs->progress));
+	cs->pdirty = 1;
+	tui_flush(cs->s.t);
+	return cd_collect_commit(cs->c, err);
+}
+
+static void
+download(struct coll *cs)
+{
+	struct tui *t = cs->s.t;
+	struct cd_err err;
+	int rc;
+
+	cd_err_clear(&err);
+	if (cs->done)
+		return;
+	if (cs->c == NULL && (rc = begin(cs, &err)) != 0) {
+		tui_error(t, &err);
+		return;
+	}
+	if ((rc = set_password(cs, &err)) == 1)
+		return;
+	if (rc != 0) {
+		undo(cs, rc, &err);
+		tui_error(t, &err);
+		return;
+	}
+	cs->note[0] = '\0';
+	tui_status(t, "%s", "");
+	t->idle = on_idle;
+	t->idle_arg = cs;
+	rc = steps(cs, &err);
+	t->idle = NULL;
+	if (rc != 0) {
+		undo(cs, rc, &err);
+		if (rc != CD_E_CANCELLED)
+			tui_error(t, &err);
+		set_focus(cs, cs->tf != NULL ? 0 : 1);
+		return;
+	}
+	items_refresh(cs);
+	cd_collect_free(cs->c);
+	cs->c = NULL;
+	cs->done = 1;
+	cs->progress[0] = '\0';
+	cs->ptotal = 0;
+	note(cs, "Download complete: the certificates are saved and the "
+	    "request is completed.");
+	bar_build(cs);
+	set_focus(cs, 1);
+	cs->bb.focus = B_PRINT;
+}
+
+static void
+print_transport(struct coll *cs)
+{
+	struct tui *t = cs->s.t;
+	struct cd_err err;
+	char job[CD_PATH_MAX];
+
+	if (cd_print_transport(t->e, cs->rid, NULL, NULL, job, sizeof(job),
+	    &err) != 0)
+		tui_error(t, &err);
+	else
+		tui_status(t, "Transport document sent: %s.", job);
+}
+
+/* Close: without a download the collection is cancelled. */
+static void
+close_collect(struct coll *cs)
+{
+	struct cd_err err;
+	char undone[512] = "";
+
+	if (cs->c == NULL)
+		return;
+	cd_collect_cancel(cs->c, "closed without downloading", undone,
+	    sizeof(undone), &err);
+	cd_collect_free(cs->c);
+	cs->c = NULL;
+	tui_status(cs->s.t, "Collection of request %lld cancelled%s%s.",
+	    (long long)cs->rid, undone[0] != '\0' ? ": " : "", undone);
+}
+
+/* ------------------------------------------------------------ keys */
+
+static int
+button(struct coll *cs, int id)
+{
+	switch (id) {
+	case B_DOWNLOAD:
+		download(cs);
+		break;
+	case B_PRINT:
+		print_transport(cs);
+		break;
+	case B_CLOSE:
+		close_collect(cs);
+		return TUI_BACK;
+	}
+	return tui_signalled ? TUI_QUIT : TUI_OK;
+}
+
+static int
+field_key(struct coll *cs, int ch)
+{
+	if (tform_key(cs->s.t, cs->tf, ch))
+		return TUI_OK;
+	switch (ch) {
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		if (tform_current(cs->tf) == 0) {
+			tform_set_current(cs->tf, 1);
+			return TUI_OK;
+		}
+		return button(cs, B_DOWNLOAD);
+	case '\t':
+	case KEY_DOWN:
+	case TUI_CTRL('n'):
+	case TUI_ESC:
+		set_focus(cs, 1);
+		break;
+	}
+	return TUI_OK;
+}
+
+static int
+coll_key(struct screen *s, int ch)
+{
+	struct coll *cs = (struct coll *)s;
+	int id;
+
+	if (cs->focus == 0)
+		return field_key(cs, ch);
+	switch (ch) {
+	case '\t':
+	case TUI_CTRL('n'):
+	case TUI_CTRL('p'):
+	case KEY_UP:
+		set_focus(cs, 0);
+		return TUI_OK;
+	case 'q':
+	case TUI_ESC:
+		return button(cs, B_CLOSE);
+	}
+	id = bbar_key(s->t, &cs->bb, ch);
+	if (id == TUI_KEY_SIGNAL)
+		return TUI_QUIT;
+	return id >= 0 ? button(cs, id) : TUI_OK;
+}
+
+static void
+coll_free(struct screen *s)
+{
+	struct coll *cs = (struct coll *)s;
+
+	close_collect(cs);
+	if (cs->tf != NULL) {
+		tform_clear(cs->tf, 0);
+		tform_clear(cs->tf, 1);
+		tform_free(cs->tf);
+	}
+	if (s->t->idle_arg == cs)
+		s->t->idle = NULL;
+	free(cs);
+}
+
+static const struct screen_ops coll_ops = {
+	"Collect Soft Certificates", collect_help, coll_keys, coll_draw,
+	coll_unpost, coll_cursor, coll_key, NULL, coll_free
+};
+
+static int
+make_fields(struct coll *cs)
+{
+	static const struct field_def pw = { "", FD_PASSWORD, 32, 0, 1, 30, 0 };
+
+	cs->defs[0] = pw;
+	cs->defs[0].label = "Set Certificate Password:";
+	cs->defs[1] = pw;
+	cs->defs[1].label = "Verify Certificate Password:";
+	cs->defs[1].row = 1;
+	if ((cs->tf = tform_new(cs->defs, 2, pw_row(cs))) == NULL)
+		return -1;
+	return 0;
+}
+
+struct screen *
+screen_collect_new(struct tui *t, int64_t request_id)
+{
+	struct coll *cs;
+	struct cd_err err;
+	const struct cd_person *p;
+
+	if ((cs = calloc(1, sizeof(*cs))) == NULL)
+		return NULL;
+	cs->s.ops = &coll_ops;
+	cs->s.t = t;
+	cs->rid = request_id;
+	if (getcwd(cs->folder, sizeof(cs->folder)) == NULL)
+		cd_strlcpy(cs->folder, "/", sizeof(cs->folder));
+	if (begin(cs, &err) != 0) {
+		tui_error(t, &err);
+		free(cs);
+		return NULL;
+	}
+	p = cd_collect_person(cs->c);
+	snprintf(cs->who, sizeof(cs->who), "%s (%s)", p->full_name, p->logon);
+	cd_strlcpy(cs->profile, cd_collect_profile(cs->c)->name,
+	    sizeof(cs->profile));
+	cs->user_pin = cd_collect_user_pin(cs->c);
+	if (cs->user_pin && make_fields(cs) != 0) {
+		close_collect(cs);
+		free(cs);
+		return NULL;
+	}
+	bar_build(cs);
+	set_focus(cs, cs->user_pin ? 0 : 1);
+	return &cs->s;
+}

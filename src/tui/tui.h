@@ -1,0 +1,13 @@
+/*
+ * tui.h - the operator's full-screen interface (ncurses).  The only public
+ * entry point; everything else in src/tui is private to it (tui-int.h).
+ */
+#ifndef CD_TUI_H
+#define CD_TUI_H
+
+struct cd_engine;
+struct cd_err;
+/* Run the operator UI on the terminal until the operator quits. Returns 0 or a CD_E_* code with err filled; always restores the terminal. */
+int tui_main(struct cd_engine *e, struct cd_err *err);
+
+#endif

@@ -1,0 +1,91 @@
+#!/bin/sh
+# collect.sh - the operator UI in a colour terminal (xterm-256color):
+# request a soft certificate from View Person and land on its View
+# Request, then collect it with a user-specified PIN into a folder.
+# Mismatched and too-weak passwords are refused with their messages; the
+# password never appears on any screen; the .pfx files open with it.
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/tui/lib.sh"
+command -v openssl >/dev/null 2>&1 || skip_all "openssl not installed"
+
+tui_setup
+PW='Tr4nsport-Qz9'
+mkdir -p "$T/out"
+start 80 24 xterm-256color
+
+send p
+wait_for "Search for people"
+typetext "Maria Garcia"
+send Enter
+wait_for "Maria.Garcia"
+send Enter
+check_screen "View Person: Maria Garcia" "View Person opened"
+send n
+check_screen "Soft certificates (user PIN)" "n offers the credential profiles"
+send Enter
+check_screen "View Request" "the new request's View Request opens by itself"
+check_screen "awaiting collection" "... awaiting collection"
+check_screen "made for Maria Garcia" "... with a message"
+ID=$(screen | sed -n 's/.*View Request \([0-9][0-9]*\).*/\1/p' | head -n 1)
+send c
+check_screen "Collect Soft Certificates" "c opens Collect Soft Certificates"
+check_screen "Set Certificate Password:" "user PIN: Set Certificate Password"
+check_screen "Verify Certificate Password:" "... and Verify Certificate Password"
+check_screen "Maria.Garcia Signing.pfx" "shows the file of each certificate"
+check_screen "FileStore" "... and where it goes"
+check_screen "[ Download ]" "Download button"
+if screen | grep -q "\[ Print \]"; then fail "Print disabled before download"; else
+	ok "Print disabled before download"; fi
+
+# mismatch
+type_secret "$PW"
+send Enter
+type_secret "${PW}x"
+send Enter
+check_screen "The passwords do not match" "mismatched passwords refused"
+# too weak
+type_secret "abc"
+send Enter
+type_secret "abc"
+send Enter
+check_screen "Password not accepted:" "too-weak password refused"
+check_screen "at least 8 characters" "... with the policy's reason"
+
+# the real one
+type_secret "$PW"
+send Enter
+type_secret "$PW"
+send Enter
+check_screen "Select the folder" "Download asks for the folder"
+send /
+send C-u
+typetext "$T/out"
+send Enter
+wait_for "0 folders, 0 files here"
+send s
+check_screen "Download complete" "download completes"
+check_screen "[ Print ]" "Print enabled after the download"
+check_screen "$T/out/Maria.Garcia Signing.pfx" "shows where the file was saved"
+
+n=0
+printf '%s' "$PW" >"$T/pw"
+for f in "$T"/out/*.pfx; do
+	if openssl pkcs12 -info -noout -passin "file:$T/pw" -in "$f" \
+	    >/dev/null 2>&1; then n=$((n + 1)); fi
+done
+if [ "$n" -eq 2 ]; then ok "both .pfx files open with the typed password"
+else fail "both .pfx files open with the typed password ($n)"; fi
+if secret_shown "$PW" || secret_shown "abc"; then
+	fail "the password never appears on screen"
+else
+	ok "the password never appears on screen ($shot_n captures)"
+fi
+if grep -rqF "$PW" "$T/data" 2>/dev/null; then fail "password not stored"; else
+	ok "password not stored in the data directory"; fi
+send c
+check_screen "Status:             completed" "back on View Request: completed"
+cd_ request show "$ID" --json
+expect_out '"status":"completed"' "request $ID completed in the store"
+send q q q q
+rc=$(wait_exit)
+if [ "$rc" = 0 ]; then ok "exit status 0"; else fail "exit status 0 (rc=$rc)"; fi
+done_testing

@@ -1,0 +1,149 @@
+# lib.sh - helpers for the operator UI tests: a data set (tests/lib/
+# common.sh), certdesk running in a private tmux server at a fixed size,
+# keys sent, screens captured and asserted on.  TAP output.
+#
+#   tui_setup                  config + demo data in $T
+#   start [COLS ROWS [TERM]]   run certdesk in tmux (default 80x24 vt100)
+#   wait_for TEXT              until TEXT is on the screen (bounded)
+#   send KEY...                tmux key names (Enter Tab Up C-r Escape ...)
+#   typetext TEXT                  literal text
+#   screen                     print the current screen
+#   check_screen TEXT DESC     ok / not ok on whether TEXT is shown
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${CERTDESK:=$top_builddir/certdesk}"
+export top_srcdir top_builddir CERTDESK
+
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "1..0 # SKIP tmux not installed"
+	exit 0
+fi
+
+. "$top_srcdir/tests/lib/common.sh"
+
+TMUX_SOCK=cdtest$$
+TM="tmux -L $TMUX_SOCK -f /dev/null"
+SHOTS=$T/shots
+mkdir -p "$SHOTS"
+shot_n=0
+trap 'tmux -L "$TMUX_SOCK" kill-server >/dev/null 2>&1; rm -rf "$T"' EXIT
+unset TMUX
+
+fail() {
+	not_ok "$*"
+	echo "#   screen:"
+	screen 2>/dev/null | sed 's/^/#   | /'
+}
+
+tui_setup() {
+	write_conf
+	cd_ init --demo
+	[ "$RC" -eq 0 ] || { echo "Bail out! init --demo failed: $(cat "$ERR")"
+		exit 1; }
+}
+
+# start [COLS ROWS [TERM]]
+start() {
+	cols=${1:-80}; rows=${2:-24}; term=${3:-vt100}
+	cd "$T" || exit 1
+	$TM new-session -d -s S -x "$cols" -y "$rows" \
+	    "env TERM=$term LANG=C.UTF-8 '$CERTDESK' -c '$CONF' \
+	    2>'$T/tui.err'; echo \$? >'$T/tui.rc'; sleep 30"
+	wait_for "Search for a request"
+}
+
+# The pane's text; every capture is also kept in $SHOTS.
+screen() {
+	shot_n=$((shot_n + 1))
+	$TM capture-pane -p -t S >"$SHOTS/$shot_n" 2>/dev/null
+	cat "$SHOTS/$shot_n"
+}
+
+# wait_for TEXT [TENTHS]: poll every 0.1 s, at most TENTHS (default 100).
+wait_for() {
+	i=0
+	while [ "$i" -lt "${2:-100}" ]; do
+		if $TM capture-pane -p -t S 2>/dev/null | grep -qF -- "$1"; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# wait_gone TEXT: until TEXT is no longer shown.
+wait_gone() {
+	i=0
+	while [ "$i" -lt 100 ]; do
+		if ! $TM capture-pane -p -t S 2>/dev/null | grep -qF -- "$1"; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+cursor_x() {
+	$TM display-message -p -t S '#{cursor_x}' 2>/dev/null
+}
+
+# wait until the cursor leaves column $1 (a key was taken by a field)
+wait_cursor_from() {
+	i=0
+	while [ "$i" -lt 100 ]; do
+		[ "$(cursor_x)" != "$1" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+send() { $TM send-keys -t S "$@"; }
+typetext() { $TM send-keys -t S -l -- "$1"; }
+
+# type_secret TEXT: one key at a time, a capture after each one.
+type_secret() {
+	s=$1
+	while [ -n "$s" ]; do
+		c=${s%"${s#?}"}
+		s=${s#?}
+		x=$(cursor_x)
+		$TM send-keys -t S -l -- "$c"
+		wait_cursor_from "$x" || true
+		screen >/dev/null
+	done
+}
+
+# secret_shown TEXT: 0 if any capture so far contains TEXT
+secret_shown() {
+	screen >/dev/null
+	grep -rqF -- "$1" "$SHOTS"
+}
+
+check_screen() {
+	if wait_for "$1"; then ok "$2"; else fail "$2 (no '$1')"; fi
+}
+
+# the program's exit status once it has ended
+wait_exit() {
+	i=0
+	while [ "$i" -lt 100 ] && [ ! -s "$T/tui.rc" ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	cat "$T/tui.rc" 2>/dev/null
+}
+
+# request_status ID: the status field of "request show ID --json"
+request_status() {
+	cd_ request show "$1" --json
+	json_get status
+}
+
+# a request id by person logon and profile (the newest)
+find_request() {
+	cd_ request search --person "$1" --profile "$2" --status "$3"
+	awk 'NR == 1 { print $1 }' "$OUT"
+}
