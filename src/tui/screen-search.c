@@ -558,6 +558,7 @@ list_key(struct search *ss, int ch)
 	case 's':
 	case '/':
 		ss->focus = 0;
+		tform_set_current(ss->tf, tform_first(ss->tf));
 		break;
 	case 'a':
 		toggle_extra(ss);

@@ -12,6 +12,7 @@ PW='Tr4nsport-Qz9'
 mkdir -p "$T/out"
 start 80 24 xterm-256color
 
+send Escape
 send p
 wait_for "Search for people"
 typetext "Maria Garcia"

@@ -147,3 +147,41 @@ find_request() {
 	cd_ request search --person "$1" --profile "$2" --status "$3"
 	awk 'NR == 1 { print $1 }' "$OUT"
 }
+
+# open_request ID: from the main screen (cursor in the criteria), by number
+open_request() {
+	send C-u Tab C-u
+	typetext "$1"
+	send Enter
+	wait_for "1 request found" || return 1
+	send Enter
+	wait_for "View Request $1"
+}
+
+# collect_to PASSWORD FOLDER: on View Request, collect up to the point
+# where the folder is chosen (the dialog that follows is the caller's)
+collect_to() {
+	send c
+	wait_for "Set Certificate Password:" || return 1
+	typetext "$1"
+	send Enter
+	typetext "$1"
+	send Enter
+	wait_for "Select the folder" || return 1
+	choose_folder "$2"
+}
+
+choose_folder() {
+	send /
+	send C-u
+	typetext "$1"
+	send Enter
+	wait_for "Folder: $1 " || return 1
+	send s
+}
+
+# cert_statuses ID: the certificate statuses of a request, one a line
+cert_statuses() {
+	cd_ request show "$1" --json
+	tr '{' '\n' <"$OUT" | sed -n 's/.*"serial":"\([0-9a-f]*\)".*"status":"\([a-z-]*\)".*/\1 \2/p'
+}

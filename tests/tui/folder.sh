@@ -1,0 +1,113 @@
+#!/bin/sh
+# folder.sh - FileStore folder selection in the operator UI (VT100):
+# the "already contains certificate files" warning with Continue, Change
+# folder and Cancel; cancelling the folder browser undoes the collection
+# (no files, request back to awaiting collection, certificates revoked
+# after the delay by the sweep); Download again obtains new certificates.
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/tui/lib.sh"
+
+tui_setup
+PW='Folder-Pass42'
+WARN="The folder already contains certificate files. Files with the same"
+D=$T/full; E=$T/other; F=$T/third; G=$T/cancel
+mkdir -p "$D" "$E" "$F" "$G"
+echo old >"$D/old.pfx"
+cd_ request new --person Olga.Petrova --profile user-pin
+R4=$(cat "$OUT")
+start 80 24 vt100
+
+# Continue: written next to the old file
+open_request 5
+collect_to "$PW" "$D"
+check_screen "$WARN" "existing files: the warning"
+check_screen "[ Continue ]" "... offers Continue"
+check_screen "[ Change folder ]" "... Change folder"
+check_screen "[ Cancel ]" "... and Cancel"
+send c
+check_screen "Download complete" "Continue saves the certificates"
+if [ -f "$D/Susan.Smith Signing.pfx" ] && [ -f "$D/old.pfx" ]; then
+	ok "files written beside the old one"; else fail "files written beside the old one"; fi
+send c
+wait_for "View Request 5"
+send q
+wait_for "Search for a request"
+
+# Change folder: the browser again, another folder
+send s
+open_request 6
+collect_to "$PW" "$D"
+wait_for "$WARN"
+send f
+check_screen "Select the folder" "Change folder opens the browser again"
+choose_folder "$E"
+check_screen "Download complete" "saved to the other folder"
+if [ -f "$E/John.Samson Signing.pfx" ] && [ ! -f "$D/John.Samson Signing.pfx" ]; then
+	ok "files only in the new folder"; else fail "files only in the new folder"; fi
+send c
+wait_for "View Request 6"
+send q
+wait_for "Search for a request"
+
+# Cancel in the warning: undone; Download again gets new certificates
+send s
+open_request 7
+collect_to "$PW" "$D"
+wait_for "$WARN"
+send x
+check_screen "Collection cancelled:" "Cancel undoes the collection"
+check_screen "certificate" "... and says what was undone"
+if [ "$(request_status 7)" = awaiting-collection ]; then
+	ok "request 7 back to awaiting collection"
+else fail "request 7 back to awaiting collection"; fi
+first=$(cert_statuses 7 | awk '{ print $1 }' | sort)
+if ls "$D" | grep -q Maria; then fail "no files left"; else ok "no files left"; fi
+send Tab
+typetext "$PW"
+send Enter
+typetext "$PW"
+send Enter
+wait_for "Select the folder"
+choose_folder "$F"
+check_screen "Download complete" "Download again succeeds"
+second=$(cert_statuses 7 | awk '$2 == "active" { print $1 }' | sort)
+if [ -n "$second" ] && [ -z "$(printf '%s\n' "$first" | grep -xF "$second")" ]; then
+	ok "new certificates were issued"
+else
+	fail "new certificates were issued"
+fi
+send c
+wait_for "View Request 7"
+send q
+wait_for "Search for a request"
+
+# Cancel in the folder browser
+send s
+open_request "$R4"
+send c
+wait_for "Set Certificate Password:"
+typetext "$PW"
+send Enter
+typetext "$PW"
+send Enter
+wait_for "Select the folder"
+send Escape
+check_screen "Collection cancelled:" "ESC in the folder browser cancels"
+check_screen "to be revoked" "... and says the certificates will be revoked"
+if [ -z "$(ls "$G")" ]; then ok "no files written"; else fail "no files written"; fi
+if [ "$(request_status "$R4")" = awaiting-collection ]; then
+	ok "request back to awaiting collection"
+else fail "request back to awaiting collection"; fi
+if cert_statuses "$R4" | grep -q pending; then ok "certificates pending revocation"
+else fail "certificates pending revocation"; fi
+send c
+wait_for "View Request $R4"
+send q q
+wait_exit >/dev/null
+CERTDESK_CLOCK_OFFSET=600 "$CERTDESK" -c "$CONF" sweep >/dev/null 2>&1
+n=$(cert_statuses "$R4" | grep -c revoked)
+if [ "$n" -eq 2 ] && ! cert_statuses "$R4" | grep -q -v revoked; then
+	ok "after the delay the sweep revoked both certificates"
+else
+	fail "after the delay the sweep revoked both certificates ($n)"
+fi
+done_testing
