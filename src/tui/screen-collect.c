@@ -217,7 +217,7 @@ coll_draw(struct screen *s, int full)
 	int y = pw_row(cs);
 
 	if (full) {
-		snprintf(buf, sizeof(buf), "Request %lld for %s",
+		snprintf(buf, sizeof(buf), "Request %lld for %.200s",
 		    (long long)cs->rid, cs->who);
 		tui_put(TUI_BODY, 1, COLS - 2, buf);
 		snprintf(buf, sizeof(buf), "Credential profile: %s",

@@ -162,7 +162,7 @@ vperson_load(struct vperson *v)
 		return;
 	}
 	v->loaded = 1;
-	snprintf(v->s.title, sizeof(v->s.title), "View Person: %s (%s)",
+	snprintf(v->s.title, sizeof(v->s.title), "View Person: %.60s (%.40s)",
 	    v->p.full_name, v->p.logon);
 	details(v);
 	cd_request_filter_init(&rf);

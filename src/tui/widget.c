@@ -196,9 +196,19 @@ tlist_row(struct tlist *tl, int r)
 		mark = '^';
 	if (r == tl->h - 1 && tl->top + tl->h < tl->l->n)
 		mark = 'v';
-	attron(attr);
-	tui_put(tl->y + r, tl->x, tl->w - 1, text);
-	attroff(attr);
+	/*
+	 * Wide lists mark the selection on the first columns only, so that
+	 * moving it rewrites a few cells, not two whole rows.
+	 */
+	if (tl->w > 40) {
+		tui_put(tl->y + r, tl->x, tl->w - 1, text);
+		if (attr != A_NORMAL)
+			mvchgat(tl->y + r, tl->x, 7, attr, 0, NULL);
+	} else {
+		attron(attr);
+		tui_put(tl->y + r, tl->x, tl->w - 1, text);
+		attroff(attr);
+	}
 	mvaddch(tl->y + r, tl->x + tl->w - 1, (chtype)mark);
 }
 

@@ -56,12 +56,12 @@ wait_for "$WARN"
 send x
 check_screen "Collection cancelled:" "Cancel undoes the collection"
 check_screen "certificate" "... and says what was undone"
-if [ "$(request_status 7)" = awaiting-collection ]; then
+st=$(request_status 7)
+if [ "$st" = awaiting-collection ]; then
 	ok "request 7 back to awaiting collection"
-else fail "request 7 back to awaiting collection"; fi
+else fail "request 7 back to awaiting collection ($st)"; fi
 first=$(cert_statuses 7 | awk '{ print $1 }' | sort)
 if ls "$D" | grep -q Maria; then fail "no files left"; else ok "no files left"; fi
-send Tab
 typetext "$PW"
 send Enter
 typetext "$PW"
@@ -92,7 +92,7 @@ send Enter
 wait_for "Select the folder"
 send Escape
 check_screen "Collection cancelled:" "ESC in the folder browser cancels"
-check_screen "to be revoked" "... and says the certificates will be revoked"
+check_screen "revoked" "... and says the certificates will be revoked"
 if [ -z "$(ls "$G")" ]; then ok "no files written"; else fail "no files written"; fi
 if [ "$(request_status "$R4")" = awaiting-collection ]; then
 	ok "request back to awaiting collection"

@@ -26,7 +26,9 @@ TM="tmux -L $TMUX_SOCK -f /dev/null"
 SHOTS=$T/shots
 mkdir -p "$SHOTS"
 shot_n=0
-trap 'tmux -L "$TMUX_SOCK" kill-server >/dev/null 2>&1; rm -rf "$T"' EXIT
+cleanup() { tmux -L "$TMUX_SOCK" kill-server >/dev/null 2>&1; rm -rf "$T"; }
+trap cleanup EXIT
+trap 'cleanup; exit 1' HUP INT TERM PIPE
 unset TMUX
 
 fail() {
@@ -139,7 +141,7 @@ wait_exit() {
 # request_status ID: the status field of "request show ID --json"
 request_status() {
 	cd_ request show "$1" --json
-	json_get status
+	sed -n 's/^{"request":{[^}]*"status":"\([a-z-]*\)".*/\1/p' "$OUT"
 }
 
 # a request id by person logon and profile (the newest)
