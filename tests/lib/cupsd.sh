@@ -83,7 +83,7 @@ DataDir /usr/share/cups
 AccessLog $_d/log/access_log
 ErrorLog $_d/log/error_log
 PageLog $_d/log/page_log
-Printcap
+Printcap $_d/printcap
 EOF
 	if [ "$(id -u)" -eq 0 ]; then
 		printf 'User lp\nGroup lp\nSystemGroup root\n' \
