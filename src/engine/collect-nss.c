@@ -65,8 +65,8 @@ cd_collect_deliver_nss(struct cd_collect *c, const char *db_password,
 		    it->p12len, c->pw, nick, &res, err)) != 0)
 			return r;
 		note_import(c, &res);
-		snprintf(where, sizeof(where), "personal store %s as \"%s\"",
-		    res.dbspec, res.nickname);
+		snprintf(where, sizeof(where), "personal store %s as \"%s\", "
+		    "serial %s", res.dbspec, res.nickname, res.serial);
 		if ((r = cd_coll_delivered(c, it, where, "collect.systemstore",
 		    err)) != 0 || (r = cd_coll_heartbeat(c, err)) != 0)
 			return r;

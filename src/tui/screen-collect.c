@@ -155,10 +155,46 @@ note(struct coll *cs, const char *fmt, ...)
 
 /* ------------------------------------------------------------ drawing */
 
+/* Columns before "File / saved to" in the item rows. */
+#define ITEM_INDENT 29
+
+/* How much of s fits in w columns, broken after a blank if it can be. */
+static int
+chunk(const char *s, int w)
+{
+	int n = (int)strlen(s), cut;
+
+	if (n <= w)
+		return n;
+	for (cut = w; cut > w / 2 && s[cut - 1] != ' '; cut--)
+		;
+	return s[cut - 1] == ' ' ? cut : w;
+}
+
+/* After the download a long location takes up to three rows. */
+static int
+item_rows(const struct coll *cs, const struct item_view *iv)
+{
+	const char *p = iv->location;
+	int rows = 0, w = COLS - 2 - ITEM_INDENT;
+
+	if (!cs->done || !iv->delivered)
+		return 1;
+	do {
+		p += chunk(p, w);
+		rows++;
+	} while (*p != '\0' && rows < 3);
+	return rows;
+}
+
 static int
 pw_row(const struct coll *cs)
 {
-	return TUI_BODY + 5 + cs->n;
+	int i, rows = 0;
+
+	for (i = 0; i < cs->n; i++)
+		rows += item_rows(cs, &cs->items[i]);
+	return TUI_BODY + 5 + rows;
 }
 
 static void
@@ -180,11 +216,32 @@ coll_draw_progress(struct coll *cs)
 	cs->pdirty = 0;
 }
 
+/* An item whose location needs more than one row. */
+static void
+draw_location(const struct coll *cs, const struct item_view *iv, int y,
+    int w)
+{
+	char buf[CD_DETAIL_MAX + 64];
+	const char *p = iv->location;
+	int r, n, rows = item_rows(cs, iv);
+
+	buf[0] = '\0';
+	tui_col(buf, sizeof(buf), iv->policy, 16);
+	tui_col(buf, sizeof(buf), iv->storage, 11);
+	tui_put(y, 1, ITEM_INDENT, buf);
+	for (r = 0; r < rows; r++) {
+		n = chunk(p, w);
+		snprintf(buf, sizeof(buf), "%.*s", n, p);
+		tui_put(y + r, 1 + ITEM_INDENT, w, buf);
+		p += n;
+	}
+}
+
 static void
 coll_draw_items(struct coll *cs)
 {
 	char buf[CD_DETAIL_MAX + 256];
-	int i, y = TUI_BODY + 3;
+	int i, y = TUI_BODY + 3, w = COLS - 2 - ITEM_INDENT;
 
 	buf[0] = '\0';
 	tui_col(buf, sizeof(buf), "Certificate", 16);
@@ -199,6 +256,11 @@ coll_draw_items(struct coll *cs)
 		buf[0] = '\0';
 		tui_col(buf, sizeof(buf), iv->policy, 16);
 		tui_col(buf, sizeof(buf), iv->storage, 11);
+		if (item_rows(cs, iv) > 1) {
+			draw_location(cs, iv, y, w);
+			y += item_rows(cs, iv);
+			continue;
+		}
 		if (iv->delivered)
 			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
 			    "%s", iv->location);
@@ -207,6 +269,27 @@ coll_draw_items(struct coll *cs)
 			    "%s -> %s", iv->file, where_text(iv));
 		tui_put(y++, 1, COLS - 2, buf);
 	}
+}
+
+/* The note on up to two lines, broken at a blank. */
+static void
+draw_note(const struct coll *cs, int y)
+{
+	char first[CD_ERR_MSGLEN];
+	const char *rest = "";
+	int w = COLS - 2, cut;
+
+	cd_strlcpy(first, cs->note, sizeof(first));
+	if ((int)strlen(first) > w) {
+		for (cut = w; cut > w / 2 && first[cut] != ' '; cut--)
+			;
+		if (first[cut] != ' ')
+			cut = w;
+		rest = cs->note + cut + (first[cut] == ' ');
+		first[cut] = '\0';
+	}
+	tui_put(y, 1, w, first);
+	tui_put(y + 1, 1, w, rest);
 }
 
 static void
@@ -236,7 +319,7 @@ coll_draw(struct screen *s, int full)
 			    "PIN mailing document printed at Download.");
 		}
 		attron(A_BOLD);
-		tui_put(y + 5, 1, COLS - 2, cs->note);
+		draw_note(cs, y + 5);
 		attroff(A_BOLD);
 	}
 	if (full || cs->pdirty)
@@ -424,65 +507,40 @@ deliver_folder(struct coll *cs, struct cd_err *err)
 	}
 }
 
-static void
-usb_draw(void *arg, int full)
-{
-	int w = 60, h = 6, y = (LINES - h) / 2, x = (COLS - w) / 2;
-
-	if (!full)
-		return;
-	tui_box(y, x, h, w, "Waiting for a USB drive");
-	tui_put(y + 2, x + 2, w - 4, "Insert an empty USB drive; the "
-	    "certificates are saved");
-	tui_put(y + 3, x + 2, w - 4, "to it as soon as it is found.   "
-	    "ESC: cancel");
-}
-
-static int
-deliver_usb(struct coll *cs, struct cd_err *err)
-{
-	struct overlay o = { usb_draw, NULL, NULL, cs, NULL };
-	int rc, ch;
-
-	tui_overlay_push(cs->s.t, &o);
-	for (;;) {
-		rc = cd_collect_deliver_usb(cs->c, 500, NULL, NULL, err);
-		if (rc != CD_E_TIMEOUT)
-			break;
-		ch = tui_waitkey(cs->s.t, 0);
-		if (ch == TUI_ESC || ch == TUI_KEY_SIGNAL) {
-			rc = cd_err_set(err, CD_E_CANCELLED, "The wait for a "
-			    "USB drive was cancelled.");
-			break;
-		}
-	}
-	tui_overlay_pop(cs->s.t, &o);
-	return rc;
-}
-
 /*
- * SystemStore: try without a store password; when the store wants one
- * (CD_E_AUTH), ask for it, up to three times.
+ * SystemStore: ask for the store's password first when it has one, and
+ * again (up to three times in all) while the store refuses it.
  */
+static int
+ask_store_password(struct coll *cs, char *pw, size_t len,
+    struct cd_err *err)
+{
+	pw[0] = '\0';
+	if (tui_prompt(cs->s.t, "Personal certificate store", "Store "
+	    "password:", pw, len, 1) != 1)
+		return cd_err_set(err, CD_E_CANCELLED, "The store password "
+		    "prompt was cancelled.");
+	return 0;
+}
+
 static int
 deliver_nss(struct coll *cs, struct cd_err *err)
 {
 	char pw[PW_MAX];
-	int rc, tries;
+	int rc, need = 0, tries;
 
-	if ((rc = cd_collect_deliver_nss(cs->c, NULL, err)) != CD_E_AUTH)
+	if ((rc = cd_collect_nss_needs_password(cs->c, &need, err)) != 0)
 		return rc;
 	for (tries = 0; tries < 3; tries++) {
-		tui_error(cs->s.t, err);
-		pw[0] = '\0';
-		if (tui_prompt(cs->s.t, "Personal certificate store",
-		    "Store password:", pw, sizeof(pw), 1) != 1)
-			return cd_err_set(err, CD_E_CANCELLED, "The store "
-			    "password prompt was cancelled.");
-		rc = cd_collect_deliver_nss(cs->c, pw, err);
+		if (need && (rc = ask_store_password(cs, pw, sizeof(pw),
+		    err)) != 0)
+			break;
+		rc = cd_collect_deliver_nss(cs->c, need ? pw : NULL, err);
 		OPENSSL_cleanse(pw, sizeof(pw));
 		if (rc != CD_E_AUTH)
 			break;
+		tui_error(cs->s.t, err);
+		need = 1;
 	}
 	return rc;
 }
@@ -503,7 +561,7 @@ deliver(struct coll *cs, struct cd_err *err)
 			rc = deliver_folder(cs, err);
 			break;
 		case CD_STORE_AUTOSAVE:
-			rc = deliver_usb(cs, err);
+			rc = usb_wait_dialog(cs->s.t, cs->c, err);
 			break;
 		case CD_STORE_SYSTEMSTORE:
 			rc = deliver_nss(cs, err);
@@ -559,7 +617,7 @@ download(struct coll *cs)
 {
 	struct tui *t = cs->s.t;
 	struct cd_err err;
-	int rc;
+	int rc, usb;
 
 	cd_err_clear(&err);
 	if (cs->done)
@@ -589,30 +647,19 @@ download(struct coll *cs)
 		return;
 	}
 	items_refresh(cs);
+	usb = (cd_collect_storages(cs->c) & (1u << CD_STORE_AUTOSAVE)) != 0;
 	cd_collect_free(cs->c);
 	cs->c = NULL;
 	cs->done = 1;
 	cs->progress[0] = '\0';
 	cs->ptotal = 0;
+	tui_status(t, "%s", "");
 	note(cs, "Download complete: the certificates are saved and the "
-	    "request is completed.");
+	    "request is completed.%s", usb ? " The USB drive can be "
+	    "removed safely." : "");
 	bar_build(cs);
 	set_focus(cs, 1);
 	cs->bb.focus = B_PRINT;
-}
-
-static void
-print_transport(struct coll *cs)
-{
-	struct tui *t = cs->s.t;
-	struct cd_err err;
-	char job[CD_PATH_MAX];
-
-	if (cd_print_transport(t->e, cs->rid, NULL, NULL, job, sizeof(job),
-	    &err) != 0)
-		tui_error(t, &err);
-	else
-		tui_status(t, "Transport document sent: %s.", job);
 }
 
 /* Close: without a download the collection is cancelled. */
@@ -642,7 +689,7 @@ button(struct coll *cs, int id)
 		download(cs);
 		break;
 	case B_PRINT:
-		print_transport(cs);
+		tui_print_transport(cs->s.t, cs->rid);
 		break;
 	case B_CLOSE:
 		close_collect(cs);

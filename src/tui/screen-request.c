@@ -386,22 +386,6 @@ decide(struct vreq *v, const struct action *a)
 	t->full = 1;
 }
 
-static void
-print_transport(struct vreq *v)
-{
-	struct tui *t = v->s.t;
-	struct cd_err err;
-	char job[CD_PATH_MAX];
-
-	tui_status(t, "Printing the transport document...");
-	tui_flush(t);
-	if (cd_print_transport(t->e, v->id, NULL, NULL, job, sizeof(job),
-	    &err) != 0)
-		tui_error(t, &err);
-	else
-		tui_status(t, "Transport document sent: %s.", job);
-}
-
 static int
 run_action(struct vreq *v, int id)
 {
@@ -415,7 +399,7 @@ run_action(struct vreq *v, int id)
 		tui_push(v->s.t, screen_collect_new(v->s.t, v->id));
 		break;
 	case CD_ACT_PRINT:
-		print_transport(v);
+		tui_print_transport(v->s.t, v->id);
 		break;
 	default:
 		decide(v, a);

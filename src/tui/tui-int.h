@@ -285,6 +285,17 @@ struct screen *screen_collect_new(struct tui *t, int64_t request_id);
  * Returns 1 chosen, 0 cancelled, TUI_KEY_SIGNAL.
  */
 int folder_choose(struct tui *t, const char *start, char *out, size_t len);
+/*
+ * The AutoSave wait (dialog-usb.c): lists the USB drives seen and saves
+ * to the first ready one.  0 saved, CD_E_CANCELLED, or the engine's error.
+ */
+struct cd_collect;
+int usb_wait_dialog(struct tui *t, struct cd_collect *c, struct cd_err *err);
+/*
+ * Print or save the transport document of a request (dialog-print.c):
+ * asks printer or PostScript file, reports the outcome on the status line.
+ */
+void tui_print_transport(struct tui *t, int64_t request_id);
 
 /* Helpers shared by screens (screen-request.c). */
 void tui_open_request(struct tui *t, int64_t id);

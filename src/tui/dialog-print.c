@@ -1,0 +1,78 @@
+/*
+ * dialog-print.c - Print the transport document of a request: to the
+ * configured CUPS queue (or the CUPS default), or saved as a PostScript
+ * file for a station without a printer.  Used by the Collect dialog
+ * after a download and by View Request for completed requests; the
+ * engine decides whether the request may have one (cd_print_transport).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "tui-int.h"
+#include "util.h"
+
+enum { P_PRINT, P_FILE, P_CANCEL };
+
+/* The default file: ~/transport-ID.ps, or ./transport-ID.ps. */
+static void
+default_file(int64_t id, char *buf, size_t len)
+{
+	const char *home = getenv("HOME");
+
+	snprintf(buf, len, "%s%stransport-%lld.ps", home != NULL &&
+	    home[0] == '/' ? home : "", home != NULL && home[0] == '/' ?
+	    "/" : "", (long long)id);
+}
+
+static void
+send_to(struct tui *t, int64_t id, const char *outfile)
+{
+	struct cd_err err;
+	char job[CD_PATH_MAX];
+
+	tui_status(t, outfile != NULL ? "Saving the transport document..." :
+	    "Printing the transport document...");
+	tui_flush(t);
+	if (cd_print_transport(t->e, id, NULL, outfile, job, sizeof(job),
+	    &err) != 0)
+		tui_error(t, &err);
+	else if (outfile != NULL)
+		tui_status(t, "Transport document saved as %s.", job);
+	else
+		tui_status(t, "Transport document printed: job %s "
+		    "completed.", job);
+}
+
+void
+tui_print_transport(struct tui *t, int64_t id)
+{
+	static const struct button b[] = {
+		{ "Print", 'p', P_PRINT, 0 },
+		{ "Save as file", 's', P_FILE, 0 },
+		{ "Cancel", 'x', P_CANCEL, 0 },
+	};
+	const struct cd_conf *conf = cd_engine_conf(t->e);
+	char text[CD_NAME_MAX + 200], file[CD_PATH_MAX];
+	int k;
+
+	snprintf(text, sizeof(text), "Print the transport document of "
+	    "request %lld on %s%s%s, or save it as a PostScript file.",
+	    (long long)id, conf->printer[0] ? "printer " : "the default "
+	    "printer", conf->printer, "");
+	k = tui_choice(t, "Print transport document", text, b, 3);
+	if (k == P_PRINT) {
+		send_to(t, id, NULL);
+		return;
+	}
+	if (k != P_FILE)
+		return;
+	default_file(id, file, sizeof(file));
+	if (tui_prompt(t, "Save transport document", "PostScript file:",
+	    file, sizeof(file), 0) != 1 || file[0] == '\0')
+		return;
+	send_to(t, id, file);
+}

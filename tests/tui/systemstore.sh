@@ -1,0 +1,81 @@
+#!/bin/sh
+# systemstore.sh - SystemStore in the operator UI: a personal NSS store
+# protected by a password.  The Collect dialog asks for the store
+# password before importing (masked), says so when it is wrong and asks
+# again, then reports the nickname and serial of what it imported; NSS's
+# certutil lists the certificate and its key.  Cancelling the store
+# password prompt rolls the collection back.
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/tui/lib.sh"
+command -v certutil >/dev/null 2>&1 || skip_all "certutil not installed (libnss3-tools)"
+
+tui_setup
+PW='Store-Cert-Pw5'
+DBPW='Nss-Db-Secret8'
+printf '%s\n' "$DBPW" >"$T/dbpw"
+mkdir "$T/nssdb"
+certutil -N -d "sql:$T/nssdb" -f "$T/dbpw" >/dev/null 2>&1 ||
+    skip_all "certutil cannot create a database"
+cd_ request new --person Susan.Smith --profile system
+ID=$(cat "$OUT")
+cd_ request new --person John.Samson --profile system
+ID2=$(cat "$OUT")
+start
+
+open_request "$ID" || fail "View Request $ID opened"
+send c
+check_screen "personal certificate s" "the Collect dialog names the personal store"
+mkdir "$T/out"
+type_secret "$PW"
+send Enter
+type_secret "$PW"
+send Enter
+wait_for "Select the folder" || fail "the folder is asked for first (FileStore)"
+choose_folder "$T/out"
+check_screen "Store password:" "the store password is asked for before the import"
+type_secret "wrong-password"
+send Enter
+check_screen "wrong password for the personal certificate store" \
+    "a wrong store password is reported"
+check_screen "Store password:" "and it is asked for again"
+type_secret "$DBPW"
+send Enter
+check_screen "Download complete" "the right password imports the certificate"
+check_screen '"Susan Smith - Browser", serial' "the screen names the nickname"
+SERIAL=$(cert_statuses "$ID" | awk '{ print $1; exit }')
+check_screen "$SERIAL" "... and the serial"
+certutil -L -d "sql:$T/nssdb" >"$T/list" 2>&1
+check "certutil lists the certificate" grep -q "Susan Smith - Browser *u,u,u" "$T/list"
+certutil -K -d "sql:$T/nssdb" -f "$T/dbpw" >"$T/keys" 2>&1
+check "and its private key" grep -q "Susan Smith - Browser" "$T/keys"
+check "the request is completed" test "$(request_status "$ID")" = completed
+
+# Cancel at the store password prompt: rolled back, nothing imported.
+send c
+wait_for "View Request $ID"
+send q
+wait_for "Search for a request"
+send s
+open_request "$ID2" || fail "View Request $ID2 opened"
+send c
+wait_for "Set Certificate Password:"
+type_secret "$PW"
+send Enter
+type_secret "$PW"
+send Enter
+wait_for "Select the folder"
+choose_folder "$T/out"
+wait_for "Store password:"
+send Escape
+check_screen "Collection cancelled" "ESC at the store password cancels the collection"
+certutil -L -d "sql:$T/nssdb" >"$T/list" 2>&1
+if grep -q "John Samson" "$T/list"; then fail "nothing was imported"
+else ok "nothing was imported"; fi
+check "the file saved before it was deleted" \
+    test ! -e "$T/out/John.Samson Signing.pfx"
+check "the request can be collected again" \
+    test "$(request_status "$ID2")" = awaiting-collection
+if secret_shown "$PW" || secret_shown "$DBPW"; then
+	fail "no password appeared on screen"
+else ok "no password appeared on screen"; fi
+send c
+done_testing
