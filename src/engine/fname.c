@@ -139,6 +139,9 @@ cd_fname_make(const char *fmt, const struct cd_subst_ctx *ctx, char *out,
 	if (is_reserved(safe)) {
 		memmove(safe + 1, safe, strlen(safe) + 1);
 		safe[0] = '_';
+		/* The '_' may push it past the limit: cut again (the '_' stays). */
+		cut(safe, CD_FNAME_MAX_BYTES);
+		strip(safe);
 	}
 	if (safe[0] == '\0')
 		cd_strlcpy(safe, "certificate", sizeof(safe));
