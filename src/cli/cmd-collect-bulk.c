@@ -273,6 +273,9 @@ collect_one(struct cd_engine *e, const char *folder, struct bulk_result *res)
 	    cd_collect_person(c)->logon);
 	cd_collect_set_progress(c, stop_requested, NULL);
 	if ((r = run_steps(c, folder, &err)) != 0) {
+		if (r == CD_E_CANCELLED && stop_signal)
+			cd_err_set(&err, r, "cancelled by signal %d",
+			    (int)stop_signal);
 		if (cd_collect_cancel(c, err.msg, undone, sizeof(undone),
 		    &cerr) != 0)
 			snprintf(undone, sizeof(undone), "%s", cerr.msg);
