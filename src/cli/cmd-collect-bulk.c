@@ -471,11 +471,12 @@ report(const struct bulk_opts *o, struct bulk_shared *sh, int jobs,
 		    t->count[RES_PENDING], t->certs, t->seconds);
 	else
 		printf("%d completed, %d failed, %d skipped, %d cancelled, "
-		    "%d not started; %d certificates in %.2f s with %d "
+		    "%d not started; %d certificate%s in %.2f s with %d "
 		    "worker%s\n", t->count[RES_COMPLETED], t->count[RES_FAILED] +
 		    t->count[RES_RUNNING], t->count[RES_SKIPPED],
 		    t->count[RES_CANCELLED], t->count[RES_PENDING], t->certs,
-		    t->seconds, jobs, jobs == 1 ? "" : "s");
+		    t->certs == 1 ? "" : "s", t->seconds, jobs,
+		    jobs == 1 ? "" : "s");
 }
 
 static double
