@@ -73,6 +73,8 @@ int cmd_audit(struct cli *, int, char **);
 int cmd_crl(struct cli *, int, char **);
 int cmd_sweep(struct cli *, int, char **);
 int cmd_collect(struct cli *, int, char **);
+/* collect --ready: cmd-collect-bulk.c */
+int cmd_collect_bulk(struct cli *, int, char **);
 int cmd_print(struct cli *, int, char **);
 
 #endif

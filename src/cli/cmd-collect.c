@@ -100,6 +100,8 @@ static const char collect_usage[] =
     "usage: certdesk collect REQUEST [--folder DIR] [--overwrite]\n"
     "         [--password-fd N | --password-file FILE] [--usb [--wait S]]\n"
     "         [--nss-password-fd N] [--json]\n"
+    "       certdesk collect --ready --profile PROFILE --folder DIR\n"
+    "         [--jobs N] [--limit M] [--overwrite] [--json]\n"
     "  --folder DIR          where FileStore packages go\n"
     "  --overwrite           go on when DIR already holds .pfx/.p12 files\n"
     "  --password-fd N       read the package password (user-specified\n"
@@ -108,6 +110,8 @@ static const char collect_usage[] =
     "  --wait S              give up waiting after S seconds\n"
     "  --nss-password-fd N   password of the personal certificate store\n"
     "  --json                print the result as JSON\n"
+    "  --ready ...           every ready request of a profile: see\n"
+    "                        'certdesk collect --ready --help'\n"
     "exit: 0 done, 3 refused, 4 cancelled, 1 failed\n";
 
 static int
@@ -125,8 +129,11 @@ parse(int argc, char **argv, struct collect_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int ch;
+	int ch, i;
 
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--ready") == 0)
+			return 2;	/* bulk collection: cmd-collect-bulk.c */
 	memset(o, 0, sizeof(*o));
 	o->pw_fd = o->nss_fd = -1;
 	o->wait = -1;
@@ -313,7 +320,9 @@ cmd_collect(struct cli *cli, int argc, char **argv)
 	char undone[256];
 	int r, quiet;
 
-	if ((r = parse(argc, argv, &o)) != 0) {
+	if ((r = parse(argc, argv, &o)) == 2)
+		return cmd_collect_bulk(cli, argc, argv);
+	if (r != 0) {
 		if (r < 0)
 			fputs(collect_usage, stderr);
 		return r < 0 ? EXIT_USAGE : 0;

@@ -586,10 +586,10 @@ check_folder(const char *dir, struct cd_err *err)
 	return 0;
 }
 
-int
-cd_coll_write_item(struct cd_collect *c, struct cd_coll_item *it,
-    const char *dir, const char *action, const char *where,
-    struct cd_err *err)
+/* Journal, then write an item into dir (replacing a same-named file). */
+static int
+write_item(struct cd_collect *c, struct cd_coll_item *it, const char *dir,
+    const char *action, const char *where, int replace, struct cd_err *err)
 {
 	char path[CD_PATH_MAX * 2], final[CD_PATH_MAX * 2];
 	char location[CD_DETAIL_MAX];
@@ -600,8 +600,11 @@ cd_coll_write_item(struct cd_collect *c, struct cd_coll_item *it,
 		return r;
 	if ((r = cd_coll_journal(c, path, it->p12, it->p12len, err)) != 0)
 		return r;
-	if ((r = cd_write_atomic(dir, it->pub.file_name, it->p12, it->p12len,
-	    0600, final, sizeof(final), err)) != 0)
+	r = replace ? cd_write_atomic(dir, it->pub.file_name, it->p12,
+	    it->p12len, 0600, final, sizeof(final), err) :
+	    cd_write_new(dir, it->pub.file_name, it->p12, it->p12len, 0600,
+	    final, sizeof(final), err);
+	if (r != 0)
 		return r;
 	cd_fault("after-file-write");
 	snprintf(location, sizeof(location), "%s%s", where, final);
@@ -609,15 +612,18 @@ cd_coll_write_item(struct cd_collect *c, struct cd_coll_item *it,
 }
 
 int
-cd_collect_deliver_folder(struct cd_collect *c, const char *dir,
-    int overwrite, struct cd_err *err)
+cd_coll_write_item(struct cd_collect *c, struct cd_coll_item *it,
+    const char *dir, const char *action, const char *where,
+    struct cd_err *err)
 {
-	char what[CD_PATH_MAX];
-	int i, n, existing, r;
+	return write_item(c, it, dir, action, where, 1, err);
+}
 
-	if (c->stage != CD_CS_PACKAGED)
-		return cd_err_set(err, CD_E_STATE, "the packages are not "
-		    "ready to be saved");
+int
+cd_collect_folder_check(const char *dir, int overwrite, struct cd_err *err)
+{
+	int existing, r;
+
 	if ((r = check_folder(dir, err)) != 0)
 		return r;
 	if ((r = count_cert_files(dir, &existing, err)) != 0)
@@ -627,6 +633,17 @@ cd_collect_deliver_folder(struct cd_collect *c, const char *dir,
 		    "contains %d certificate file%s; a file with the same name "
 		    "will be overwritten", dir, existing, existing == 1 ? "" :
 		    "s");
+	return 0;
+}
+
+/* Write every FileStore item not yet delivered into dir. */
+static int
+deliver_items(struct cd_collect *c, const char *dir, int replace,
+    struct cd_err *err)
+{
+	char what[CD_PATH_MAX];
+	int i, n, r;
+
 	for (i = 0, n = 0; i < c->n; i++) {
 		struct cd_coll_item *it = &c->items[i];
 
@@ -636,11 +653,72 @@ cd_collect_deliver_folder(struct cd_collect *c, const char *dir,
 		snprintf(what, sizeof(what), "Saving %s", it->pub.file_name);
 		if ((r = cd_coll_progress(c, what, n++, c->n, err)) != 0)
 			return r;
-		if ((r = cd_coll_write_item(c, it, dir, "collect.file", "",
+		if ((r = write_item(c, it, dir, "collect.file", "", replace,
 		    err)) != 0)
 			return r;
 	}
 	return 0;
+}
+
+int
+cd_collect_deliver_folder(struct cd_collect *c, const char *dir,
+    int overwrite, struct cd_err *err)
+{
+	int r;
+
+	if (c->stage != CD_CS_PACKAGED)
+		return cd_err_set(err, CD_E_STATE, "the packages are not "
+		    "ready to be saved");
+	if ((r = cd_collect_folder_check(dir, overwrite, err)) != 0)
+		return r;
+	return deliver_items(c, dir, 1, err);
+}
+
+int
+cd_collect_deliver_folder_new(struct cd_collect *c, const char *dir,
+    struct cd_err *err)
+{
+	int r;
+
+	if (c->stage != CD_CS_PACKAGED)
+		return cd_err_set(err, CD_E_STATE, "the packages are not "
+		    "ready to be saved");
+	if ((r = check_folder(dir, err)) != 0)
+		return r;
+	return deliver_items(c, dir, 0, err);
+}
+
+/* ---- bulk collection --------------------------------------------------- */
+
+int
+cd_collect_bulk_check(struct cd_engine *e, const char *profile_id,
+    struct cd_err *err)
+{
+	const struct cd_profile *prof;
+	char obj[96];
+	int i, r = 0;
+
+	if ((prof = cd_conf_profile(e->conf, profile_id)) == NULL)
+		return cd_err_set(err, CD_E_NOTFOUND, "no credential profile "
+		    "'%s'", profile_id);
+	if (prof->user_pin)
+		r = cd_err_set(err, CD_E_PASSWORD, "profile %s has a "
+		    "user-specified password: its requests are collected one "
+		    "at a time, with the password typed for each", prof->id);
+	for (i = 0; r == 0 && i < prof->npolicies; i++)
+		if (prof->policies[i]->storage != CD_STORE_FILESTORE)
+			r = cd_err_set(err, CD_E_INVAL, "profile %s has %s "
+			    "certificates (policy %s): only profiles whose "
+			    "certificates all go to a folder (FileStore) can be "
+			    "collected in bulk", prof->id,
+			    cd_storage_name(prof->policies[i]->storage),
+			    prof->policies[i]->id);
+	if (r != 0) {
+		snprintf(obj, sizeof(obj), "profile %s", prof->id);
+		cd_audit(e, "collect.bulk", obj, "refused", "%s", err ?
+		    err->msg : "");
+	}
+	return r;
 }
 
 /* ---- commit ---------------------------------------------------------------- */

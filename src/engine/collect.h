@@ -79,6 +79,34 @@ int cd_collect_deliver_folder(struct cd_collect *c, const char *dir,
     int overwrite, struct cd_err *err);
 
 /*
+ * The folder rule on its own: dir must be a writable folder, and when it
+ * already holds .pfx/.p12 files and overwrite is 0, CD_E_CONFIRM.  A bulk
+ * run asks this once, before its first collection.
+ */
+int cd_collect_folder_check(const char *dir, int overwrite,
+    struct cd_err *err);
+/*
+ * FileStore for bulk runs: deliver every FileStore item to dir without
+ * replacing anything.  A file name that is taken (by a file that was
+ * there, or by another request of the same run) gives CD_E_EXISTS and
+ * the existing file is left as it is.  No question about other
+ * certificate files in dir: see cd_collect_folder_check.
+ */
+int cd_collect_deliver_folder_new(struct cd_collect *c, const char *dir,
+    struct cd_err *err);
+
+/*
+ * Bulk collection: may the requests of profile_id be collected many at a
+ * time, with nobody typing?  Only when its password is generated (each
+ * request gets its own, printed on its own PIN mailer: else CD_E_PASSWORD)
+ * and all its certificates go to a folder (else CD_E_INVAL).  Unknown
+ * profile: CD_E_NOTFOUND.  Refusals are audited.  Which requests: see
+ * cd_request_collectable (engine.h).
+ */
+int cd_collect_bulk_check(struct cd_engine *e, const char *profile_id,
+    struct cd_err *err);
+
+/*
  * AutoSave: wait up to timeout_ms (-1 = no limit) for the first empty,
  * mounted, writable USB drive and save every AutoSave item to it.  While
  * waiting, the watcher (cd_collect_usb_watch) can be polled by a UI

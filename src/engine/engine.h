@@ -117,6 +117,17 @@ int cd_request_validate(struct cd_engine *e, int64_t id, const char *note,
 int cd_request_cancel(struct cd_engine *e, int64_t id, const char *note,
     struct cd_err *err);
 
+/*
+ * The requests of one credential profile the operator may collect now
+ * (awaiting collection, and the collect rules let this operator take
+ * them), oldest first, at most limit of them (0 = all).  *ids is
+ * malloc'd (free it; NULL when *n is 0 may happen).  CD_E_NOTFOUND for
+ * an unknown profile.  The list is a snapshot: cd_collect_begin still
+ * decides, request by request.
+ */
+int cd_request_collectable(struct cd_engine *e, const char *profile_id,
+    int limit, int64_t **ids, int *n, struct cd_err *err);
+
 /* What the operator may do with a request now: for button bars. */
 enum cd_action {
 	CD_ACT_COLLECT = 1 << 0,

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine-int.h"
@@ -241,6 +242,69 @@ cd_eng_collect_refusal(struct cd_engine *e, const struct cd_request *r,
     char *buf, size_t len)
 {
 	return collect_refusal(e, r, buf, len);
+}
+
+struct ready_list {
+	struct cd_engine *e;
+	int64_t *ids;
+	int n, cap;
+	int failed;		/* out of memory */
+};
+
+static int
+ready_one(const struct cd_request *r, void *arg)
+{
+	struct ready_list *l = arg;
+	char buf[CD_FIELD_MAX];
+	int64_t *grown;
+
+	if (collect_refusal(l->e, r, buf, sizeof(buf)) != NULL)
+		return 0;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		if ((grown = realloc(l->ids, (size_t)l->cap *
+		    sizeof(*grown))) == NULL) {
+			l->failed = 1;
+			return 1;
+		}
+		l->ids = grown;
+	}
+	l->ids[l->n++] = r->id;
+	return 0;
+}
+
+int
+cd_request_collectable(struct cd_engine *e, const char *profile_id,
+    int limit, int64_t **ids, int *n, struct cd_err *err)
+{
+	struct cd_request_filter f;
+	struct ready_list l = { e, NULL, 0, 0, 0 };
+	int64_t t;
+	int i, r;
+
+	*ids = NULL;
+	*n = 0;
+	if (cd_conf_profile(e->conf, profile_id) == NULL)
+		return cd_err_set(err, CD_E_NOTFOUND, "no credential profile "
+		    "'%s'", profile_id);
+	cd_request_filter_init(&f);
+	f.status = CD_RS_AWAIT_COLLECTION;
+	cd_strlcpy(f.profile, profile_id, sizeof(f.profile));
+	r = e->so->request_search(e->st, &f, ready_one, &l, err);
+	if (l.failed)
+		r = cd_err_set(err, CD_E_NOMEM, NULL);
+	if (r < 0) {
+		free(l.ids);
+		return r;
+	}
+	for (i = 0; i < l.n / 2; i++) {		/* newest first -> oldest */
+		t = l.ids[i];
+		l.ids[i] = l.ids[l.n - 1 - i];
+		l.ids[l.n - 1 - i] = t;
+	}
+	*ids = l.ids;
+	*n = limit > 0 && limit < l.n ? limit : l.n;
+	return 0;
 }
 
 int

@@ -111,9 +111,29 @@ write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-int
-cd_write_atomic(const char *dir, const char *name, const void *data,
-    size_t len, mode_t mode, char *final, size_t finallen,
+/*
+ * Move the finished temporary file to its name: rename(2) replaces what is
+ * there; without replace, renameat2(RENAME_NOREPLACE), or link(2) where the
+ * file system lacks it, so an existing file is never touched (EEXIST).
+ */
+static int
+move_into_place(const char *tmp, const char *dst, int replace)
+{
+	if (replace)
+		return rename(tmp, dst);
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dst, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	if (link(tmp, dst) == -1)
+		return -1;
+	unlink(tmp);
+	return 0;
+}
+
+static int
+write_file(const char *dir, const char *name, const void *data,
+    size_t len, mode_t mode, int replace, char *final, size_t finallen,
     struct cd_err *err)
 {
 	char tmp[4096], dst[4096], tmpname[512];
@@ -147,9 +167,13 @@ cd_write_atomic(const char *dir, const char *name, const void *data,
 	}
 	fd = -1;
 	cd_fault("write-before-rename");
-	if (rename(tmp, dst) == -1) {
-		cd_err_set(err, r, "cannot rename to %s: %s", dst,
-		    strerror(errno));
+	if (move_into_place(tmp, dst, replace) == -1) {
+		if (errno == EEXIST)
+			cd_err_set(err, r = CD_E_EXISTS, "%s already exists; it "
+			    "was left as it is", dst);
+		else
+			cd_err_set(err, r, "cannot rename to %s: %s", dst,
+			    strerror(errno));
 		goto fail;
 	}
 	if (fsync_dir(dir) == -1) {
@@ -167,6 +191,22 @@ fail:
 		close(fd);
 	unlink(tmp);
 	return r;
+}
+
+int
+cd_write_atomic(const char *dir, const char *name, const void *data,
+    size_t len, mode_t mode, char *final, size_t finallen,
+    struct cd_err *err)
+{
+	return write_file(dir, name, data, len, mode, 1, final, finallen, err);
+}
+
+int
+cd_write_new(const char *dir, const char *name, const void *data,
+    size_t len, mode_t mode, char *final, size_t finallen,
+    struct cd_err *err)
+{
+	return write_file(dir, name, data, len, mode, 0, final, finallen, err);
 }
 
 int

@@ -31,6 +31,15 @@ int cd_write_atomic(const char *dir, const char *name, const void *data,
     size_t len, mode_t mode, char *final, size_t finallen,
     struct cd_err *err);
 
+/*
+ * The same, but never replacing a file: when dir/name exists, CD_E_EXISTS
+ * and the existing file is left untouched (renameat2 RENAME_NOREPLACE, or
+ * link(2) on file systems without it).
+ */
+int cd_write_new(const char *dir, const char *name, const void *data,
+    size_t len, mode_t mode, char *final, size_t finallen,
+    struct cd_err *err);
+
 /* Read a whole file (at most max bytes, else CD_E_INVAL). */
 int cd_read_file(const char *path, size_t max, unsigned char **data,
     size_t *len, struct cd_err *err);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "collect.h"
@@ -40,8 +41,16 @@ write_conf(void)
 	    "[policy.enc]\nname = Encryption\nkey = ec-p256\nvalidity = 30\n"
 	    "key_usage = keyAgreement\nsubject = CN=[[People.FullName]]\n"
 	    "storage = FileStore\n"
+	    "[policy.usb]\nname = Travel\nkey = ec-p256\nvalidity = 30\n"
+	    "key_usage = digitalSignature\nsubject = CN=[[People.FullName]]\n"
+	    "storage = AutoSave\n"
 	    "[profile.p]\npassword = user\npassword_min = 8\n"
-	    "policies = sig, enc\n", dir, src ? src : ".");
+	    "policies = sig, enc\n"
+	    "[profile.g]\npassword = generated\npassword_min = 12\n"
+	    "policies = sig\npin_mailer_template = pin-mailer.txt\n"
+	    "[profile.gu]\npassword = generated\npassword_min = 12\n"
+	    "policies = sig, usb\npin_mailer_template = pin-mailer.txt\n",
+	    dir, src ? src : ".");
 	fclose(f);
 	mkdir(out, 0700);
 }
@@ -327,6 +336,139 @@ test_progress_cancel(struct cd_engine *e)
 	cd_collect_free(c);
 }
 
+static void
+test_bulk_check(struct cd_engine *e)
+{
+	struct cd_err err;
+
+	is_int(cd_collect_bulk_check(e, "g", &err), 0,
+	    "bulk: a generated-password FileStore profile may be collected");
+	is_int(cd_collect_bulk_check(e, "p", &err), CD_E_PASSWORD,
+	    "bulk: a user-specified-password profile is refused");
+	like(err.msg, "user-specified password", "saying why");
+	is_int(cd_collect_bulk_check(e, "gu", &err), CD_E_INVAL,
+	    "bulk: a profile with AutoSave certificates is refused");
+	like(err.msg, "FileStore", "saying only folders are possible");
+	is_int(cd_collect_bulk_check(e, "nope", &err), CD_E_NOTFOUND,
+	    "bulk: an unknown profile is not found");
+}
+
+static int64_t
+new_request_of(struct cd_engine *e, const char *profile)
+{
+	struct cd_err err;
+	int64_t id = 0;
+
+	if (cd_request_new(e, cd_unix_login(), profile, &id, NULL, &err) != 0)
+		diag("request new: %s", err.msg);
+	return id;
+}
+
+static void
+test_collectable(struct cd_engine *e)
+{
+	struct cd_collect *c = NULL;
+	struct cd_err err;
+	int64_t a, b, d, *ids = NULL;
+	int n = -1;
+
+	ok(cd_request_collectable(e, "g", 0, &ids, &n, &err) == 0 && n == 0,
+	    "collectable: none of profile g yet");
+	free(ids);
+	a = new_request_of(e, "g");
+	b = new_request_of(e, "g");
+	d = new_request_of(e, "g");
+	new_request_of(e, "p");		/* another profile: not selected */
+	ok(cd_request_collectable(e, "g", 0, &ids, &n, &err) == 0 && n == 3 &&
+	    ids[0] == a && ids[1] == b && ids[2] == d,
+	    "collectable: the profile's ready requests, oldest first");
+	free(ids);
+	ok(cd_request_collectable(e, "g", 2, &ids, &n, &err) == 0 && n == 2 &&
+	    ids[0] == a && ids[1] == b, "collectable: the limit takes the "
+	    "oldest");
+	free(ids);
+	ok(cd_collect_begin(e, a, &c, &err) == 0, "begin one of them");
+	ok(cd_request_collectable(e, "g", 0, &ids, &n, &err) == 0 && n == 2 &&
+	    ids[0] == b && ids[1] == d, "collectable: not one being "
+	    "collected");
+	free(ids);
+	cd_collect_free(c);
+	ok(cd_request_cancel(e, d, NULL, &err) == 0 &&
+	    cd_request_collectable(e, "g", 0, &ids, &n, &err) == 0 && n == 2 &&
+	    ids[0] == a && ids[1] == b, "collectable: not a cancelled one");
+	free(ids);
+	is_int(cd_request_collectable(e, "nope", 0, &ids, &n, &err),
+	    CD_E_NOTFOUND, "collectable: unknown profile");
+}
+
+static int
+write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+static int
+file_is(const char *path, const char *text)
+{
+	char buf[64] = "";
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return 0;
+	if (fgets(buf, sizeof(buf), f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
+	return strcmp(buf, text) == 0;
+}
+
+static void
+test_folder_new(struct cd_engine *e)
+{
+	struct cd_collect *c;
+	struct cd_err err;
+	char taken[600], missing[400];
+	int64_t id = new_request(e);
+
+	snprintf(taken, sizeof(taken), "%s/%s Signing.pfx", out,
+	    cd_unix_login());
+	snprintf(missing, sizeof(missing), "%s/missing", dir);
+	is_int(count_files(), 0, "folder: empty to start with");
+	is_int(cd_collect_folder_check(out, 0, &err), 0,
+	    "folder: an empty folder may be used");
+	is_int(cd_collect_folder_check(missing, 1, &err), CD_E_IO,
+	    "folder: a missing folder is an I/O error");
+	ok(write_text(taken, "OLD\n") == 0, "a file takes the name of the "
+	    "package");
+	is_int(cd_collect_folder_check(out, 0, &err), CD_E_CONFIRM,
+	    "folder: certificate files there need a confirmation");
+	is_int(cd_collect_folder_check(out, 1, &err), 0,
+	    "folder: given, it may be used");
+	ok(cd_collect_begin(e, id, &c, &err) == 0 &&
+	    steps(c, S_DELIVER, &err) == 0, "collect up to the delivery");
+	is_int(cd_collect_deliver_folder_new(c, out, &err), CD_E_EXISTS,
+	    "no-replace delivery refuses a taken name");
+	like(err.msg, "already exists", "saying so");
+	ok(file_is(taken, "OLD\n"), "the existing file is untouched");
+	cd_collect_cancel(c, "test", NULL, 0, &err);
+	cd_collect_free(c);
+	ok(file_is(taken, "OLD\n"), "and the rollback left it alone");
+	is_int(count_files(), 1, "no other file, no temporary left");
+	unlink(taken);
+	ok(cd_collect_begin(e, id, &c, &err) == 0 &&
+	    steps(c, S_DELIVER, &err) == 0 &&
+	    cd_collect_deliver_folder_new(c, out, &err) == 0 &&
+	    cd_collect_commit(c, &err) == 0, "with the name free it delivers "
+	    "and commits");
+	is_int(count_files(), 2, "both packages written");
+	is_int(status(e, id), CD_RS_COMPLETED, "request completed");
+	cd_collect_free(c);
+}
+
 int
 main(void)
 {
@@ -351,6 +493,9 @@ main(void)
 	test_two_processes(e);
 	test_crash_recovery(e);
 	test_progress_cancel(e);
+	test_bulk_check(e);
+	test_collectable(e);
+	test_folder_new(e);
 	cd_engine_close(e);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

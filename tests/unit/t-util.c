@@ -78,6 +78,18 @@ test_atomic(void)
 	like(err.msg, "/nonexistent/dir", "the message names the folder");
 	ok(cd_read_file(path, 3, &data, &len, &err) == CD_E_INVAL,
 	    "read_file enforces its size limit");
+	is_int(cd_write_new(dir, "a b.pfx", "other", 5, 0600, NULL, 0, &err),
+	    CD_E_EXISTS, "write_new never replaces a file");
+	like(err.msg, "already exists", "and says so");
+	ok(cd_read_file(path, 100, &data, &len, &err) == 0 && len == 6 &&
+	    memcmp(data, "secret", 6) == 0, "the existing file is unchanged");
+	free(data);
+	is_int(count_entries(dir), 1, "no temporary file left by the refusal");
+	unlink(path);
+	ok(cd_write_new(dir, "a b.pfx", "fresh", 5, 0600, NULL, 0, &err) == 0 &&
+	    stat(path, &st) == 0 && (st.st_mode & 0777) == 0600,
+	    "write_new writes a new file 0600");
+	is_int(count_entries(dir), 1, "and leaves no temporary file");
 	unlink(path);
 }
 
