@@ -133,3 +133,47 @@ inv_check() {
 	fi
 	return 0
 }
+
+# gone PID: the process has exited (a zombie counts as exited)
+gone() {
+	[ -e "/proc/$1/stat" ] || return 0
+	[ "$(sed 's/.*) //' "/proc/$1/stat" | cut -c1)" = Z ]
+}
+
+# bg_start CMD...: run certdesk in the background; BG_PID, output in
+# $T/bg.out and $T/bg.err (a redirection on the call would apply to the
+# function, not to the background job: inline those)
+bg_start() {
+	"$CERTDESK" -c "$CONF" "$@" >"$T/bg.out" 2>"$T/bg.err" &
+	BG_PID=$!
+}
+
+# bg_finish SECONDS: wait for the background certdesk; RC is its exit
+# code, or 999 (after SIGKILL) if it did not end in time; its output is
+# copied to $OUT and $ERR for expect_out / expect_err.
+bg_finish() {
+	if wait_until "$1" gone "$BG_PID"; then
+		wait "$BG_PID"; RC=$?
+	else
+		kill -9 "$BG_PID" 2>/dev/null; wait "$BG_PID" 2>/dev/null
+		RC=999
+	fi
+	cp "$T/bg.out" "$OUT"; cp "$T/bg.err" "$ERR"
+}
+
+# lock_store: hold the store's write lock from a sqlite3 process until
+# unlock_store; returns once the lock is held
+lock_store() {
+	rm -f "$T/lock.fifo" "$T/lock.out"
+	mkfifo "$T/lock.fifo"
+	sqlite3 "$T/data/certdesk.db" <"$T/lock.fifo" >"$T/lock.out" 2>&1 &
+	LOCK_PID=$!
+	exec 7>"$T/lock.fifo"
+	echo "BEGIN EXCLUSIVE; SELECT 'held';" >&7
+	wait_until 10 grep -q held "$T/lock.out"
+}
+unlock_store() {
+	echo "COMMIT;" >&7
+	exec 7>&-
+	wait "$LOCK_PID" 2>/dev/null
+}
