@@ -54,6 +54,11 @@ pfx_serial() {
 	    norm_serial
 }
 
+# status_is ID STATUS / ncerts_is ID N: for wait_until (whose arguments
+# are expanded once, so a $(...) in them would not be polled)
+status_is() { test "$(status_of "$1")" = "$2"; }
+ncerts_is() { test "$(certs_of "$1" | wc -l)" -eq "$2"; }
+
 # wait_until SECONDS CMD...: poll CMD every 0.1 s
 wait_until() {
 	_lim=$(($1 * 10)); shift
@@ -169,8 +174,13 @@ lock_store() {
 	sqlite3 "$T/data/certdesk.db" <"$T/lock.fifo" >"$T/lock.out" 2>&1 &
 	LOCK_PID=$!
 	exec 7>"$T/lock.fifo"
-	echo "BEGIN EXCLUSIVE; SELECT 'held';" >&7
-	wait_until 10 grep -q held "$T/lock.out"
+	echo "BEGIN EXCLUSIVE;" >&7
+	wait_until 10 store_locked
+}
+# store_locked: another connection cannot take the write lock now
+store_locked() {
+	! sqlite3 -cmd '.timeout 0' "$T/data/certdesk.db" \
+	    'BEGIN IMMEDIATE; ROLLBACK;' >/dev/null 2>&1
 }
 unlock_store() {
 	echo "COMMIT;" >&7
