@@ -64,7 +64,13 @@ read_secret_fd(int fd, char **out, struct cd_err *err)
 	if ((buf = cd_secret_alloc(SECRET_MAX)) == NULL)
 		return cd_err_set(err, CD_E_NOMEM, NULL);
 	while (n < SECRET_MAX - 1) {
-		got = read(fd, buf + n, 1);
+		got = stop_signal ? -1 : read(fd, buf + n, 1);
+		if (stop_signal) {
+			cd_secret_free(buf, SECRET_MAX);
+			return cd_err_set(err, CD_E_CANCELLED, "cancelled by "
+			    "signal %d while waiting for a password",
+			    (int)stop_signal);
+		}
 		if (got == -1 && errno == EINTR)
 			continue;
 		if (got <= 0 || buf[n] == '\n')

@@ -128,15 +128,24 @@ cd_print_transport(struct cd_engine *e, int64_t request_id,
 
 	snprintf(obj, sizeof(obj), "request %lld", (long long)request_id);
 	if ((r = cd_request_actions(e, request_id, &act, err)) != 0 ||
-	    (r = cd_request_get(e, request_id, &req, err)) != 0)
+	    (r = cd_request_get(e, request_id, &req, err)) != 0) {
+		if (r == CD_E_DENIED)
+			cd_audit(e, "print.transport", obj, "refused", "%s",
+			    err ? err->msg : "");
 		return r;
-	if (!(act.allowed & CD_ACT_PRINT))
-		return cd_err_set(err, req.status == CD_RS_COMPLETED ?
+	}
+	if (!(act.allowed & CD_ACT_PRINT)) {
+		r = cd_err_set(err, req.status == CD_RS_COMPLETED ?
 		    CD_E_DENIED : CD_E_STATE, "the transport document of "
 		    "request %lld can only be printed %s", (long long)request_id,
 		    req.status == CD_RS_COMPLETED ? "by its person or an "
 		    "operator with the 'collect' role" : "once its "
 		    "certificates were downloaded");
+		cd_audit(e, "print.transport", obj, "refused", "%s", req.status ==
+		    CD_RS_COMPLETED ? "needs its person or the 'collect' role" :
+		    "its certificates were not downloaded yet");
+		return r;
+	}
 	if ((prof = cd_conf_profile(e->conf, req.profile)) == NULL ||
 	    prof->transport_template[0] == '\0')
 		return cd_err_set(err, CD_E_CONFIG, "credential profile %s has "

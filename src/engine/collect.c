@@ -870,6 +870,12 @@ cd_collect_commit(struct cd_collect *c, struct cd_err *err)
 		cd_collect_cancel(c, err->msg, NULL, 0, NULL);
 		return r;
 	}
+	/* A stop asked for while the PIN mailer printed still cancels. */
+	if (c->generated && (r = cd_coll_progress(c, "PIN mailer printed", 1,
+	    1, err)) != 0) {
+		cd_collect_cancel(c, err->msg, NULL, 0, NULL);
+		return r;
+	}
 	wipe_password(c);
 	if ((r = commit_records(c, err)) != 0) {
 		struct cd_err sub;

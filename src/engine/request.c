@@ -50,12 +50,19 @@ cd_request_new(struct cd_engine *e, const char *person_logon,
 		    person_logon);
 	if (rc != 0)
 		return rc;
+	snprintf(obj, sizeof(obj), "person %s", p.logon);
 	if (p.id != e->op.id && (rc = cd_eng_need_role(e, CD_ROLE_REQUEST,
-	    "requesting a certificate for someone else", err)) != 0)
+	    "requesting a certificate for someone else", err)) != 0) {
+		cd_audit(e, "request.new", obj, "refused", "profile %s: %s",
+		    prof->id, err ? err->msg : "needs the 'request' role");
 		return rc;
-	if (p.status != CD_PS_ACTIVE)
+	}
+	if (p.status != CD_PS_ACTIVE) {
+		cd_audit(e, "request.new", obj, "refused", "profile %s: %s is "
+		    "disabled", prof->id, p.logon);
 		return cd_err_set(err, CD_E_STATE, "%s is disabled",
 		    p.logon);
+	}
 	memset(&r, 0, sizeof(r));
 	r.type = CD_RT_SOFT_CERT;
 	r.person_id = p.id;
