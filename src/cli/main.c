@@ -108,6 +108,10 @@ main(int argc, char **argv)
 			return 0;
 		case 'V':
 			printf("certdesk %s\n", PACKAGE_VERSION);
+#ifdef CD_FAULT_INJECTION
+			printf("built with fault injection (CERTDESK_FAULT): "
+			    "for tests only\n");
+#endif
 			return 0;
 		default:
 			usage(stderr);

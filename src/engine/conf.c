@@ -1088,7 +1088,8 @@ check_template(struct loader *ld, const struct cd_profile *p,
 	int fd;
 
 	snprintf(sec, sizeof(sec), "profile.%s", p->id);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	/* O_NONBLOCK: a FIFO in its place must not hang the load. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
 		return fail(ld, sec, key, "cannot read %s: %s", path,
 		    strerror(errno));
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {

@@ -29,6 +29,9 @@ sed -i '/^pin_mailer_template/d' "$CONF"
 bad "generated password without PIN mailer" "PIN mailer|pin_mailer"
 sed -i 's/^subject = CN=\[\[People.FullName\]\], O=Example Test Ltd/subject = CN=[[People.Shoesize]]/' "$CONF"
 bad "unknown substitution" "Shoesize"
+mkfifo "$T/fifo.txt"
+sed -i "0,/^transport_template = transport.txt/s||transport_template = $T/fifo.txt|" "$CONF"
+bad "a FIFO as template is refused, not waited on" "fifo.txt is not a file"
 CERTDESK_CONF=$T/missing.conf; export CERTDESK_CONF
 run "$CERTDESK" request search
 expect_rc 5 "a missing file named by CERTDESK_CONF"

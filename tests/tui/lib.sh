@@ -14,12 +14,8 @@
 : "${CERTDESK:=$top_builddir/certdesk}"
 export top_srcdir top_builddir CERTDESK
 
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "1..0 # SKIP tmux not installed"
-	exit 0
-fi
-
 . "$top_srcdir/tests/lib/common.sh"
+command -v tmux >/dev/null 2>&1 || skip_all "tmux not installed"
 
 TMUX_SOCK=cdtest$$
 TM="tmux -L $TMUX_SOCK -f /dev/null"
@@ -176,12 +172,22 @@ collect_to() {
 	choose_folder "$2"
 }
 
+# choose_folder DIR: in the folder browser, type DIR as the path, wait
+# until the browser has left the path field for DIR's listing (the
+# cursor leaves the "Folder:" row), then select it.
 choose_folder() {
 	send /
 	send C-u
 	typetext "$1"
-	send Enter
 	wait_for "Folder: $1 " || return 1
+	row=$($TM capture-pane -p -t S | grep -n "Folder: " | head -n 1 | cut -d: -f1)
+	send Enter
+	i=0
+	while [ "$i" -lt 100 ] &&
+	    [ "$($TM display-message -p -t S '#{cursor_y}')" -eq $((row - 1)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
 	send s
 }
 
