@@ -494,7 +494,7 @@ cd_collect_package(struct cd_collect *c, struct cd_err *err)
 		    &it->p12len, err)) != 0)
 			return r;
 		if ((r = cd_p12_verify(it->p12, it->p12len, c->pw, it->cert,
-		    err)) != 0)
+		    &p, conf->readback_full, err)) != 0)
 			return cd_err_prefix(err, "the package for %s did not "
 			    "read back", it->pub.policy->name);
 		EVP_PKEY_free(it->key);

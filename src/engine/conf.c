@@ -86,6 +86,7 @@ static const char *const key_type_names[] = { "RSA-2048", "RSA-3072",
 	"RSA-4096", "EC P-256", "EC P-384" };
 static const char *const storages[] = { "FileStore", "AutoSave",
 	"SystemStore" };
+static const char *const readbacks[] = { "mac", "full" };
 static const char *const key_usages[] = { "digitalSignature",
 	"nonRepudiation", "keyEncipherment", "dataEncipherment",
 	"keyAgreement" };
@@ -556,6 +557,13 @@ p_keytype(struct loader *ld, const char *sec, const struct opt *o,
 }
 
 static int
+p_readback(struct loader *ld, const char *sec, const struct opt *o,
+    const char *val, void *obj)
+{
+	return p_enum(ld, sec, o, val, obj, readbacks, CD_NELEM(readbacks));
+}
+
+static int
 p_storage(struct loader *ld, const char *sec, const struct opt *o,
     const char *val, void *obj)
 {
@@ -825,6 +833,7 @@ static const struct opt security_opts[] = {
 	C("revoke_delay", p_dur, revoke_delay, 0, WEEK, "300"),
 	C("pfx_iterations", p_int, pfx_iter, 1, 10000000, "10000"),
 	C("mac_iterations", p_int, mac_iter, 1, 10000000, "2048"),
+	C("readback", p_readback, readback_full, 0, 0, "mac"),
 	C("attempt_timeout", p_dur, attempt_timeout, 60, 86400, "900"),
 };
 

@@ -110,6 +110,7 @@ struct cd_conf {
 	int revoke_delay;		/* seconds */
 	int pfx_iter;			/* PBKDF2 / PBE iterations */
 	int mac_iter;			/* MAC iterations */
+	int readback_full;		/* read packages back: 0 MAC, 1 all */
 	int attempt_timeout;		/* seconds before a stale attempt is aborted */
 
 	/* [print] */

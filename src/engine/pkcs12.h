@@ -34,10 +34,14 @@ int cd_p12_build(EVP_PKEY *key, X509 *cert, const STACK_OF(X509) *chain,
     struct cd_err *err);
 
 /*
- * Read a package back: the MAC verifies with the password, it holds a key
- * matching its certificate, and the certificate is expect_cert.
+ * Read a package back.  Always: it decodes, its MAC verifies with the
+ * password (the same password conversion a reader makes), and it holds
+ * one shrouded key bag and the certificates, encrypted as p says.  With
+ * full set it is also decrypted: the key matches its certificate and the
+ * certificate is expect_cert (twice the key-derivation work again).
  */
 int cd_p12_verify(const unsigned char *der, size_t len,
-    const char *password, const X509 *expect_cert, struct cd_err *err);
+    const char *password, const X509 *expect_cert,
+    const struct cd_p12_params *p, int full, struct cd_err *err);
 
 #endif

@@ -72,7 +72,8 @@ fold_load(struct fold *fd, const char *dir)
 			fd->nfiles++;
 	}
 	closedir(d);
-	qsort(names.v, (size_t)names.n, sizeof(char *), cmp_str);
+	if (names.n > 1)
+		qsort(names.v, (size_t)names.n, sizeof(char *), cmp_str);
 	if (strcmp(real, "/") != 0)
 		lines_add(&fd->ents, 1, "../");
 	for (i = 0; i < names.n; i++)

@@ -169,4 +169,15 @@ cd_ collect "$id" --folder "$T/odd" --password-file "$T/pw"
 expect_rc 0 "collect for a person with unsafe characters in the name"
 check "file name made safe for FAT/NTFS" sh -c "ls '$T/odd' | grep -q '^A_B_ _C_ _D__E__.* Signing.pfx$'"
 check "no forbidden characters reach the name" sh -c "! ls '$T/odd' | grep -q '[:*?\"<>|]'"
+
+# full read-back: every package decrypted again before it is saved
+sed -i 's/^\[security\]/[security]\nreadback = full/' "$CONF"
+id=$(new_request Susan.Smith user-pin)
+mkdir "$T/full"
+cd_ collect "$id" --folder "$T/full" --password-file "$T/pw"
+expect_rc 0 "collect with readback = full"
+set -- "$T/full"/*Signing.pfx
+openssl pkcs12 -in "$1" -info -noout \
+    -passin file:"$T/pw" >/dev/null 2>&1
+check "the package opens" test $? -eq 0
 done_testing

@@ -213,7 +213,7 @@ static const struct {
 	{ "bad-section.conf", 13, "unknown section [bogus]" },
 	{ "bad-key.conf", 6, "[security] revoke_dealy: unknown setting "
 	    "(known: sha1_pfx, revoke_delay, pfx_iterations, mac_iterations, "
-	    "attempt_timeout)" },
+	    "readback, attempt_timeout)" },
 	{ "bad-duration.conf", 14, "[security] revoke_delay: 'abc' is not a "
 	    "duration (seconds, or a number with s, m or h)" },
 	{ "bad-range.conf", 14, "[security] pfx_iterations: 0 is out of "
