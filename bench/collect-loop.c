@@ -20,6 +20,8 @@
 #include "collect.h"
 #include "engine.h"
 
+#include "stats.h"
+
 #define PASSWORD "Bench-Passw0rd"
 
 enum step { S_REQUEST, S_BEGIN, S_PASSWORD, S_ISSUE, S_PACKAGE, S_DELIVER,
@@ -34,30 +36,6 @@ struct opts {
 	const char *dir;
 	int n;
 };
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
 
 /* One request made and collected; step times go to t[S_*]. */
 static int

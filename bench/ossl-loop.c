@@ -33,6 +33,8 @@
 
 #include <sys/stat.h>
 
+#include "stats.h"
+
 #define PASSWORD "Bench-Passw0rd"
 
 struct opts {
@@ -51,23 +53,6 @@ struct ca {
 	EVP_PKEY *key;
 	X509 *cert;
 };
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static EVP_PKEY *
 keygen(const char *type)

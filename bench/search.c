@@ -23,6 +23,8 @@
 #include "engine.h"
 #include "util.h"
 
+#include "stats.h"
+
 #define TUI_ROWS 200		/* screen-search.c MAX_ROWS */
 
 struct ctx {
@@ -41,23 +43,6 @@ struct rows {
 
 typedef int (*query_fn)(struct ctx *, struct cd_request_filter *,
     struct cd_err *);
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static unsigned
 rnd(struct ctx *c, unsigned n)

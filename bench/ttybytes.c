@@ -30,6 +30,8 @@
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 
+#include "stats.h"
+
 #define OUT_MAX (1 << 20)
 #define TEXT_TIMEOUT_MS 20000
 #define FIRST_BYTE_TIMEOUT_MS 3000
@@ -48,15 +50,6 @@ struct answer {
 	size_t len;
 	double last_ms;		/* time of the last byte */
 };
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static size_t
 cursor_key(const char *p, char *out)

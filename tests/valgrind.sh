@@ -5,6 +5,7 @@
 #
 #	sh tests/valgrind.sh tests/unit/t-util tests/unit/t-store ...
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+export top_srcdir
 command -v valgrind >/dev/null 2>&1 || { echo "valgrind not installed" >&2; exit 1; }
 log=${TMPDIR:-/tmp}/certdesk-valgrind.$$
 clean=0 failed=0
