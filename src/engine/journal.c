@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +49,29 @@ cd_journal_add(char *buf, size_t len, const char *path,
 	return 0;
 }
 
-/* Remove ".NAME.XXXXXX" temporaries of path left by a killed writer. */
+/*
+ * Is d_name a temporary of ours (".NAME.PID.XXXXXX", pat = ".NAME.")
+ * that may go: written by this process, or by one that is gone?  Another
+ * live writer's temporary of the same name is left alone.
+ */
+static int
+stale_temporary(const char *d_name, const char *pat, size_t plen)
+{
+	const char *p = d_name + plen;
+	char *end;
+	long pid;
+
+	if (strncmp(d_name, pat, plen) != 0 || *p < '1' || *p > '9')
+		return 0;
+	pid = strtol(p, &end, 10);
+	if (*end != '.' || strlen(end + 1) != 6)
+		return 0;
+	if (pid == (long)getpid())
+		return 1;
+	return kill((pid_t)pid, 0) == -1 && errno == ESRCH;
+}
+
+/* Remove the temporaries of path left by this or a killed writer. */
 static void
 remove_temporaries(const char *path)
 {
@@ -68,8 +92,7 @@ remove_temporaries(const char *path)
 	if ((d = opendir(dir)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, pat, plen) != 0 ||
-		    strlen(de->d_name) != plen + 6)
+		if (!stale_temporary(de->d_name, pat, plen))
 			continue;
 		if (cd_path_join(full, sizeof(full), dir, de->d_name, NULL) ==
 		    0)

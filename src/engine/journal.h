@@ -20,8 +20,9 @@ int cd_journal_add(char *buf, size_t len, const char *path,
 
 /*
  * Remove every journalled file whose contents match, and any temporary
- * ".NAME.XXXXXX" left beside it.  Returns the number of package files
- * removed.
+ * ".NAME.PID.XXXXXX" left beside it by this process or a dead one (a
+ * live writer's temporary of the same name is left alone).  Returns the
+ * number of package files removed.
  */
 int cd_journal_remove_files(const char *buf);
 

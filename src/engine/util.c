@@ -139,8 +139,9 @@ write_file(const char *dir, const char *name, const void *data,
 	char tmp[4096], dst[4096], tmpname[512];
 	int fd = -1, r = CD_E_IO, saved;
 
-	if (snprintf(tmpname, sizeof(tmpname), ".%s.XXXXXX", name) >=
-	    (int)sizeof(tmpname))
+	/* The pid tells a rollback whose temporary this is (journal.c). */
+	if (snprintf(tmpname, sizeof(tmpname), ".%s.%ld.XXXXXX", name,
+	    (long)getpid()) >= (int)sizeof(tmpname))
 		return cd_err_set(err, CD_E_INVAL, "file name too long: %s",
 		    name);
 	if ((r = cd_path_join(tmp, sizeof(tmp), dir, tmpname, err)) != 0 ||
@@ -177,7 +178,10 @@ write_file(const char *dir, const char *name, const void *data,
 		goto fail;
 	}
 	if (fsync_dir(dir) == -1) {
-		/* The file is complete under its name; report, keep it. */
+		/*
+		 * Complete under its name, but it may not survive a crash:
+		 * report it and take it away (the caller rolls back anyway).
+		 */
 		cd_err_set(err, r, "cannot sync folder %s: %s", dir,
 		    strerror(errno));
 		unlink(dst);

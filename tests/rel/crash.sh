@@ -71,7 +71,7 @@ for point in after-keygen after-issue write-before-rename after-file-write \
 	case $point in
 	write-before-rename)
 		check "$point: only a temporary, no package under its final name" \
-		    sh -c "ls -A '$dir' | grep -q '^\.Susan\.Smith Signing\.pfx\.......\$' &&
+		    sh -c "ls -A '$dir' | grep -q '^\.Susan\.Smith Signing\.pfx\.[0-9]*\.......\$' &&
 		    ! ls '$dir' | grep -q 'pfx\$'" ;;
 	during-print)
 		# the password was never printed: only the name can be checked

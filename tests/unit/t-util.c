@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "error.h"
 #include "journal.h"
@@ -117,6 +118,43 @@ test_journal(void)
 	    1, &err) == CD_E_INVAL, "newline in a path refused");
 }
 
+/* Create dir/.three.pfx.PID.abcdef; returns its path in buf. */
+static void
+temporary(char *buf, size_t len, long pid)
+{
+	FILE *f;
+
+	snprintf(buf, len, "%s/.three.pfx.%ld.abcdef", dir, pid);
+	if ((f = fopen(buf, "w")) != NULL)
+		fclose(f);
+}
+
+/*
+ * Temporaries of a journalled name: this process's and a dead writer's
+ * go, a live writer's (another collection writing the same name) stays.
+ */
+static void
+test_journal_temporaries(void)
+{
+	char j[1024] = "", p[512], mine[600], dead[600], live[600];
+	struct cd_err err;
+	pid_t child;
+
+	snprintf(p, sizeof(p), "%s/three.pfx", dir);
+	cd_journal_add(j, sizeof(j), p, (const unsigned char *)"C", 1, &err);
+	if ((child = fork()) == 0)
+		_exit(0);
+	waitpid(child, NULL, 0);
+	temporary(mine, sizeof(mine), (long)getpid());
+	temporary(dead, sizeof(dead), (long)child);
+	temporary(live, sizeof(live), 1L);
+	cd_journal_remove_files(j);
+	ok(access(mine, F_OK) != 0, "our own temporary removed");
+	ok(access(dead, F_OK) != 0, "a dead writer's temporary removed");
+	ok(access(live, F_OK) == 0, "a live writer's temporary kept");
+	unlink(live);
+}
+
 static void
 test_names(void)
 {
@@ -185,6 +223,7 @@ main(void)
 	test_strings();
 	test_atomic();
 	test_journal();
+	test_journal_temporaries();
 	test_names();
 	test_errors();
 	test_time();
