@@ -294,10 +294,12 @@ test_crash_recovery(struct cd_engine *e)
 		if (ce == NULL || cd_collect_begin(ce, id, &c, &err) != 0 ||
 		    steps(c, S_COMMIT, &err) != 0)
 			_exit(1);
-		_exit(0);	/* dies without cancel or commit */
+		kill(getpid(), SIGKILL);	/* dies without cancel or commit */
+		_exit(2);
 	}
 	waitpid(pid, &st, 0);
-	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child wrote files and died");
+	ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+	    "child wrote files and died");
 	is_int(count_files(), 2, "its files are there");
 	is_int(status(e, id), CD_RS_BEING_COLLECTED, "request still held");
 	ok(cd_sweep(e, &res, &err) == 0 && res.aborted == 1,
