@@ -31,6 +31,8 @@ fail() {
 	not_ok "$*"
 	echo "#   screen:"
 	screen 2>/dev/null | sed 's/^/#   | /'
+	[ -s "$T/tui.err" ] && sed 's/^/#   stderr: /' "$T/tui.err" | head -n 10
+	return 0
 }
 
 tui_setup() {
@@ -60,13 +62,15 @@ screen() {
 	cat "$SHOTS/$shot_n"
 }
 
-# wait_for TEXT [TENTHS]: poll every 0.1 s, at most TENTHS (default 100).
+# wait_for TEXT [TENTHS]: poll every 0.1 s, at most TENTHS (default
+# 100); at once when certdesk has ended and TEXT is not on its last screen.
 wait_for() {
 	i=0
 	while [ "$i" -lt "${2:-100}" ]; do
 		if $TM capture-pane -p -t S 2>/dev/null | grep -qF -- "$1"; then
 			return 0
 		fi
+		[ -s "$T/tui.rc" ] && return 1
 		sleep 0.1
 		i=$((i + 1))
 	done
