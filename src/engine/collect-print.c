@@ -128,7 +128,7 @@ cd_print_transport(struct cd_engine *e, int64_t request_id,
 
 	snprintf(obj, sizeof(obj), "request %lld", (long long)request_id);
 	if ((r = cd_request_actions(e, request_id, &act, err)) != 0 ||
-	    (r = cd_request_get(e, request_id, &req, err)) != 0) {
+	    (r = e->so->request_get(e->st, request_id, &req, err)) != 0) {
 		if (r == CD_E_DENIED)
 			cd_audit(e, "print.transport", obj, "refused", "%s",
 			    err ? err->msg : "");

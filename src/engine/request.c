@@ -324,7 +324,14 @@ cd_request_actions(struct cd_engine *e, int64_t id, struct cd_actions *out,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = cd_request_get(e, id, &r, err)) != 0)
+	/* What may be done to a request is the business of those who may
+	 * view it, and of collectors (who act on it without 'view'). */
+	if ((rc = e->so->request_get(e->st, id, &r, err)) != 0)
+		return rc == CD_E_NOTFOUND ? cd_err_set(err, rc, "no request "
+		    "%lld", (long long)id) : rc;
+	if (r.person_id != e->op.id && !(e->op.roles & CD_ROLE_COLLECT) &&
+	    (rc = cd_eng_need_role(e, CD_ROLE_VIEW, "viewing other people's "
+	    "requests", err)) != 0)
 		return rc;
 	if ((why = collect_refusal(e, &r, buf, sizeof(buf))) == NULL)
 		out->allowed |= CD_ACT_COLLECT;

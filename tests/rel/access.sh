@@ -11,10 +11,11 @@
 . "$top_srcdir/tests/rel/lib.sh"
 
 setup_store || { echo "1..0 # SKIP setup failed"; exit 1; }
-for r in none view request approve validate collect admin; do
+for r in none view request approve validate collect admin collectonly; do
 	case $r in
 	none) roles='' ;;
 	view) roles=view ;;
+	collectonly) roles=collect ;;
 	*) roles=view,$r ;;
 	esac
 	cd_ person add --logon "Op.$r" --name "Op ${r}er" \
@@ -73,6 +74,8 @@ print       request   0   3
 print       approve   0   3
 print       validate  0   3
 print       collect   0   0
+print       collectonly 0 0
+collect     collectonly 0 0
 print       admin     0   3
 '
 
@@ -146,5 +149,5 @@ while IFS='|' read -r action role whose want rc op audit_action obj outcome msg;
 		ok "$desc"
 	fi
 done <"$T/rows"
-check "the table was run whole (98 rows)" test "$(wc -l <"$T/rows")" -eq 98
+check "the table was run whole (102 rows)" test "$(wc -l <"$T/rows")" -eq 102
 done_testing
