@@ -35,33 +35,6 @@ static const char device_help[] =
     "Up/Down choose, Enter view the request, o view the owner, ^R reload, "
     "q back.";
 
-struct rowctx {
-	struct lines *l;
-	int w;
-};
-
-static int
-on_request(const struct cd_request *r, void *arg)
-{
-	struct rowctx *rc = arg;
-	char buf[1024];
-
-	tui_request_row(buf, sizeof(buf), r, rc->w);
-	lines_add(rc->l, r->id, "%s", buf);
-	return 0;
-}
-
-static int
-on_cert(const struct cd_cert *c, void *arg)
-{
-	struct rowctx *rc = arg;
-	char buf[1024];
-
-	tui_cert_row(buf, sizeof(buf), c, rc->w);
-	lines_add(rc->l, c->request_id, "%s", buf);
-	return 0;
-}
-
 static void
 details(struct vdevice *v)
 {
@@ -116,12 +89,12 @@ vdevice_load(struct vdevice *v)
 	rf.device_id = v->id;
 	rc.w = w;
 	rc.l = &v->tv.l[T_REQUESTS];
-	if (cd_request_search(t->e, &rf, on_request, &rc, &err) < 0)
+	if (cd_request_search(t->e, &rf, tui_rows_request, &rc, &err) < 0)
 		tui_error(t, &err);
 	cd_cert_filter_init(&cf);
 	cf.device_id = v->id;
 	rc.l = &v->tv.l[T_CERTS];
-	if (cd_cert_list(t->e, &cf, on_cert, &rc, &err) < 0)
+	if (cd_cert_list(t->e, &cf, tui_rows_cert, &rc, &err) < 0)
 		tui_error(t, &err);
 	tui_request_row(buf, sizeof(buf), NULL, w);
 	cd_strlcpy(v->tv.head[T_REQUESTS], buf, sizeof(v->tv.head[0]));

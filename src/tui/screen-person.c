@@ -80,44 +80,6 @@ tui_cert_row(char *buf, size_t len, const struct cd_cert *c, int w)
 		tui_col(buf, len, "Request", 8);
 }
 
-struct rowctx {
-	struct lines *l;
-	int w;
-};
-
-static int
-on_request(const struct cd_request *r, void *arg)
-{
-	struct rowctx *rc = arg;
-	char buf[1024];
-
-	tui_request_row(buf, sizeof(buf), r, rc->w);
-	lines_add(rc->l, r->id, "%s", buf);
-	return 0;
-}
-
-static int
-on_device(const struct cd_device *d, void *arg)
-{
-	struct rowctx *rc = arg;
-	char buf[1024];
-
-	tui_device_row(buf, sizeof(buf), d, rc->w);
-	lines_add(rc->l, d->id, "%s", buf);
-	return 0;
-}
-
-static int
-on_cert(const struct cd_cert *c, void *arg)
-{
-	struct rowctx *rc = arg;
-	char buf[1024];
-
-	tui_cert_row(buf, sizeof(buf), c, rc->w);
-	lines_add(rc->l, c->request_id, "%s", buf);
-	return 0;
-}
-
 static void
 details(struct vperson *v)
 {
@@ -169,17 +131,17 @@ vperson_load(struct vperson *v)
 	rf.person_id = v->id;
 	rc.w = w;
 	rc.l = &v->tv.l[T_REQUESTS];
-	if (cd_request_search(t->e, &rf, on_request, &rc, &err) < 0)
+	if (cd_request_search(t->e, &rf, tui_rows_request, &rc, &err) < 0)
 		tui_error(t, &err);
 	memset(&df, 0, sizeof(df));
 	df.owner_id = v->id;
 	rc.l = &v->tv.l[T_DEVICES];
-	if (cd_device_list(t->e, &df, on_device, &rc, &err) < 0)
+	if (cd_device_list(t->e, &df, tui_rows_device, &rc, &err) < 0)
 		tui_error(t, &err);
 	cd_cert_filter_init(&cf);
 	cf.person_id = v->id;
 	rc.l = &v->tv.l[T_CERTS];
-	if (cd_cert_list(t->e, &cf, on_cert, &rc, &err) < 0)
+	if (cd_cert_list(t->e, &cf, tui_rows_cert, &rc, &err) < 0)
 		tui_error(t, &err);
 	tui_request_row(buf, sizeof(buf), NULL, w);
 	cd_strlcpy(v->tv.head[T_REQUESTS], buf, sizeof(v->tv.head[0]));

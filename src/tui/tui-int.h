@@ -133,6 +133,15 @@ void tui_device_row(char *buf, size_t len, const struct cd_device *d,
     int w);
 void tui_cert_row(char *buf, size_t len, const struct cd_cert *c, int w);
 
+/* Listing callbacks that add one row w wide to l per record. */
+struct rowctx {
+	struct lines *l;
+	int w;
+};
+int tui_rows_request(const struct cd_request *r, void *arg);
+int tui_rows_device(const struct cd_device *d, void *arg);
+int tui_rows_cert(const struct cd_cert *c, void *arg);
+
 /* A scrolling list of lines with a selection (or a plain text view). */
 struct tlist {
 	struct lines *l;

@@ -802,3 +802,39 @@ tui_prompt(struct tui *t, const char *title, const char *label, char *buf,
 	tform_free(d.tf);
 	return r;
 }
+
+/* ---- listing callbacks: one row per record ----------------------------- */
+
+int
+tui_rows_request(const struct cd_request *r, void *arg)
+{
+	struct rowctx *rc = arg;
+	char buf[1024];
+
+	tui_request_row(buf, sizeof(buf), r, rc->w);
+	lines_add(rc->l, r->id, "%s", buf);
+	return 0;
+}
+
+int
+tui_rows_device(const struct cd_device *d, void *arg)
+{
+	struct rowctx *rc = arg;
+	char buf[1024];
+
+	tui_device_row(buf, sizeof(buf), d, rc->w);
+	lines_add(rc->l, d->id, "%s", buf);
+	return 0;
+}
+
+/* A certificate row selects its request. */
+int
+tui_rows_cert(const struct cd_cert *c, void *arg)
+{
+	struct rowctx *rc = arg;
+	char buf[1024];
+
+	tui_cert_row(buf, sizeof(buf), c, rc->w);
+	lines_add(rc->l, c->request_id, "%s", buf);
+	return 0;
+}
