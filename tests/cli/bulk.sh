@@ -196,7 +196,10 @@ mkdir "$T/sig"
     --jobs 2 >"$T/sig.out" 2>"$T/sig.err" &
 bpid=$!
 i=0
-until [ -n "$(ls -A "$CUPSD_OUT_SECURE")" ] || [ $i -ge 600 ]; do
+# wait until one request is completed (its PIN mailer alone is not
+# enough: a stop while it prints still cancels that collection)
+until "$CERTDESK" -c "$CONF" request search --profile gen-slow \
+    --status completed 2>/dev/null | grep -q . || [ $i -ge 600 ]; do
 	i=$((i + 1)); sleep 0.1
 done
 kill -TERM $bpid
