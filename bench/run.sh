@@ -1,6 +1,7 @@
 #!/bin/bash
 # run.sh - every certdesk benchmark in one go ('make bench'): collection
-# (bench/collect.sh), search and start-up (bench/search.sh) and the
+# (bench/collect.sh), bulk collection (bench/bulk.sh), search and
+# start-up (bench/search.sh) and the
 # terminal line (bench/tty.sh).  Installs what is missing (easy-rsa,
 # hyperfine, dialog) with apt-get when run as root.  Tables on stdout and
 # in bench/results/*.txt; each part also runs alone:
@@ -35,7 +36,7 @@ install_missing
 	echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$BENCH_OUT/machine.txt"
 start=$EPOCHREALTIME
-for part in collect search tty; do
+for part in collect bulk search tty; do
 	echo
 	echo "== $part"
 	bash "$top_srcdir/bench/$part.sh" || die "$part failed"
