@@ -154,7 +154,18 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
 	" SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
-	" SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	" SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
+	/*
+	 * 2: name searches find request ids from indexes alone: a status
+	 * with the matching people, or the person of each request walked.
+	 */
+	"CREATE INDEX requests_person_status ON requests(person_id, status,"
+	" created_at);"
+	"DROP INDEX requests_status_created;"
+	"CREATE INDEX requests_status_created ON requests(status, created_at,"
+	" person_id);"
+	"DROP INDEX requests_created;"
+	"CREATE INDEX requests_created ON requests(created_at, id, person_id);"
 };
 #define SCHEMA_VERSION ((int)CD_NELEM(migrations))
 
@@ -1383,21 +1394,18 @@ name_walk_better(struct cd_store *s, const char *name, int limit,
 }
 
 static int
-sqlite_request_search(struct cd_store *s, const struct cd_request_filter *f,
-    cd_request_cb cb, void *arg, struct cd_err *err)
+has_word(const char *s)
 {
-	struct lister l = { { .request = cb }, arg };
-	struct qb *q;
-	int walk = 0;
+	for (; *s != '\0'; s++)
+		if (!is_blank((unsigned char)*s))
+			return 1;
+	return 0;
+}
 
-	/* Only for a name alone: an id, person or device is more selective. */
-	if (f->name[0] != '\0' && f->id == 0 && f->person_id == 0 &&
-	    f->device_id == 0 && (walk = name_walk_better(s, f->name,
-	    f->limit + (f->offset > 0 ? f->offset : 0), err)) < 0)
-		return walk;
-
-	if ((q = request_query(err)) == NULL)
-		return CD_E_NOMEM;
+/* The filters of a request search, on requests r. */
+static void
+request_where(struct qb *q, const struct cd_request_filter *f)
+{
 	if (f->id != 0)
 		qb_i64(q, " AND r.id = ?", f->id);
 	if (f->status >= 0)
@@ -1414,10 +1422,57 @@ sqlite_request_search(struct cd_store *s, const struct cd_request_filter *f,
 		qb_i64(q, " AND r.created_at >= ?", f->created_from);
 	if (f->created_to != 0)
 		qb_i64(q, " AND r.created_at < ?", f->created_to);
-	/* The unary + keeps SQLite off requests_person for the walk. */
+}
+
+/*
+ * A search by name picks its plan (name_walk_better) and finds the ids
+ * first, from indexes alone where it can, then reads those rows: either
+ * the matching people's requests (requests_person_status with a status,
+ * requests_person without), or a walk newest first through the status or
+ * date index checking each request's person (the unary + keeps SQLite off
+ * the person indexes for the walk).
+ */
+static void
+request_name_ids(struct qb *q, const struct cd_request_filter *f, int walk)
+{
+	qb_add(q, " AND r.id IN (SELECT r.id FROM requests r");
+	if (!walk)
+		qb_add(q, f->status >= 0 ? " INDEXED BY requests_person_status" :
+		    " INDEXED BY requests_person");
+	qb_add(q, " WHERE 1 = 1");
+	request_where(q, f);
 	qb_name(q, f->name, walk ? "+r.person_id" : "r.person_id");
 	qb_add(q, " ORDER BY r.created_at DESC, r.id DESC");
 	qb_limit(q, f->limit, f->offset);
+	qb_add(q, ")");
+}
+
+static int
+sqlite_request_search(struct cd_store *s, const struct cd_request_filter *f,
+    cd_request_cb cb, void *arg, struct cd_err *err)
+{
+	struct lister l = { { .request = cb }, arg };
+	struct qb *q;
+	int walk;
+
+	if (!has_word(f->name) || f->id != 0 || f->person_id != 0 ||
+	    f->device_id != 0) {
+		if ((q = request_query(err)) == NULL)
+			return CD_E_NOMEM;
+		request_where(q, f);
+		qb_name(q, f->name, "r.person_id");
+		qb_add(q, " ORDER BY r.created_at DESC, r.id DESC");
+		qb_limit(q, f->limit, f->offset);
+		return run_list(s, q, &l, row_request, "searching requests",
+		    err);
+	}
+	if ((walk = name_walk_better(s, f->name, f->limit +
+	    (f->offset > 0 ? f->offset : 0), err)) < 0)
+		return walk;
+	if ((q = request_query(err)) == NULL)
+		return CD_E_NOMEM;
+	request_name_ids(q, f, walk);
+	qb_add(q, " ORDER BY r.created_at DESC, r.id DESC");
 	return run_list(s, q, &l, row_request, "searching requests", err);
 }
 

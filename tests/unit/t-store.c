@@ -964,6 +964,51 @@ cb_scale(const struct cd_request *r, void *arg)
 	return 0;
 }
 
+struct idlist {
+	int64_t id[400];
+	int n;
+};
+
+static int
+cb_ids(const struct cd_request *r, void *arg)
+{
+	struct idlist *l = arg;
+
+	if (l->n < (int)CD_NELEM(l->id))
+		l->id[l->n++] = r->id;
+	return 0;
+}
+
+/*
+ * A name matching half the people with a limit walks the requests newest
+ * first; without a limit it reads the people's requests.  Both plans give
+ * the same rows in the same order, with and without a status.
+ */
+static void
+scale_plans(int64_t *pid)
+{
+	struct cd_request_filter f;
+	struct idlist walk, all;
+	int st, same;
+
+	(void)pid;
+	for (st = -1; st <= 3; st += 4) {
+		cd_request_filter_init(&f);
+		cd_strlcpy(f.name, "surname0", sizeof(f.name));
+		f.status = st;
+		f.limit = 150;
+		memset(&walk, 0, sizeof(walk));
+		memset(&all, 0, sizeof(all));
+		O->request_search(S, &f, cb_ids, &walk, &E);
+		f.limit = 0;
+		O->request_search(S, &f, cb_ids, &all, &E);
+		same = walk.n == 150 && all.n >= 150 &&
+		    memcmp(walk.id, all.id, sizeof(walk.id[0]) * 150) == 0;
+		ok(same, "%s: walk and read give the same first rows (status "
+		    "%d)", O->name, st);
+	}
+}
+
 static void
 test_scale(void)
 {
@@ -999,6 +1044,7 @@ test_scale(void)
 	r = O->request_search(S, &f, cb_scale, &c, &E);
 	ok(r == 0 && c.n == 100 && c.bad == 0, "%s: two-word search: %d rows (want 100), %d wrong",
 	    O->name, c.n, c.bad);
+	scale_plans(pid);
 	free(pid);
 }
 
@@ -1132,6 +1178,33 @@ sqlite_raw(const char *db)
 	    "sqlite: a request for a missing person is refused");
 }
 
+/*
+ * A store of schema version 1 (before the covering search indexes) is
+ * moved forward when opened, and keeps its requests.
+ */
+static void
+sqlite_migrate(const char *dir, const char *db)
+{
+	char v[64] = "";
+	int n = 0;
+
+	store_close();
+	raw_exec(db, "DROP INDEX requests_person_status;"
+	    "DROP INDEX requests_status_created;"
+	    "CREATE INDEX requests_status_created ON requests(status,"
+	    " created_at);"
+	    "DROP INDEX requests_created;"
+	    "CREATE INDEX requests_created ON requests(created_at, id);"
+	    "PRAGMA user_version = 1;", NULL, 0);
+	is_int(store_open(dir, 0), 0, "sqlite: a version 1 store opens");
+	O->schema_version(S, &n, &E);
+	is_int(n, 2, "sqlite: ... and is moved to version 2");
+	raw_text(db, "SELECT count(*) FROM sqlite_master WHERE name IN "
+	    "('requests_person_status', 'requests_status_created',"
+	    " 'requests_created') AND sql LIKE '%person_id%'", v);
+	is_str(v, "3", "sqlite: ... with the search indexes");
+}
+
 static void
 sqlite_newer(const char *dir, const char *db)
 {
@@ -1161,6 +1234,7 @@ run_sqlite(void)
 	if (S == NULL)
 		return;
 	sqlite_raw(db);
+	sqlite_migrate(dir, db);
 	sqlite_newer(dir, db);
 }
 
