@@ -137,7 +137,7 @@ easyrsa_run() {
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 
-printf 'key\tpkcs12\tN\tengine ms\tCLI ms\tlower ms\tlower+readback ms\topenssl-cli ms\teasy-rsa ms\tengine/lower\tCLI/engine\topenssl-cli/engine\teasy-rsa/engine\n' >"$RES"
+printf 'key\tpkcs12\tN\tengine ms\tCLI ms\tlower ms\tlower+full-readback ms\topenssl-cli ms\teasy-rsa ms\tengine/lower\tCLI/engine\topenssl-cli/engine\teasy-rsa/engine\n' >"$RES"
 for SHA1 in no yes; do
 	setup "$SHA1"
 	for key in ec-p256 rsa2048 rsa3072; do

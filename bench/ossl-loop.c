@@ -8,8 +8,9 @@
  *   pkcs12.c, DER encoding, and an atomic file write (temporary file,
  *   fsync, rename, fsync of the folder) as util.c's cd_write_atomic.
  *
- * With -r it also reads every package back as cd_p12_verify does (MAC,
- * parse, key/certificate match), which certdesk always does.
+ * With -r it also reads every package back in full (MAC, parse,
+ * key/certificate match), as certdesk does with [security] readback =
+ * full; the default read-back (MAC and layout) is not in the loop.
  *
  * usage: ossl-loop -k ec-p256|rsa2048|rsa3072 -n N -C ca.crt -K ca.key
  *            -d DIR [-l] [-i ITER] [-m MAC_ITER] [-r]
