@@ -44,13 +44,13 @@ tui_setup() {
 
 # start [COLS ROWS [TERM]]: $TUI_ENV (VAR=value ...) is added to the
 # environment and $TUI_WRAP (a command such as umockdev-run ... --) is
-# put in front of certdesk.
+# put in front of certdesk; $TUI_ARGS (such as --as LOGON) after -c.
 start() {
 	cols=${1:-80}; rows=${2:-24}; term=${3:-vt100}
 	cd "$T" || exit 1
 	$TM new-session -d -s S -x "$cols" -y "$rows" \
 	    "env TERM=$term LANG=C.UTF-8 ${TUI_ENV:-} ${TUI_WRAP:-} \
-	    '$CERTDESK' -c '$CONF' \
+	    '$CERTDESK' -c '$CONF' ${TUI_ARGS:-} \
 	    2>'$T/tui.err'; echo \$? >'$T/tui.rc'; sleep 30"
 	wait_for "Search for a request"
 }
