@@ -48,4 +48,16 @@ expect_err "line 1: unknown column 'name'" "unknown column named"
 printf 'logon,full_name\nEve.Ctl,Eve \001Ctl\n' >"$T/ctl.csv"
 cd_ person import "$T/ctl.csv"
 expect_err 'line 2: .*control' "control characters refused"
+# terminal escapes and broken UTF-8 never reach screens, files or papers
+cd_ person add --logon Esc.Seq --name "$(printf 'Evil\033[2JName')" --roles view
+expect_rc 2 "an escape sequence in a name is refused"
+expect_err "control characters" "... saying why"
+cd_ person add --logon Bad.Utf --name "$(printf 'Bad \377\376 Name')" --roles view
+expect_rc 2 "bytes that are not UTF-8 are refused"
+cd_ person edit Susan.Smith --email "$(printf 'a\tb@example.com')"
+expect_rc 2 "a tab in the e-mail is refused"
+cd_ person add --logon Eve.Leve --name "$(printf '\303\211ve L\303\251v\303\252que')" --roles view
+expect_rc 0 "accented letters (UTF-8) are accepted"
+cd_ person show Eve.Leve
+expect_out "$(printf '\303\211ve L\303\251v\303\252que')" "and kept as they are"
 done_testing
