@@ -9,13 +9,7 @@
 # the completed ones; --limit takes the oldest.
 . "${top_srcdir:-.}/tests/lib/common.sh"
 . "$top_srcdir/tests/lib/cupsd.sh"
-
-command -v gs >/dev/null 2>&1 || skip_all "ghostscript not installed"
-cupsd_available || skip_all "$CUPSD_WHY"
-trap 'cupsd_stop; rm -rf "$T"' EXIT
-cupsd_start "$T/cups" || skip_all "private cupsd: $CUPSD_WHY"
-PRINTER=test PIN_PRINTER=secure
-export PRINTER PIN_PRINTER
+cupsd_for_test 'rm -rf "$T"'
 setup_store || { echo "1..0 # SKIP setup failed"; exit 1; }
 cat >>"$CONF" <<'EOF'
 

@@ -190,3 +190,17 @@ cupsd_stop() {
 		CUPSD_PID=
 	fi
 }
+
+# cupsd_for_test CLEANUP: in a test script that sourced tests/lib/
+# common.sh, skip unless ghostscript and CUPS are there, start the private
+# cupsd in $T/cups, stop it on exit after running CLEANUP (the script's
+# own), and point the test configuration's queues at it (PRINTER=test,
+# PIN_PRINTER=secure).
+cupsd_for_test() {
+	command -v gs >/dev/null 2>&1 || skip_all "ghostscript not installed"
+	cupsd_available || skip_all "$CUPSD_WHY"
+	trap "cupsd_stop; $1" EXIT
+	cupsd_start "$T/cups" || skip_all "private cupsd: $CUPSD_WHY"
+	PRINTER=test PIN_PRINTER=secure
+	export PRINTER PIN_PRINTER
+}

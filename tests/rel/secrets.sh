@@ -12,13 +12,7 @@
 . "${top_srcdir:-.}/tests/lib/common.sh"
 . "$top_srcdir/tests/lib/cupsd.sh"
 . "$top_srcdir/tests/rel/lib.sh"
-
-command -v gs >/dev/null 2>&1 || skip_all "ghostscript not installed"
-cupsd_available || skip_all "$CUPSD_WHY"
-trap 'exec 4>&- 5>&-; cupsd_stop; rm -rf "$T"' EXIT
-cupsd_start "$T/cups" || skip_all "private cupsd: $CUPSD_WHY"
-PRINTER=test PIN_PRINTER=secure
-export PRINTER PIN_PRINTER
+cupsd_for_test 'exec 4>&- 5>&-; rm -rf "$T"'
 setup_store || { echo "1..0 # SKIP setup failed"; exit 1; }
 # a generated-password profile that also imports into the personal
 # store, so a collection can be held (at --nss-password-fd) after the

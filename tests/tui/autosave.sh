@@ -29,10 +29,7 @@ open_request "$ID" || fail "View Request $ID opened"
 send c
 check_screen "Set Certificate Password:" "the Collect dialog asks for a password"
 check_screen "first empty USB drive" "it says the file goes to a USB drive"
-type_secret "$PW"
-send Enter
-type_secret "$PW"
-send Enter
+type_twice "$PW"
 check_screen "Waiting for a USB drive" "Download opens the USB wait dialog"
 check_screen "Insert an empty USB drive" "... asking for an empty drive"
 check_screen "sdb1 Kingston DataTraveler (STICK)" "... listing the stick it sees"
@@ -54,18 +51,8 @@ cd_ device list --json
 check "the stick is recorded as a device" grep -q '"type":"USB Drive","serial":"ABC123"' "$OUT"
 
 # Cancel while waiting: the stick is not empty any more.
-send c
-wait_for "View Request $ID"
-send q
-wait_for "Search for a request"
-send s
-open_request "$ID2" || fail "View Request $ID2 opened"
-send c
-wait_for "Set Certificate Password:"
-type_secret "$PW"
-send Enter
-type_secret "$PW"
-send Enter
+next_request "$ID" "$ID2"
+type_twice "$PW"
 check_screen "not empty: 1 entries" "a stick holding a package is not used"
 send c
 check_screen "Collection cancelled" "c in the wait dialog cancels the collection"

@@ -163,6 +163,27 @@ open_request() {
 	wait_for "View Request $1"
 }
 
+# next_request FROM TO: close the Collect dialog of request FROM, go back
+# to the main screen and open request TO's Collect dialog
+next_request() {
+	send c
+	wait_for "View Request $1"
+	send q
+	wait_for "Search for a request"
+	send s
+	open_request "$2" || fail "View Request $2 opened"
+	send c
+	wait_for "Set Certificate Password:"
+}
+
+# type_twice PASSWORD: Set and Verify Certificate Password, then Download
+type_twice() {
+	type_secret "$1"
+	send Enter
+	type_secret "$1"
+	send Enter
+}
+
 # collect_to PASSWORD FOLDER: on View Request, collect up to the point
 # where the folder is chosen (the dialog that follows is the caller's)
 collect_to() {

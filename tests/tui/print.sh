@@ -8,12 +8,7 @@
 # request; a stopped scheduler gives a clear error on screen.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/tui/lib.sh"
 . "$top_srcdir/tests/lib/cupsd.sh"
-command -v gs >/dev/null 2>&1 || skip_all "ghostscript not installed"
-cupsd_available || skip_all "$CUPSD_WHY"
-trap 'cupsd_stop; cleanup' EXIT
-cupsd_start "$T/cups" || skip_all "private cupsd: $CUPSD_WHY"
-PRINTER=test PIN_PRINTER=secure
-export PRINTER PIN_PRINTER
+cupsd_for_test 'cleanup'
 
 tui_setup
 mkdir "$T/out"

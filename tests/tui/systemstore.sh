@@ -25,10 +25,7 @@ open_request "$ID" || fail "View Request $ID opened"
 send c
 check_screen "personal certificate s" "the Collect dialog names the personal store"
 mkdir "$T/out"
-type_secret "$PW"
-send Enter
-type_secret "$PW"
-send Enter
+type_twice "$PW"
 wait_for "Select the folder" || fail "the folder is asked for first (FileStore)"
 choose_folder "$T/out"
 check_screen "Store password:" "the store password is asked for before the import"
@@ -50,18 +47,8 @@ check "and its private key" grep -q "Susan Smith - Browser" "$T/keys"
 check "the request is completed" test "$(request_status "$ID")" = completed
 
 # Cancel at the store password prompt: rolled back, nothing imported.
-send c
-wait_for "View Request $ID"
-send q
-wait_for "Search for a request"
-send s
-open_request "$ID2" || fail "View Request $ID2 opened"
-send c
-wait_for "Set Certificate Password:"
-type_secret "$PW"
-send Enter
-type_secret "$PW"
-send Enter
+next_request "$ID" "$ID2"
+type_twice "$PW"
 wait_for "Select the folder"
 choose_folder "$T/out"
 wait_for "Store password:"
