@@ -112,6 +112,10 @@ main(int argc, char **argv)
 			printf("built with fault injection (CERTDESK_FAULT): "
 			    "for tests only\n");
 #endif
+#ifdef __SANITIZE_ADDRESS__
+			printf("built with AddressSanitizer (which ignores "
+			    "mlock): for tests only\n");
+#endif
 			return 0;
 		default:
 			usage(stderr);

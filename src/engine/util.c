@@ -293,26 +293,53 @@ cd_mkdir_p(const char *path, mode_t mode, struct cd_err *err)
 
 static int secret_locked;
 
+/*
+ * Secrets live on pages of their own (mmap), so locking them locks
+ * nothing else and unlocking one never unlocks another's page; the pages
+ * are left out of core dumps (MADV_DONTDUMP) and wiped and unmapped when
+ * freed.  A header before the secret keeps the mapping's size.
+ */
+#define SECRET_HDR 16
+
+static size_t
+secret_map_size(size_t len)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+
+	return (len + SECRET_HDR + pg - 1) / pg * pg;
+}
+
 void *
 cd_secret_alloc(size_t len)
 {
-	void *p;
+	size_t sz = secret_map_size(len);
+	unsigned char *p;
 
-	if ((p = calloc(1, len)) == NULL)
+	p = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1, 0);
+	if (p == MAP_FAILED)
 		return NULL;
+	(void)madvise(p, sz, MADV_DONTDUMP);
 	/* Best effort: RLIMIT_MEMLOCK may forbid it (see cd_secret_locked). */
-	secret_locked = mlock(p, len) == 0;
-	return p;
+	secret_locked = mlock(p, sz) == 0;
+	memcpy(p, &sz, sizeof(sz));
+	return p + SECRET_HDR;
 }
 
 void
-cd_secret_free(void *p, size_t len)
+cd_secret_free(void *q, size_t len)
 {
-	if (p == NULL)
+	unsigned char *p;
+	size_t sz;
+
+	if (q == NULL)
 		return;
-	OPENSSL_cleanse(p, len);
-	munlock(p, len);
-	free(p);
+	p = (unsigned char *)q - SECRET_HDR;
+	memcpy(&sz, p, sizeof(sz));
+	(void)len;
+	OPENSSL_cleanse(p, sz);
+	munlock(p, sz);
+	munmap(p, sz);
 }
 
 char *

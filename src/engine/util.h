@@ -52,8 +52,10 @@ int cd_path_join(char *out, size_t outlen, const char *dir,
     const char *name, struct cd_err *err);
 
 /*
- * Secret memory: zeroed, locked in RAM where permitted (mlock), wiped
- * with OPENSSL_cleanse on free.  Core dumps are disabled process-wide by
+ * Secret memory: zeroed pages of its own, locked in RAM where permitted
+ * (mlock), left out of core dumps (MADV_DONTDUMP), wiped with
+ * OPENSSL_cleanse and unmapped on free (len is the length given to
+ * cd_secret_alloc).  Core dumps are also disabled process-wide by
  * cd_disable_core_dumps().
  */
 void *cd_secret_alloc(size_t len);

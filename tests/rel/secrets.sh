@@ -69,9 +69,13 @@ tr '\0' '\n' <"/proc/$BG_PID/cmdline" >"$T/proc.cmdline.1"
 tr '\0' '\n' <"/proc/$BG_PID/environ" >"$T/proc.environ.1"
 check "running collection: RLIMIT_CORE is 0" \
     test "$(prlimit --pid "$BG_PID" --core --noheadings -o SOFT,HARD | tr -s ' ' | sed 's/^ //')" = "0 0"
-check "running collection: the password's memory is locked (VmLck)" \
-    awk '/^VmLck:/ { found = 1; exit !($2 > 0) } END { if (!found) exit 1 }' \
-    "/proc/$BG_PID/status"
+if "$CERTDESK" --version | grep -q AddressSanitizer; then
+	ok "running collection: memory locking not checked # SKIP AddressSanitizer ignores mlock"
+else
+	check "running collection: the password's memory is locked (VmLck)" \
+	    awk '/^VmLck:/ { found = 1; exit !($2 > 0) } END { if (!found) exit 1 }' \
+	    "/proc/$BG_PID/status"
+fi
 release
 expect_rc 0 "user password: collection completed"
 cp "$OUT" "$T/cli.out.1"; cp "$ERR" "$T/cli.err.1"

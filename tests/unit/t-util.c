@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +156,54 @@ test_journal_temporaries(void)
 	unlink(live);
 }
 
+/* The VmFlags of the mapping holding p, from /proc/self/smaps. */
+static void
+vm_flags(const void *p, char *out, size_t len)
+{
+	char line[512];
+	unsigned long lo, hi, a = (unsigned long)(uintptr_t)p;
+	int inside = 0;
+	FILE *f;
+
+	out[0] = '\0';
+	if ((f = fopen("/proc/self/smaps", "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+			inside = a >= lo && a < hi;
+		else if (inside && strncmp(line, "VmFlags:", 8) == 0) {
+			snprintf(out, len, "%s", line + 8);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+/* Secret memory: zeroed, its own pages, not dumped, locked where allowed. */
+static void
+test_secret(void)
+{
+	char flags[256];
+	unsigned char *p = cd_secret_alloc(10000);
+	size_t i;
+	int zero = 1;
+
+	if (!ok(p != NULL, "secret memory allocated"))
+		return;
+	for (i = 0; i < 10000; i++)
+		zero &= p[i] == 0;
+	ok(zero, "secret memory starts zeroed");
+	memset(p, 'x', 10000);
+	vm_flags(p, flags, sizeof(flags));
+	like(flags, " dd", "its pages are left out of core dumps (VmFlags dd)");
+#ifndef __SANITIZE_ADDRESS__
+	if (geteuid() == 0)
+		ok(cd_secret_locked() && strstr(flags, " lo") != NULL,
+		    "its pages are locked in RAM (VmFlags lo)");
+#endif
+	cd_secret_free(p, 10000);
+}
+
 static void
 test_names(void)
 {
@@ -224,6 +273,7 @@ main(void)
 	test_atomic();
 	test_journal();
 	test_journal_temporaries();
+	test_secret();
 	test_names();
 	test_errors();
 	test_time();
