@@ -21,6 +21,7 @@
 
 #include "conf.h"
 #include "subst.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -34,21 +35,6 @@ static const char transport_text[] =
 static const char pin_text[] =
     "# Your certificate password\n\nFor [[People.FullName]] "
     "([[People.LogonName]]).\n\n| Password: | [[Password]]\n";
-
-static int
-write_file(const char *path, const void *p, size_t len)
-{
-	FILE *f;
-	int r = 0;
-
-	if ((f = fopen(path, "w")) == NULL)
-		return -1;
-	if (fwrite(p, 1, len, f) != len)
-		r = -1;
-	if (fclose(f) != 0)
-		r = -1;
-	return r;
-}
 
 static void
 cleanup(void)
@@ -73,8 +59,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(transport, sizeof(transport), "%s/transport.txt", tdir);
 	snprintf(pin, sizeof(pin), "%s/pin-mailer.txt", tdir);
 	if (mkdir(tdir, 0700) != 0 ||
-	    write_file(transport, transport_text, strlen(transport_text)) ||
-	    write_file(pin, pin_text, strlen(pin_text)))
+	    fuzz_write_file(transport, transport_text, strlen(transport_text)) ||
+	    fuzz_write_file(pin, pin_text, strlen(pin_text)))
 		abort();
 	atexit(cleanup);
 	return 0;
@@ -180,7 +166,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cd_err err;
 	int r;
 
-	if (write_file(conf_path, data, size) != 0)
+	if (fuzz_write_file(conf_path, data, size) != 0)
 		return 0;
 	r = cd_conf_load(conf_path, &conf, &err);
 	if (r == 0) {

@@ -20,6 +20,7 @@
 
 #include "engine.h"
 #include "util.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -27,21 +28,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 static char dir[256], conf[300], csv[300], db[300], pristine[300];
 static struct cd_engine *eng;
 static int64_t base;		/* people in the pristine store */
-
-static int
-write_file(const char *path, const void *p, size_t len)
-{
-	FILE *f;
-	int r = 0;
-
-	if ((f = fopen(path, "w")) == NULL)
-		return -1;
-	if (fwrite(p, 1, len, f) != len)
-		r = -1;
-	if (fclose(f) != 0)
-		r = -1;
-	return r;
-}
 
 static int
 copy_file(const char *from, const char *to)
@@ -53,7 +39,7 @@ copy_file(const char *from, const char *to)
 
 	if (cd_read_file(from, 256 << 20, &data, &len, &err) != 0)
 		return -1;
-	r = write_file(to, data, len);
+	r = fuzz_write_file(to, data, len);
 	free(data);
 	return r;
 }
@@ -104,7 +90,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(csv, sizeof(csv), "%s/people.csv", dir);
 	snprintf(db, sizeof(db), "%s/data/certdesk.db", dir);
 	snprintf(pristine, sizeof(pristine), "%s/pristine.db", dir);
-	if (write_file(conf, text, sizeof(text) - 1) != 0)
+	if (fuzz_write_file(conf, text, sizeof(text) - 1) != 0)
 		abort();
 	memset(&io, 0, sizeof(io));
 	io.conf_path = conf;
@@ -164,7 +150,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int64_t before, after;
 	int r;
 
-	if (eng == NULL || write_file(csv, data, size) != 0)
+	if (eng == NULL || fuzz_write_file(csv, data, size) != 0)
 		return 0;
 	before = count_people();
 	if (base == 0)

@@ -187,3 +187,18 @@ unlock_store() {
 	exec 7>&-
 	wait "$LOCK_PID" 2>/dev/null
 }
+
+# rolled_back_certs WHAT ID [none]: the request is collectable again and
+# its certificates (none issued, with "none") are pending revocation
+rolled_back_certs() {
+	certs_of "$2" >"$T/c"
+	if [ "${3:-}" = none ]; then
+		check "$1: no certificate was issued" test ! -s "$T/c"
+	else
+		check "$1: its certificates are pending revocation" sh -c \
+		    "test -s '$T/c' && ! grep -v ' pending-collection ' '$T/c' &&
+		    grep -q '\"revoke_after\":\"' '$OUT'"
+	fi
+	check "$1: the request can be collected again" \
+	    test "$(status_of "$2")" = awaiting-collection
+}

@@ -22,16 +22,7 @@ trap 'for m in $mounted; do umount "$m"; done; cupsd_stop; rm -rf "$T"' EXIT
 rolled_back() {
 	check "$1: no package or temporary left in the folder" sh -c \
 	    "! ls -A '$3' 2>/dev/null | grep -q 'pfx\\|p12'"
-	certs_of "$2" >"$T/c"
-	if [ "${4:-}" = none ]; then
-		check "$1: no certificate was issued" test ! -s "$T/c"
-	else
-		check "$1: its certificates are pending revocation" sh -c \
-		    "test -s '$T/c' && ! grep -v ' pending-collection ' '$T/c' &&
-		    grep -q '\"revoke_after\":\"' '$OUT'"
-	fi
-	check "$1: the request can be collected again" \
-	    test "$(status_of "$2")" = awaiting-collection
+	rolled_back_certs "$1" "$2" "${4:-}"
 }
 
 # --- full file system: a tmpfs of one page takes the first package only
