@@ -39,11 +39,22 @@ pin_queue(const struct cd_conf *conf)
 	return conf->pin_printer[0] ? conf->pin_printer : conf->printer;
 }
 
+/* While the PIN mailer prints: has the front-end asked to stop? */
+static int
+pin_stop(void *arg)
+{
+	struct cd_collect *c = arg;
+
+	return c->progress != NULL && c->progress(c->progress_arg,
+	    "Printing the PIN mailer", 0, 1) != 0;
+}
+
 int
 cd_coll_pin_mailer(struct cd_collect *c, struct cd_err *err)
 {
 	const struct cd_conf *conf = c->e->conf;
 	const struct cd_print_ops *cups = cd_print_find("cups");
+	const struct cd_print_stop stop = { pin_stop, c };
 	struct cd_doc_item items[CD_MAX_POLICIES_PER_PROFILE];
 	struct cd_doc doc;
 	char *ps = NULL, job[128], obj[64];
@@ -72,7 +83,7 @@ cd_coll_pin_mailer(struct cd_collect *c, struct cd_err *err)
 		return r;
 	cd_fault("during-print");
 	r = cups->submit(pin_queue(conf), conf->cups_server, "certdesk "
-	    "mailer", ps, len, job, sizeof(job), err);
+	    "mailer", ps, len, job, sizeof(job), &stop, err);
 	cd_doc_free(ps, len);
 	snprintf(obj, sizeof(obj), "request %lld", (long long)c->req.id);
 	cd_audit(c->e, "print.pin-mailer", obj, r == 0 ? "ok" : "failed",
@@ -174,13 +185,13 @@ cd_print_transport(struct cd_engine *e, int64_t request_id,
 	if (outfile != NULL) {
 		ops = cd_print_find("file");
 		r = ops->submit(outfile, "", "transport document", ps, len, job,
-		    joblen, err);
+		    joblen, NULL, err);
 	} else {
 		ops = cd_print_find("cups");
 		if (printer == NULL)
 			printer = e->conf->printer;
 		r = ops->submit(printer, e->conf->cups_server, "certdesk "
-		    "transport document", ps, len, job, joblen, err);
+		    "transport document", ps, len, job, joblen, NULL, err);
 	}
 	cd_audit(e, "print.transport", obj, r == 0 ? "ok" : "failed",
 	    "transport document via %s to '%s'%s%s", ops->name, outfile ?

@@ -322,7 +322,7 @@ failure_text(struct sched *s, const char *queue, char *buf, size_t len,
  */
 static int
 follow(struct sched *s, const char *queue, int id, const char *name,
-    struct cd_err *err)
+    const struct cd_print_stop *stop, struct cd_err *err)
 {
 	double deadline = now_s() + timeout_s;
 	long ns = POLL_FIRST_NS;
@@ -366,6 +366,9 @@ follow(struct sched *s, const char *queue, int id, const char *name,
 			return cd_err_set(err, CD_E_TIMEOUT, "print job %s did "
 			    "not complete within %d seconds; it was cancelled",
 			    name, timeout_s);
+		if (stop != NULL && stop->fn(stop->arg) != 0)
+			return cd_err_set(err, CD_E_CANCELLED, "print job %s was "
+			    "cancelled: the collection was stopped", name);
 		pause_ns(&ns);
 	}
 }
@@ -373,7 +376,7 @@ follow(struct sched *s, const char *queue, int id, const char *name,
 static int
 cups_submit(const char *target, const char *server, const char *title,
     const void *data, size_t len, char *job, size_t joblen,
-    struct cd_err *err)
+    const struct cd_print_stop *stop, struct cd_err *err)
 {
 	struct sched s;
 	cups_dest_t *dest = NULL;
@@ -390,7 +393,7 @@ cups_submit(const char *target, const char *server, const char *title,
 	snprintf(name, sizeof(name), "%s-%d", dest->name, id);
 	if (job != NULL && joblen > 0)
 		cd_strlcpy(job, name, joblen);
-	r = follow(&s, dest->name, id, name, err);
+	r = follow(&s, dest->name, id, name, stop, err);
 out:
 	/* Done or given up: leave no copy of the document behind. */
 	if (id != 0)

@@ -13,8 +13,9 @@
 static int
 file_submit(const char *target, const char *server, const char *title,
     const void *data, size_t len, char *job, size_t joblen,
-    struct cd_err *err)
+    const struct cd_print_stop *stop, struct cd_err *err)
 {
+	(void)stop;	/* a file is written at once */
 	char dir[4096];
 	const char *slash, *name;
 	int r;

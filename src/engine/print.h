@@ -10,6 +10,15 @@
 
 #include "error.h"
 
+/*
+ * Asked now and then while a job is followed to completion: non-zero
+ * gives up on the job (it is cancelled and purged) with CD_E_CANCELLED.
+ */
+struct cd_print_stop {
+	int (*fn)(void *arg);
+	void *arg;
+};
+
 struct cd_print_ops {
 	const char *name;	/* "cups", "file" */
 	/*
@@ -18,11 +27,13 @@ struct cd_print_ops {
 	 * "host:port" or "" for the libcups default (cups only).  title
 	 * names the job; it must not contain a secret.  Returns when the job
 	 * is completed; *job gets "queue-42" or the path.  CD_E_PRINT,
-	 * CD_E_TIMEOUT or CD_E_IO with a message otherwise.
+	 * CD_E_TIMEOUT or CD_E_IO with a message otherwise.  stop (may be
+	 * NULL) is asked while the job is followed.
 	 */
 	int (*submit)(const char *target, const char *server,
 	    const char *title, const void *data, size_t len, char *job,
-	    size_t joblen, struct cd_err *err);
+	    size_t joblen, const struct cd_print_stop *stop,
+	    struct cd_err *err);
 };
 
 /* All backends, NULL-terminated. */

@@ -22,13 +22,14 @@ mkfifo "$T/fifo"
 cups=
 if cupsd_available && cupsd_start "$T/cups"; then
 	trap 'cupsd_stop; rm -rf "$T"' EXIT
-	# a queue whose backend takes 2 s: the collection waits in "print"
+	# a queue whose backend takes 60 s: the collection waits in "print",
+	# and a signal must stop that wait (the job is cancelled) long before
 	cat >"$CUPSD_DIR/bin/backend/slowfile" <<'SH'
 #!/bin/sh
 [ $# -eq 0 ] && { echo 'direct slowfile "Unknown" "Slow test backend"'; exit 0; }
 out=${DEVICE_URI#slowfile:}
 touch "$out/started-$1"
-sleep 2
+sleep 60
 if [ $# -ge 6 ]; then cat "$6"; else cat; fi >/dev/null
 exit 0
 SH
@@ -100,7 +101,8 @@ one_case() {
 		bg_start collect "$id" --folder "$dir"
 		wait_until 15 sh -c "ls '$CUPSD_OUT_TEST' | grep -q started-" || held=
 		kill -"$sig" "$BG_PID"
-		bg_finish 20 ;;
+		# 15 s: well before the job could end; exit 999 if it waited
+		bg_finish 15 ;;
 	esac
 	what="SIG$sig during $step"
 	check "$what: the collection was held at that step" test -n "$held"

@@ -170,13 +170,13 @@ main(int argc, char **argv)
 	    argv[optind + 2], &ps, &len, &err)) != 0)
 		goto out;
 	if ((r = cd_print_find("file")->submit(argv[optind + 3], "", NULL, ps,
-	    len, job, sizeof(job), &err)) != 0)
+	    len, job, sizeof(job), NULL, &err)) != 0)
 		goto out;
 	if (queue != NULL) {
 		if ((r = cd_print_find("cups")->submit(queue, server,
 		    kind == CD_DOC_PIN_MAILER ? "certdesk letter" :
 		    "certdesk transport document", ps, len, job, sizeof(job),
-		    &err)) != 0)
+		    NULL, &err)) != 0)
 			goto out;
 		printf("%s\n", job);
 	}
