@@ -60,9 +60,9 @@ tui_print_transport(struct tui *t, int64_t id)
 	int k;
 
 	snprintf(text, sizeof(text), "Print the transport document of "
-	    "request %lld on %s%s%s, or save it as a PostScript file.",
+	    "request %lld on %s%s, or save it as a PostScript file.",
 	    (long long)id, conf->printer[0] ? "printer " : "the default "
-	    "printer", conf->printer, "");
+	    "printer", conf->printer);
 	k = tui_choice(t, "Print transport document", text, b, 3);
 	if (k == P_PRINT) {
 		send_to(t, id, NULL);
