@@ -116,6 +116,19 @@ cd_collect_heartbeat(struct cd_collect *c, struct cd_err *err)
 	return cd_coll_heartbeat(c, err);
 }
 
+int
+cd_collect_tick(struct cd_collect *c, struct cd_err *err)
+{
+	int64_t now = cd_engine_now(c->e);
+	int every = c->e->conf->attempt_timeout / 4;
+
+	if (every < 1)
+		every = 1;
+	if (now - c->att.heartbeat_at < every)
+		return 0;
+	return cd_coll_heartbeat(c, err);
+}
+
 /* Keep the attempt alive for the sweep; store errors are reported. */
 int
 cd_coll_heartbeat(struct cd_collect *c, struct cd_err *err)

@@ -146,6 +146,13 @@ int cd_collect_nss_needs_password(struct cd_collect *c, int *out,
  * and then, at least every [security] attempt_timeout / 3 seconds.
  */
 int cd_collect_heartbeat(struct cd_collect *c, struct cd_err *err);
+/*
+ * The one call a front-end makes while it waits on a person (a dialog, a
+ * password descriptor, a USB drive): cheap to call often, it sends a
+ * heartbeat when one is due.  CD_E_LOST when the attempt no longer holds
+ * the request (the sweep aborted it): the front-end must stop and cancel.
+ */
+int cd_collect_tick(struct cd_collect *c, struct cd_err *err);
 
 int cd_collect_commit(struct cd_collect *c, struct cd_err *err);
 

@@ -33,6 +33,7 @@ static const char *const texts[] = {
 	"USB drive error",
 	"timed out",
 	"authentication failed",
+	"collection attempt lost",
 };
 
 const char *

@@ -34,7 +34,9 @@ enum cd_errcode {
 	CD_E_USB = -19,		/* USB drive detection or write failed */
 	CD_E_TIMEOUT = -20,	/* waited too long */
 	CD_E_AUTH = -21,	/* unknown operator / wrong store password */
-	CD_E__LAST = -22
+	CD_E_LOST = -22,	/* this collection attempt no longer holds
+				   the request (aborted by the sweep) */
+	CD_E__LAST = -23
 };
 
 #define CD_ERR_MSGLEN 1024
