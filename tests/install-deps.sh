@@ -8,7 +8,7 @@ libncurses-dev libssl-dev libudev-dev libsqlite3-dev libnss3-dev
 libiniparser-dev libcups2-dev libumockdev-dev
 openssl sqlite3 libnss3-tools gnutls-bin openjdk-17-jre-headless
 ghostscript poppler-utils cups cups-client umockdev tmux ncurses-base
-ncurses-term valgrind util-linux e2fsprogs"
+ncurses-term valgrind util-linux e2fsprogs devscripts binutils"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
