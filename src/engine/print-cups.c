@@ -31,6 +31,7 @@ struct sched {
 	int port;
 	char where[300];	/* "127.0.0.1:631" or a socket path */
 	http_t *http;
+	int set_server;		/* cupsSetServer() called: undo it */
 };
 
 int
@@ -100,6 +101,14 @@ connect_sched(struct sched *s, const char *server, struct cd_err *err)
 
 	if ((r = parse_server(s, server, err)) != 0)
 		return r;
+	/*
+	 * libcups opens connections of its own (cupsCreateJob looks the
+	 * destination up again): they must reach the same scheduler.
+	 */
+	if (server != NULL && server[0] != '\0') {
+		cupsSetServer(server);
+		s->set_server = 1;
+	}
 	cupsSetPasswordCB2(no_password, NULL);
 	s->http = httpConnect2(s->host, s->port, NULL, AF_UNSPEC,
 	    cupsEncryption(), 1, 30000, NULL);
@@ -401,6 +410,8 @@ out:
 	if (dest != NULL)
 		cupsFreeDests(1, dest);
 	httpClose(s.http);
+	if (s.set_server)
+		cupsSetServer(NULL);
 	return r;
 }
 
