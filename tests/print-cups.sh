@@ -27,6 +27,18 @@ out=$(only_file "$CUPSD_OUT_TEST")
 check "one job arrived on queue test" [ -n "$out" ]
 check "byte-identical to the rendered document" cmp -s "$T/t.ps" "$out"
 
+# The server given (as [print] cups_server is) is used for every libcups
+# call, with no CUPS_SERVER in the environment (the default would be a
+# scheduler that has no queue "test").
+rm -f "$CUPSD_OUT_TEST"/*
+run env -u CUPS_SERVER "$MKDOC" --timeout 30 --print test "$CUPS_SERVER" \
+    transport "$TPL/transport.txt" A4 "$T/t2.ps"
+expect_rc 0 "the given server is used without \$CUPS_SERVER"
+expect_out '^test-[0-9]+$' "the job was created on that server"
+out=$(only_file "$CUPSD_OUT_TEST")
+check "and it arrived on its queue test" sh -c '[ -n "$1" ] &&
+    cmp -s "$2" "$1"' sh "$out" "$T/t2.ps"
+
 run "$MKDOC" --timeout 30 -p "$PW" --print secure "$CUPS_SERVER" pin-mailer \
     "$TPL/pin-mailer.txt" A4 "$T/p.ps"
 expect_rc 0 "PIN mailer printed to queue secure"

@@ -8,6 +8,10 @@
  *   DATADIR/ca/revoked    "serial epoch reason" lines
  *   DATADIR/ca/crlnumber  the last CRL number
  *   DATADIR/ca/lock       flock() serialises updates across processes
+ *
+ * It has no settings of its own in [ca].  It answers every request at
+ * once: the CSR's signature is checked (proof of possession), then its
+ * key is certified with the policy's subject, SAN, usages and validity.
  */
 #include "config.h"
 
@@ -85,36 +89,6 @@ sign_md(EVP_PKEY *key)
 {
 	return EVP_PKEY_get_bits(key) > 256 && EVP_PKEY_is_a(key, "EC") ?
 	    EVP_sha384() : EVP_sha256();
-}
-
-static void
-ku_text(unsigned ku, char *buf, size_t len)
-{
-	static const char *const names[] = { "digitalSignature",
-	    "nonRepudiation", "keyEncipherment", "dataEncipherment",
-	    "keyAgreement" };
-	size_t i, used = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < CD_NELEM(names); i++)
-		if (ku & (1u << i))
-			used += (size_t)snprintf(buf + used, len - used, "%s%s",
-			    used ? "," : "critical,", names[i]);
-}
-
-static void
-eku_text(unsigned eku, char *buf, size_t len)
-{
-	static const char *const names[] = { "clientAuth",
-	    "emailProtection", "codeSigning", "1.3.6.1.4.1.311.20.2.2",
-	    "1.3.6.1.5.5.7.3.36", "serverAuth" };
-	size_t i, used = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < CD_NELEM(names); i++)
-		if (eku & (1u << i))
-			used += (size_t)snprintf(buf + used, len - used, "%s%s",
-			    used ? "," : "", names[i]);
 }
 
 static int
@@ -240,8 +214,8 @@ imported(const struct cd_ca_init *how, EVP_PKEY **key, X509 **cert,
 }
 
 static int
-local_init(const char *datadir, const struct cd_ca_init *how,
-    struct cd_err *err)
+local_init(const void *cfg, const char *datadir,
+    const struct cd_ca_init *how, struct cd_err *err)
 {
 	char dir[CD_PATH_MAX], path[CD_PATH_MAX + 16];
 	EVP_PKEY *key = NULL;
@@ -269,8 +243,11 @@ local_init(const char *datadir, const struct cd_ca_init *how,
 
 /* ---- open ---------------------------------------------------------------- */
 
+static void local_close(struct cd_ca *ca);
+
 static int
-local_open(const char *datadir, struct cd_ca **out, struct cd_err *err)
+local_open(const void *cfg, const char *datadir, struct cd_ca **out,
+    struct cd_err *err)
 {
 	struct cd_ca *ca;
 	char path[CD_PATH_MAX + 16];
@@ -297,7 +274,7 @@ local_open(const char *datadir, struct cd_ca **out, struct cd_err *err)
 	*out = ca;
 	return 0;
 fail:
-	cd_ca_local_ops.close(ca);
+	local_close(ca);
 	return r;
 }
 
@@ -320,9 +297,10 @@ local_chain(struct cd_ca *ca)
 
 /* ---- issue --------------------------------------------------------------- */
 
+/* Certify pub with the policy's parameters (never the CSR's own). */
 static int
-local_issue(struct cd_ca *ca, const struct cd_issue *req, X509 **out,
-    struct cd_err *err)
+sign_cert(struct cd_ca *ca, EVP_PKEY *pub, const struct cd_issue *p,
+    X509 **out, struct cd_err *err)
 {
 	X509 *x;
 	char ku[160], eku[200];
@@ -331,22 +309,22 @@ local_issue(struct cd_ca *ca, const struct cd_issue *req, X509 **out,
 	*out = NULL;
 	if ((x = X509_new()) == NULL)
 		return cd_err_set(err, CD_E_NOMEM, NULL);
-	ku_text(req->key_usage, ku, sizeof(ku));
-	eku_text(req->ext_key_usage, eku, sizeof(eku));
+	cd_x509_ku_text(p->key_usage, ku, sizeof(ku));
+	cd_x509_eku_text(p->ext_key_usage, eku, sizeof(eku));
 	ok = X509_set_version(x, 2) && random_serial(x) &&
 	    X509_set_issuer_name(x, X509_get_subject_name(ca->cert)) &&
-	    X509_set_subject_name(x, req->subject) &&
-	    set_validity(x, req->not_before ? req->not_before :
-	    (int64_t)time(NULL), req->validity_days) &&
-	    X509_set_pubkey(x, req->pubkey) &&
+	    X509_set_subject_name(x, p->subject) &&
+	    set_validity(x, p->not_before ? p->not_before :
+	    (int64_t)time(NULL), p->validity_days) &&
+	    X509_set_pubkey(x, pub) &&
 	    add_ext(x, ca->cert, NID_basic_constraints, "critical,CA:FALSE") &&
 	    (ku[0] == '\0' || add_ext(x, ca->cert, NID_key_usage, ku)) &&
 	    (eku[0] == '\0' || add_ext(x, ca->cert, NID_ext_key_usage, eku)) &&
 	    add_ext(x, ca->cert, NID_subject_key_identifier, "hash") &&
 	    add_ext(x, ca->cert, NID_authority_key_identifier,
 	    "keyid,issuer") &&
-	    (req->san == NULL || X509_add1_ext_i2d(x, NID_subject_alt_name,
-	    req->san, 0, X509V3_ADD_DEFAULT) == 1) &&
+	    (p->san == NULL || X509_add1_ext_i2d(x, NID_subject_alt_name,
+	    p->san, 0, X509V3_ADD_DEFAULT) == 1) &&
 	    X509_sign(x, ca->key, sign_md(ca->key)) > 0;
 	if (!ok) {
 		X509_free(x);
@@ -355,6 +333,24 @@ local_issue(struct cd_ca *ca, const struct cd_issue *req, X509 **out,
 	}
 	*out = x;
 	return 0;
+}
+
+/* The local CA answers at once: it never gives a ticket. */
+static int
+local_submit(struct cd_ca *ca, const struct cd_ca_req *req, X509 **out,
+    char *ticket, struct cd_err *err)
+{
+	EVP_PKEY *pub = NULL;
+	int r;
+
+	*out = NULL;
+	if (ticket != NULL)
+		ticket[0] = '\0';
+	if ((r = cd_x509_csr_verify(req->csr, &pub, err)) != 0)
+		return r;
+	r = sign_cert(ca, pub, &req->params, out, err);
+	EVP_PKEY_free(pub);
+	return r;
 }
 
 /* ---- revocation ---------------------------------------------------------- */
@@ -591,10 +587,12 @@ out:
 
 const struct cd_ca_ops cd_ca_local_ops = {
 	.name = "local",
+	.caps = CD_CA_CAN_REVOKE | CD_CA_MAKES_CRL | CD_CA_NEEDS_CSR |
+	    CD_CA_CAN_INIT,
 	.init = local_init,
 	.open = local_open,
 	.close = local_close,
-	.issue = local_issue,
+	.submit = local_submit,
 	.revoke = local_revoke,
 	.is_revoked = local_is_revoked,
 	.crl = local_crl,

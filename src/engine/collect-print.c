@@ -33,10 +33,18 @@ items_from_collect(struct cd_collect *c, struct cd_doc_item *items)
 	}
 }
 
-static const char *
-pin_queue(const struct cd_conf *conf)
+/* The configured print backend. */
+static const struct cd_print_ops *
+print_ops(const struct cd_conf *conf)
 {
-	return conf->pin_printer[0] ? conf->pin_printer : conf->printer;
+	return conf->print.ops;
+}
+
+void
+cd_print_destination(struct cd_engine *e, char *buf, size_t len)
+{
+	print_ops(e->conf)->describe(e->conf->print.cfg, CD_PRINT_TRANSPORT,
+	    buf, len);
 }
 
 /* While the PIN mailer prints: has the front-end asked to stop? */
@@ -53,17 +61,21 @@ int
 cd_coll_pin_mailer(struct cd_collect *c, struct cd_err *err)
 {
 	const struct cd_conf *conf = c->e->conf;
-	const struct cd_print_ops *cups = cd_print_find("cups");
+	const struct cd_print_ops *ops = print_ops(conf);
 	const struct cd_print_stop stop = { pin_stop, c };
 	struct cd_doc_item items[CD_MAX_POLICIES_PER_PROFILE];
 	struct cd_doc doc;
-	char *ps = NULL, job[128], obj[64];
+	char *ps = NULL, job[128], obj[64], where[CD_PATH_MAX];
 	size_t len = 0;
 	int r;
 
-	if (c->prof->pin_mailer_template[0] == '\0' || cups == NULL)
+	if (c->prof->pin_mailer_template[0] == '\0')
 		return cd_err_set(err, CD_E_CONFIG, "profile %s has no PIN "
 		    "mailer", c->prof->id);
+	/* The loader refuses this; never print a password to a file. */
+	if (!(ops->caps & CD_PRINT_SECRET))
+		return cd_err_set(err, CD_E_CONFIG, "the print backend '%s' "
+		    "cannot print PIN mailers", ops->name);
 	items_from_collect(c, items);
 	memset(&doc, 0, sizeof(doc));
 	doc.person = &c->person;
@@ -82,13 +94,14 @@ cd_coll_pin_mailer(struct cd_collect *c, struct cd_err *err)
 	    CD_DOC_PIN_MAILER, &doc, conf->paper, &ps, &len, err)) != 0)
 		return r;
 	cd_fault("during-print");
-	r = cups->submit(pin_queue(conf), conf->cups_server, "certdesk "
+	r = ops->submit(conf->print.cfg, CD_PRINT_PIN_MAILER, NULL, "certdesk "
 	    "mailer", ps, len, job, sizeof(job), &stop, err);
 	cd_doc_free(ps, len);
+	ops->describe(conf->print.cfg, CD_PRINT_PIN_MAILER, where,
+	    sizeof(where));
 	snprintf(obj, sizeof(obj), "request %lld", (long long)c->req.id);
 	cd_audit(c->e, "print.pin-mailer", obj, r == 0 ? "ok" : "failed",
-	    "PIN mailer to queue '%s'%s%s", pin_queue(conf)[0] ?
-	    pin_queue(conf) : "(default)", r == 0 ? ", job " : ": ",
+	    "PIN mailer to %s%s%s", where, r == 0 ? ", job " : ": ",
 	    r == 0 ? job : (err ? err->msg : ""));
 	return r;
 }
@@ -127,13 +140,14 @@ cd_print_transport(struct cd_engine *e, int64_t request_id,
 {
 	const struct cd_profile *prof;
 	const struct cd_print_ops *ops;
+	const void *cfg;
 	struct cd_request req;
 	struct cd_person person;
 	struct cd_cert_filter cf;
 	struct doc_certs *dc = NULL;
 	struct cd_actions act;
 	struct cd_doc doc;
-	char *ps = NULL, obj[64];
+	char *ps = NULL, obj[64], where[CD_PATH_MAX];
 	size_t len = 0;
 	int r;
 
@@ -182,21 +196,22 @@ cd_print_transport(struct cd_engine *e, int64_t request_id,
 	if ((r = cd_doc_render(prof->transport_template, CD_DOC_TRANSPORT,
 	    &doc, e->conf->paper, &ps, &len, err)) != 0)
 		goto out;
-	if (outfile != NULL) {
-		ops = cd_print_find("file");
-		r = ops->submit(outfile, "", "transport document", ps, len, job,
-		    joblen, NULL, err);
-	} else {
-		ops = cd_print_find("cups");
-		if (printer == NULL)
-			printer = e->conf->printer;
-		r = ops->submit(printer, e->conf->cups_server, "certdesk "
-		    "transport document", ps, len, job, joblen, NULL, err);
-	}
+	/* -o FILE: the file backend, whatever [print] backend says. */
+	ops = outfile != NULL ? &cd_print_file : print_ops(e->conf);
+	cfg = outfile != NULL ? NULL : e->conf->print.cfg;
+	r = ops->submit(cfg, CD_PRINT_TRANSPORT, outfile != NULL ? outfile :
+	    printer, "certdesk transport document", ps, len, job, joblen,
+	    NULL, err);
+	if (outfile != NULL)
+		snprintf(where, sizeof(where), "'%s'", outfile);
+	else if (printer != NULL)
+		snprintf(where, sizeof(where), "'%s'", printer[0] ? printer :
+		    "(default)");
+	else
+		ops->describe(cfg, CD_PRINT_TRANSPORT, where, sizeof(where));
 	cd_audit(e, "print.transport", obj, r == 0 ? "ok" : "failed",
-	    "transport document via %s to '%s'%s%s", ops->name, outfile ?
-	    outfile : printer[0] ? printer : "(default)", r == 0 ? ", job " :
-	    ": ", r == 0 ? job : (err ? err->msg : ""));
+	    "transport document via %s to %s%s%s", ops->name, where,
+	    r == 0 ? ", job " : ": ", r == 0 ? job : (err ? err->msg : ""));
 out:
 	cd_doc_free(ps, len);
 	free(dc);

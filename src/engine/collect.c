@@ -358,16 +358,22 @@ expand(struct cd_collect *c, const struct cd_policy *pol, const char *fmt,
 	return cd_subst_expand(fmt, &ctx, out, len, err);
 }
 
+/*
+ * The certificate request for item it: the policy's parameters (subject
+ * and SAN expanded for the person) and a CSR with the same content,
+ * signed by the item's fresh key (proof of possession).
+ */
 static int
 build_issue(struct cd_collect *c, struct cd_coll_item *it,
-    struct cd_issue *iss, struct cd_err *err)
+    struct cd_ca_req *req, struct cd_err *err)
 {
 	const struct cd_policy *pol = it->pub.policy;
+	struct cd_issue *iss = &req->params;
 	char text[1024];
 	int r;
 
-	memset(iss, 0, sizeof(*iss));
-	iss->pubkey = it->key;
+	memset(req, 0, sizeof(*req));
+	iss->policy = pol->id;
 	iss->key_usage = pol->key_usage;
 	iss->ext_key_usage = pol->ext_key_usage;
 	iss->validity_days = pol->validity_days;
@@ -379,7 +385,7 @@ build_issue(struct cd_collect *c, struct cd_coll_item *it,
 	    sizeof(text), err)) != 0 ||
 	    (r = cd_x509_san_parse(text, &iss->san, err)) != 0))
 		return cd_err_prefix(err, "policy %s subjectAltName", pol->id);
-	return 0;
+	return cd_ca_req_build(it->key, req, err);
 }
 
 static int64_t
@@ -425,11 +431,26 @@ record_cert(struct cd_collect *c, struct cd_coll_item *it,
 	    rec.subject, (long long)c->att.id);
 }
 
+/* While a CA that answers later has not answered: the progress call
+   (which lets the front-end stop) and the attempt's heartbeat. */
+static int
+issue_wait(void *arg, int waited_s)
+{
+	struct cd_collect *c = arg;
+	char what[96];
+
+	snprintf(what, sizeof(what), "Waiting for the CA (%d s)", waited_s);
+	if (c->progress != NULL && c->progress(c->progress_arg, what, 0,
+	    1) != 0)
+		return 1;
+	return cd_collect_tick(c, NULL) != 0;
+}
+
 static int
 issue_one(struct cd_collect *c, int i, struct cd_err *err)
 {
 	struct cd_coll_item *it = &c->items[i];
-	struct cd_issue iss;
+	struct cd_ca_req req;
 	char what[160];
 	int r;
 
@@ -446,11 +467,11 @@ issue_one(struct cd_collect *c, int i, struct cd_err *err)
 	    it->pub.policy->name);
 	if ((r = cd_coll_progress(c, what, 2 * i + 1, 2 * c->n, err)) != 0)
 		return r;
-	r = build_issue(c, it, &iss, err);
+	r = build_issue(c, it, &req, err);
 	if (r == 0)
-		r = c->e->cao->issue(c->e->ca, &iss, &it->cert, err);
-	X509_NAME_free(iss.subject);
-	GENERAL_NAMES_free(iss.san);
+		r = cd_ca_issue(c->e->cao, c->e->ca, &req,
+		    c->e->conf->ca_timeout, issue_wait, c, &it->cert, err);
+	cd_ca_req_clear(&req);
 	if (r != 0)
 		return r;
 	if ((r = record_cert(c, it, err)) != 0)

@@ -5,8 +5,11 @@
  * our own remembers where each section and key is, so that every later
  * error names FILE:LINE.  Loading then goes: structure (known sections
  * and keys, no key set twice), every value from the settings tables below
- * (types, ranges, defaults, required keys), then cross-checks (profiles
- * name existing policies, PIN mailers, templates).
+ * (types, ranges, defaults, required keys), the backends named in
+ * [store], [ca] and [print] (each reads the rest of its section through
+ * its own conf_load hook and the cd_conf_* lookups; a key it never asks
+ * for is unknown), then cross-checks (profiles name existing policies,
+ * PIN mailers and the print backend, templates).
  *
  * Not thread-safe: iniparser's error callback is process-wide, so its
  * message is caught in a static buffer.  Load before starting threads.
@@ -27,7 +30,10 @@
 
 #include <iniparser/iniparser.h>
 
+#include "ca.h"
 #include "conf.h"
+#include "print.h"
+#include "store.h"
 #include "subst.h"
 #include "template.h"
 #include "util.h"
@@ -49,6 +55,8 @@ struct place {
 	int line;
 };
 
+#define ASKED_MAX 64
+
 struct loader {
 	const char *path;		/* as given, for messages */
 	char dir[CD_PATH_MAX];		/* its directory, absolute */
@@ -57,6 +65,14 @@ struct loader {
 	int nplaces;
 	struct cd_conf *conf;
 	struct cd_err *err;
+	/* keys a backend's conf_load asked for in its section */
+	char asked[ASKED_MAX][NAME_LEN];
+	int nasked;
+};
+
+/* What a backend's conf_load hook is given (conf.h). */
+struct cd_conf_src {
+	struct loader *ld;
 };
 
 struct opt;
@@ -73,11 +89,16 @@ struct opt {
 	const char *def;
 };
 
-/* A fixed section, or a family of sections "prefix.ID". */
+/*
+ * A fixed section, or a family of sections "prefix.ID".  A backend
+ * section ([store], [ca], [print]) has the generic keys of its table and
+ * whatever its backend's conf_load asks for.
+ */
 struct section {
 	const char *name;
 	const struct opt *opts;
 	size_t nopts;
+	int backend;
 };
 
 static const char *const key_types[] = { "rsa2048", "rsa3072", "rsa4096",
@@ -819,8 +840,6 @@ p_template(struct loader *ld, const char *sec, const struct opt *o,
 
 static const struct opt general_opts[] = {
 	C("datadir", p_path, datadir, 0, 0, NULL),
-	C("store", p_name, store_backend, 0, 0, "sqlite"),
-	C("ca", p_name, ca_backend, 0, 0, "local"),
 	C("organisation", p_str, organisation, 0, 0, ""),
 	C("filename_format", p_fname, filename_format, 0, 0,
 	    "[[People.LogonName]] [[PolicyName]]"),
@@ -837,11 +856,19 @@ static const struct opt security_opts[] = {
 	C("attempt_timeout", p_dur, attempt_timeout, 60, 86400, "900"),
 };
 
+/* The generic keys of the backend sections; the rest is the backend's. */
+static const struct opt store_opts[] = {
+	C("backend", p_name, store.name, 0, 0, "sqlite"),
+};
+
+static const struct opt ca_opts[] = {
+	C("backend", p_name, ca.name, 0, 0, "local"),
+	C("timeout", p_dur, ca_timeout, 1, 86400, "120"),
+};
+
 static const struct opt print_opts[] = {
+	C("backend", p_name, print.name, 0, 0, "cups"),
 	C("paper", p_paper, paper, 0, 0, "A4"),
-	C("printer", p_str, printer, 0, 0, ""),
-	C("pin_printer", p_str, pin_printer, 0, 0, ""),
-	C("cups_server", p_str, cups_server, 0, 0, ""),
 };
 
 static const struct opt systemstore_opts[] = {
@@ -883,18 +910,29 @@ static const struct opt profile_opts[] = {
 	R("pin_mailer_template", p_template, pin_mailer_template, 0, 0, ""),
 };
 
-#define SECTION(name, opts) { name, opts, CD_NELEM(opts) }
+#define SECTION(name, opts) { name, opts, CD_NELEM(opts), 0 }
+#define BACKEND_SECTION(name, opts) { name, opts, CD_NELEM(opts), 1 }
 static const struct section sections[] = {
 	SECTION("general", general_opts),
 	SECTION("security", security_opts),
-	SECTION("print", print_opts),
+	BACKEND_SECTION("store", store_opts),
+	BACKEND_SECTION("ca", ca_opts),
+	BACKEND_SECTION("print", print_opts),
 	SECTION("systemstore", systemstore_opts),
 	SECTION("autosave", autosave_opts),
 	SECTION("policy.", policy_opts),
 	SECTION("profile.", profile_opts),
 };
-#define POLICY_SECTION (&sections[5])
-#define PROFILE_SECTION (&sections[6])
+#define POLICY_SECTION (&sections[7])
+#define PROFILE_SECTION (&sections[8])
+
+/* Settings that moved: a clear error naming the new place. */
+static const struct {
+	const char *sec, *key, *to_sec, *to_key;
+} moved[] = {
+	{ "general", "store", "store", "backend" },
+	{ "general", "ca", "ca", "backend" },
+};
 
 /* ---- structure ------------------------------------------------------------ */
 
@@ -926,13 +964,72 @@ check_id(struct loader *ld, const char *sec, const char *id)
 	return 0;
 }
 
+/* A key that moved elsewhere: fail saying where it lives now. */
+static int
+check_moved(struct loader *ld, const char *sec, const char *key)
+{
+	char k[2 * NAME_LEN];
+	const char *val;
+	size_t i;
+
+	for (i = 0; i < CD_NELEM(moved); i++) {
+		if (strcmp(sec, moved[i].sec) != 0 ||
+		    strcmp(key, moved[i].key) != 0)
+			continue;
+		snprintf(k, sizeof(k), "%s:%s", sec, key);
+		val = iniparser_getstring(ld->d, k, "");
+		return fail(ld, sec, key, "this setting moved: write "
+		    "'%s = %s' under [%s] (see certdesk.conf(5))",
+		    moved[i].to_key, val, moved[i].to_sec);
+	}
+	return 0;
+}
+
+/* Is key one of the table's, or one a backend asked for? */
+static int
+key_known(const struct loader *ld, const struct section *s, const char *key)
+{
+	size_t j;
+	int i;
+
+	for (j = 0; j < s->nopts; j++)
+		if (strcmp(key, s->opts[j].key) == 0)
+			return 1;
+	for (i = 0; s->backend && i < ld->nasked; i++)
+		if (strcmp(key, ld->asked[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+unknown_key(struct loader *ld, const char *sec, const struct section *s,
+    const char *key)
+{
+	const char *names[32 + ASKED_MAX];
+	char known[1024], backend[80] = "";
+	size_t j, n = 0;
+	int i;
+
+	for (j = 0; j < s->nopts; j++)
+		names[n++] = s->opts[j].key;
+	for (i = 0; s->backend && i < ld->nasked; i++)
+		names[n++] = ld->asked[i];
+	join(known, sizeof(known), names, n);
+	if (s->backend) {
+		snprintf(backend, sizeof(backend), " for backend %s",
+		    strcmp(sec, "store") == 0 ? ld->conf->store.name :
+		    strcmp(sec, "ca") == 0 ? ld->conf->ca.name :
+		    ld->conf->print.name);
+	}
+	return fail(ld, sec, key, "unknown setting%s (known: %s)", backend,
+	    known);
+}
+
 static int
 check_keys(struct loader *ld, const char *sec, const struct section *s)
 {
 	const char **keys = NULL, *key;
-	char known[512], *names[32];
 	int n, i, r = 0;
-	size_t j;
 
 	if ((n = iniparser_getsecnkeys(ld->d, sec)) <= 0)
 		return 0;
@@ -941,16 +1038,9 @@ check_keys(struct loader *ld, const char *sec, const struct section *s)
 	iniparser_getseckeys(ld->d, sec, keys);
 	for (i = 0; i < n && r == 0; i++) {
 		key = keys[i] + strlen(sec) + 1;
-		for (j = 0; j < s->nopts; j++)
-			if (strcmp(key, s->opts[j].key) == 0)
-				break;
-		if (j < s->nopts)
-			continue;
-		for (j = 0; j < s->nopts; j++)
-			names[j] = (char *)s->opts[j].key;
-		join(known, sizeof(known), (const char *const *)names,
-		    s->nopts);
-		r = fail(ld, sec, key, "unknown setting (known: %s)", known);
+		if ((r = check_moved(ld, sec, key)) == 0 &&
+		    !key_known(ld, s, key))
+			r = unknown_key(ld, sec, s, key);
 	}
 	free(keys);
 	return r;
@@ -969,13 +1059,14 @@ check_structure(struct loader *ld, int *npol, int *nprof)
 		sec = iniparser_getsecname(ld->d, i);
 		if ((s = find_section(sec)) == NULL)
 			return fail_at(ld, line_of(ld, sec, NULL), "unknown "
-			    "section [%s] (known: general, security, print, "
-			    "systemstore, autosave, policy.ID, profile.ID)",
-			    sec);
+			    "section [%s] (known: general, security, store, ca, "
+			    "print, systemstore, autosave, policy.ID, "
+			    "profile.ID)", sec);
 		if ((s == POLICY_SECTION || s == PROFILE_SECTION) &&
 		    (r = check_id(ld, sec, strchr(sec, '.') + 1)) != 0)
 			return r;
-		if ((r = check_keys(ld, sec, s)) != 0)
+		/* A backend section's keys are checked once it loaded. */
+		if (!s->backend && (r = check_keys(ld, sec, s)) != 0)
 			return r;
 		*npol += s == POLICY_SECTION;
 		*nprof += s == PROFILE_SECTION;
@@ -1019,6 +1110,11 @@ check_profile(struct loader *ld, const char *sec, struct cd_profile *p)
 	if (p->pw.max_len < p->pw.min_len)
 		return fail(ld, sec, "password_max", "%d is less than "
 		    "password_min (%d)", p->pw.max_len, p->pw.min_len);
+	if (!p->user_pin && !(ld->conf->print.caps & CD_PRINT_SECRET))
+		return fail(ld, sec, "password", "'generated' needs a PIN "
+		    "mailer, and the print backend '%s' cannot print one "
+		    "without keeping the password: use [print] backend = "
+		    "cups", ld->conf->print.name);
 	if (!p->user_pin && p->pin_mailer_template[0] == '\0')
 		return fail(ld, sec, "password", "'generated' needs a "
 		    "pin_mailer_template: the password is never shown or "
@@ -1138,6 +1234,179 @@ conf_check_templates(struct loader *ld)
 	return 0;
 }
 
+/* ---- backends ------------------------------------------------------------- */
+
+static void
+note_asked(struct loader *ld, const char *key)
+{
+	int i;
+
+	for (i = 0; i < ld->nasked; i++)
+		if (strcmp(ld->asked[i], key) == 0)
+			return;
+	if (ld->nasked < ASKED_MAX)
+		cd_strlcpy(ld->asked[ld->nasked++], key, NAME_LEN);
+}
+
+/* One lookup of a backend: the value (or default) through parser o. */
+static int
+src_get(const struct cd_conf_src *src, const char *sec, const struct opt *o,
+    void *obj)
+{
+	struct loader *ld = src->ld;
+	char k[2 * NAME_LEN];
+	const char *val;
+
+	note_asked(ld, o->key);
+	snprintf(k, sizeof(k), "%s:%s", sec, o->key);
+	if ((val = iniparser_getstring(ld->d, k, NULL)) == NULL &&
+	    (val = o->def) == NULL)
+		return fail(ld, sec, NULL, "the %s backend needs a '%s' "
+		    "setting", sec, o->key);
+	return o->parse(ld, sec, o, val, obj);
+}
+
+#define SRC_OPT(k, fn, sz, lo, hi, d) { k, fn, 0, sz, lo, hi, d }
+
+int
+cd_conf_str(const struct cd_conf_src *src, const char *sec, const char *key,
+    const char *def, char *buf, size_t size)
+{
+	const struct opt o = SRC_OPT(key, p_str, size, 0, 0, def);
+
+	return src_get(src, sec, &o, buf);
+}
+
+int
+cd_conf_path(const struct cd_conf_src *src, const char *sec, const char *key,
+    const char *def, char *buf, size_t size)
+{
+	const struct opt o = SRC_OPT(key, p_path, size, 0, 0, def);
+
+	return src_get(src, sec, &o, buf);
+}
+
+int
+cd_conf_int(const struct cd_conf_src *src, const char *sec, const char *key,
+    const char *def, long min, long max, int *out)
+{
+	const struct opt o = SRC_OPT(key, p_int, sizeof(int), min, max, def);
+
+	return src_get(src, sec, &o, out);
+}
+
+int
+cd_conf_dur(const struct cd_conf_src *src, const char *sec, const char *key,
+    const char *def, long min, long max, int *out)
+{
+	const struct opt o = SRC_OPT(key, p_dur, sizeof(int), min, max, def);
+
+	return src_get(src, sec, &o, out);
+}
+
+int
+cd_conf_bool(const struct cd_conf_src *src, const char *sec, const char *key,
+    const char *def, int *out)
+{
+	const struct opt o = SRC_OPT(key, p_bool, sizeof(int), 0, 0, def);
+
+	return src_get(src, sec, &o, out);
+}
+
+int
+cd_conf_fail(const struct cd_conf_src *src, const char *sec, const char *key,
+    const char *fmt, ...)
+{
+	char msg[CD_ERR_MSGLEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return fail(src->ld, sec, key, "%s", msg);
+}
+
+/* The names of a registry's backends, for "unknown backend" messages. */
+#define BACKEND_NAMES(list, buf) do {					\
+	const char *n_[16];						\
+	size_t i_;							\
+	for (i_ = 0; list[i_] != NULL && i_ < 16; i_++)			\
+		n_[i_] = list[i_]->name;				\
+	join(buf, sizeof(buf), n_, i_);					\
+} while (0)
+
+typedef int (*conf_hook)(const struct cd_conf_src *, const char *, void **,
+    struct cd_err *);
+
+/* Run one backend's hook on its section, then check the section's keys. */
+static int
+load_backend(struct loader *ld, const char *sec, struct cd_backend_conf *b,
+    conf_hook hook, void (*cfg_free)(void *))
+{
+	struct cd_conf_src src = { ld };
+	int r;
+
+	ld->nasked = 0;
+	b->free_cfg = cfg_free;
+	if (hook != NULL && (r = hook(&src, sec, &b->cfg, ld->err)) != 0)
+		return r;
+	return check_keys(ld, sec, find_section(sec));
+}
+
+static int
+load_store(struct loader *ld)
+{
+	struct cd_backend_conf *b = &ld->conf->store;
+	const struct cd_store_ops *o;
+	char known[256];
+
+	if ((o = cd_store_find(b->name)) == NULL) {
+		BACKEND_NAMES(cd_store_backends, known);
+		return fail(ld, "store", "backend", "unknown store backend "
+		    "'%s' (known: %s)", b->name, known);
+	}
+	b->ops = o;
+	b->caps = o->caps;
+	return load_backend(ld, "store", b, o->conf_load, o->conf_free);
+}
+
+static int
+load_ca(struct loader *ld)
+{
+	struct cd_backend_conf *b = &ld->conf->ca;
+	const struct cd_ca_ops *o;
+	char known[256];
+	int r;
+
+	if ((o = cd_ca_find(b->name)) == NULL) {
+		BACKEND_NAMES(cd_ca_backends, known);
+		return fail(ld, "ca", "backend", "unknown CA backend '%s' "
+		    "(known: %s)", b->name, known);
+	}
+	b->ops = o;
+	if ((r = load_backend(ld, "ca", b, o->conf_load, o->conf_free)) != 0)
+		return r;
+	b->caps = cd_ca_caps(o, b->cfg);
+	return 0;
+}
+
+static int
+load_print(struct loader *ld)
+{
+	struct cd_backend_conf *b = &ld->conf->print;
+	const struct cd_print_ops *o;
+	char known[256];
+
+	if ((o = cd_print_find(b->name)) == NULL) {
+		BACKEND_NAMES(cd_print_backends, known);
+		return fail(ld, "print", "backend", "unknown print backend "
+		    "'%s' (known: %s)", b->name, known);
+	}
+	b->ops = o;
+	b->caps = o->caps;
+	return load_backend(ld, "print", b, o->conf_load, o->conf_free);
+}
+
 /* ---- API ------------------------------------------------------------------ */
 
 static int
@@ -1154,6 +1423,9 @@ load_all(struct loader *ld)
 		if ((r = load_values(ld, sections[i].name, &sections[i],
 		    conf)) != 0)
 			return r;
+	if ((r = load_store(ld)) != 0 || (r = load_ca(ld)) != 0 ||
+	    (r = load_print(ld)) != 0)
+		return r;
 	conf->policies = calloc((size_t)npol, sizeof(*conf->policies));
 	conf->profiles = calloc((size_t)nprof, sizeof(*conf->profiles));
 	if (conf->policies == NULL || conf->profiles == NULL)
@@ -1198,6 +1470,12 @@ cd_conf_free(struct cd_conf *conf)
 {
 	if (conf == NULL)
 		return;
+	if (conf->store.free_cfg != NULL)
+		conf->store.free_cfg(conf->store.cfg);
+	if (conf->ca.free_cfg != NULL)
+		conf->ca.free_cfg(conf->ca.cfg);
+	if (conf->print.free_cfg != NULL)
+		conf->print.free_cfg(conf->print.cfg);
 	free(conf->policies);
 	free(conf->profiles);
 	free(conf);

@@ -94,13 +94,24 @@ struct cd_profile {
 	char pin_mailer_template[CD_PATH_MAX];	/* absolute, "" if none */
 };
 
+/*
+ * The backend a [store], [ca] or [print] section names, with the
+ * settings its own conf_load hook read from that section (private to
+ * the backend; freed with free_cfg).
+ */
+struct cd_backend_conf {
+	char name[CD_NAME_MAX];
+	const void *ops;		/* its const ops table */
+	void *cfg;			/* may be NULL */
+	void (*free_cfg)(void *cfg);
+	unsigned caps;			/* the backend's capability bits */
+};
+
 struct cd_conf {
 	char path[CD_PATH_MAX];		/* the file it was loaded from */
 
 	/* [general] */
 	char datadir[CD_PATH_MAX];
-	char store_backend[CD_NAME_MAX];	/* "sqlite" */
-	char ca_backend[CD_NAME_MAX];		/* "local" */
 	char organisation[CD_TEXT_MAX];
 	char filename_format[CD_TEXT_MAX];	/* default "[[People.LogonName]] [[PolicyName]]" */
 	char templatedir[CD_PATH_MAX];		/* relative template names resolve here */
@@ -113,11 +124,16 @@ struct cd_conf {
 	int readback_full;		/* read packages back: 0 MAC, 1 all */
 	int attempt_timeout;		/* seconds before a stale attempt is aborted */
 
-	/* [print] */
+	/* [store] backend = sqlite, and that backend's settings */
+	struct cd_backend_conf store;
+
+	/* [ca] backend = local, its settings, and how long to wait */
+	struct cd_backend_conf ca;
+	int ca_timeout;			/* seconds for a CA that answers later */
+
+	/* [print] backend = cups | file, its settings, and the paper */
+	struct cd_backend_conf print;
 	char paper[16];			/* "A4" or "Letter" */
-	char printer[CD_NAME_MAX];	/* "" = CUPS default */
-	char pin_printer[CD_NAME_MAX];	/* "" = same as printer */
-	char cups_server[CD_TEXT_MAX];	/* "" = libcups default */
 
 	/* [systemstore] */
 	char nssdb[CD_PATH_MAX];	/* "" = sql:$HOME/.pki/nssdb */
@@ -134,6 +150,32 @@ struct cd_conf {
 	int nprofiles;
 	struct cd_profile *profiles;
 };
+
+/*
+ * A backend's view of the file while it loads: its conf_load hook reads
+ * the keys of its section through these, and every error names
+ * FILE:LINE: [section] key like the rest of the loader's.  A key the
+ * hook never asks for is an unknown setting.  def NULL: the key is
+ * required.  Each returns 0 or CD_E_CONFIG.
+ */
+struct cd_conf_src;
+
+int cd_conf_str(const struct cd_conf_src *src, const char *sec,
+    const char *key, const char *def, char *buf, size_t size);
+/* A path; relative ones are relative to the file's folder. */
+int cd_conf_path(const struct cd_conf_src *src, const char *sec,
+    const char *key, const char *def, char *buf, size_t size);
+int cd_conf_int(const struct cd_conf_src *src, const char *sec,
+    const char *key, const char *def, long min, long max, int *out);
+/* Seconds, or a number with s, m or h. */
+int cd_conf_dur(const struct cd_conf_src *src, const char *sec,
+    const char *key, const char *def, long min, long max, int *out);
+int cd_conf_bool(const struct cd_conf_src *src, const char *sec,
+    const char *key, const char *def, int *out);
+/* CD_E_CONFIG with "FILE:LINE: [sec] key: <message>" (key may be NULL). */
+int cd_conf_fail(const struct cd_conf_src *src, const char *sec,
+    const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /*
  * Find the configuration file: explicit (from -c), else $CERTDESK_CONF,

@@ -69,7 +69,7 @@ demo_collected(struct cd_engine *e, struct cd_request *r,
 {
 	struct cd_device d;
 	struct cd_cert c;
-	struct cd_issue iss;
+	struct cd_ca_req req;
 	EVP_PKEY *key = NULL;
 	X509 *x = NULL;
 	char subj[CD_FIELD_MAX + 16];
@@ -87,17 +87,20 @@ demo_collected(struct cd_engine *e, struct cd_request *r,
 		return rc;
 	r->device_id = d.id;
 	for (i = 0; i < prof->npolicies; i++) {
-		memset(&iss, 0, sizeof(iss));
+		memset(&req, 0, sizeof(req));
 		snprintf(subj, sizeof(subj), "CN=%s", p->full_name);
 		if ((rc = cd_key_generate(CD_KEY_EC_P256, &key, err)) != 0 ||
-		    (rc = cd_x509_name_parse(subj, &iss.subject, err)) != 0)
+		    (rc = cd_x509_name_parse(subj, &req.params.subject,
+		    err)) != 0)
 			goto out;
-		iss.pubkey = key;
-		iss.key_usage = prof->policies[i]->key_usage;
-		iss.ext_key_usage = prof->policies[i]->ext_key_usage;
-		iss.validity_days = prof->policies[i]->validity_days;
-		rc = e->cao->issue(e->ca, &iss, &x, err);
-		X509_NAME_free(iss.subject);
+		req.params.policy = prof->policies[i]->id;
+		req.params.key_usage = prof->policies[i]->key_usage;
+		req.params.ext_key_usage = prof->policies[i]->ext_key_usage;
+		req.params.validity_days = prof->policies[i]->validity_days;
+		if ((rc = cd_ca_req_build(key, &req, err)) == 0)
+			rc = cd_ca_issue(e->cao, e->ca, &req,
+			    e->conf->ca_timeout, NULL, NULL, &x, err);
+		cd_ca_req_clear(&req);
 		if (rc != 0)
 			goto out;
 		memset(&c, 0, sizeof(c));

@@ -14,6 +14,7 @@ struct cd_engine {
 	struct cd_store *st;
 	const struct cd_ca_ops *cao;
 	struct cd_ca *ca;
+	unsigned ca_caps;		/* CD_CA_* with this configuration */
 	struct cd_person op;		/* the operator */
 	int impersonated;		/* root acting with --as */
 	char unix_login[CD_LOGON_MAX];
@@ -34,9 +35,15 @@ int cd_eng_audit(struct cd_engine *e, const char *action,
 int cd_eng_open_backends(struct cd_engine *e, const char *conf_path,
     int create, struct cd_err *err);
 
-/* Revoke certificates whose delay passed; abort dead attempts. */
+/*
+ * Revoke certificates whose delay passed; abort dead attempts.  flags
+ * CD_SWEEP_STARTUP: the sweep at every engine open, which never waits on
+ * a CA that may answer later (CD_CA_ANSWERS_LATER): their revocations are
+ * left to 'certdesk sweep' and its timer.
+ */
+#define CD_SWEEP_STARTUP 1
 int cd_eng_sweep(struct cd_engine *e, struct cd_sweep_result *res,
-    struct cd_err *err);
+    unsigned flags, struct cd_err *err);
 
 /* Who holds a request being collected, for refusals (request.c). */
 const char *cd_eng_holder_text(struct cd_engine *e, int64_t request_id,

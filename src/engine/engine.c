@@ -42,17 +42,14 @@ cd_eng_open_backends(struct cd_engine *e, const char *conf_path, int create,
 	if ((r = cd_conf_locate(conf_path, path, sizeof(path), err)) != 0 ||
 	    (r = cd_conf_load(path, &e->conf, err)) != 0)
 		return r;
-	if ((e->so = cd_store_find(e->conf->store_backend)) == NULL)
-		return cd_err_set(err, CD_E_CONFIG,
-		    "%s: [general] store: unknown store backend '%s'",
-		    e->conf->path, e->conf->store_backend);
-	if ((e->cao = cd_ca_find(e->conf->ca_backend)) == NULL)
-		return cd_err_set(err, CD_E_CONFIG,
-		    "%s: [general] ca: unknown CA backend '%s'",
-		    e->conf->path, e->conf->ca_backend);
+	/* The loader found them: [store] backend, [ca] backend. */
+	e->so = e->conf->store.ops;
+	e->cao = e->conf->ca.ops;
+	e->ca_caps = e->conf->ca.caps;
 	if (create && (r = cd_mkdir_p(e->conf->datadir, 0700, err)) != 0)
 		return r;
-	if ((r = e->so->open(e->conf->datadir, create, &e->st, err)) != 0)
+	if ((r = e->so->open(e->conf->store.cfg, e->conf->datadir, create,
+	    &e->st, err)) != 0)
 		return r;
 	snprintf(e->source, sizeof(e->source), "%s:%s", e->so->name,
 	    e->conf->datadir);
@@ -126,7 +123,8 @@ cd_engine_open(const struct cd_open_opts *o, struct cd_engine **out,
 	e->clock_offset = o->clock_offset;
 	if ((r = cd_eng_open_backends(e, o->conf_path, 0, err)) != 0)
 		goto out;
-	if ((r = e->cao->open(e->conf->datadir, &e->ca, err)) != 0)
+	if ((r = e->cao->open(e->conf->ca.cfg, e->conf->datadir, &e->ca,
+	    err)) != 0)
 		goto out;
 	if (o->system)
 		r = system_identity(e, err);
@@ -134,7 +132,9 @@ cd_engine_open(const struct cd_open_opts *o, struct cd_engine **out,
 		r = identify(e, o->as_logon, err);
 	if (r != 0)
 		goto out;
-	if (!o->no_sweep && (r = cd_eng_sweep(e, &sw, err)) != 0)
+	/* At start-up, never wait on a CA across a network. */
+	if (!o->no_sweep && (r = cd_eng_sweep(e, &sw, CD_SWEEP_STARTUP,
+	    err)) != 0)
 		goto out;
 	*out = e;
 	e = NULL;
@@ -286,7 +286,8 @@ cd_crl_write(struct cd_engine *e, const char *path, int der, int fd,
 	long len;
 	int r;
 
-	if ((r = e->cao->crl(e->ca, cd_engine_now(e), &crl, err)) != 0)
+	if ((r = cd_ca_crl(e->cao, e->ca_caps, e->ca, cd_engine_now(e), &crl,
+	    err)) != 0)
 		return r;
 	r = CD_E_CRYPTO;
 	if ((bio = BIO_new(BIO_s_mem())) == NULL)

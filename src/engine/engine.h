@@ -155,13 +155,16 @@ int cd_cert_list(struct cd_engine *e, const struct cd_cert_filter *f,
 
 /*
  * Print the transport document of a request whose certificates were
- * downloaded: to a CUPS queue (printer, or [print] printer when NULL;
- * "" = the CUPS default destination), or as a PostScript file when
- * outfile is given.  *job gets the job name ("queue-42") or the path.
+ * downloaded: with the [print] backend to its configured destination
+ * (printer NULL) or to printer (a CUPS queue, "" = the CUPS default
+ * destination), or as a PostScript file when outfile is given.  *job
+ * gets the job name ("queue-42") or the path.
  */
 int cd_print_transport(struct cd_engine *e, int64_t request_id,
     const char *printer, const char *outfile, char *job, size_t joblen,
     struct cd_err *err);
+/* Where the transport document goes, for people: "printer office". */
+void cd_print_destination(struct cd_engine *e, char *buf, size_t len);
 
 /* ---- audit, CRL, sweep -------------------------------------------------- */
 

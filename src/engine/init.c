@@ -49,7 +49,8 @@ create_ca(struct cd_engine *e, const struct cd_init_opts *o,
 	how.key_type = CD_KEY_EC_P384;
 	how.import_cert = o->ca_cert;
 	how.import_key = o->ca_key;
-	return e->cao->init(e->conf->datadir, &how, err);
+	return cd_ca_init_checked(e->cao, e->conf->ca.cfg, e->conf->datadir,
+	    &how, err);
 }
 
 static int
@@ -85,7 +86,7 @@ existing_store(struct cd_engine *e, const struct cd_init_opts *o,
 	if (r != 0 || (e->op.roles & CD_ROLE_ADMIN) == 0)
 		return cd_err_set(err, CD_E_DENIED, "adding demo data to an "
 		    "existing store needs an administrator");
-	return e->cao->open(e->conf->datadir, &e->ca, err);
+	return e->cao->open(e->conf->ca.cfg, e->conf->datadir, &e->ca, err);
 }
 
 int
@@ -112,7 +113,8 @@ cd_init(const struct cd_init_opts *o, struct cd_err *err)
 		    o->ca_cert == NULL)
 			r = 0;
 		if (r != 0 ||
-		    (r = e->cao->open(e->conf->datadir, &e->ca, err)) != 0 ||
+		    (r = e->cao->open(e->conf->ca.cfg, e->conf->datadir,
+		    &e->ca, err)) != 0 ||
 		    (r = create_admin(e, err)) != 0)
 			goto out;
 	}

@@ -31,6 +31,7 @@ struct sched {
 	int port;
 	char where[300];	/* "127.0.0.1:631" or a socket path */
 	http_t *http;
+	int set_server;		/* cupsSetServer() called: undo it */
 };
 
 int
@@ -100,6 +101,14 @@ connect_sched(struct sched *s, const char *server, struct cd_err *err)
 
 	if ((r = parse_server(s, server, err)) != 0)
 		return r;
+	/*
+	 * libcups opens connections of its own (cupsCreateJob looks the
+	 * destination up again): they must reach the same scheduler.
+	 */
+	if (server != NULL && server[0] != '\0') {
+		cupsSetServer(server);
+		s->set_server = 1;
+	}
 	cupsSetPasswordCB2(no_password, NULL);
 	s->http = httpConnect2(s->host, s->port, NULL, AF_UNSPEC,
 	    cupsEncryption(), 1, 30000, NULL);
@@ -373,16 +382,31 @@ follow(struct sched *s, const char *queue, int id, const char *name,
 	}
 }
 
-static int
-cups_submit(const char *target, const char *server, const char *title,
-    const void *data, size_t len, char *job, size_t joblen,
-    const struct cd_print_stop *stop, struct cd_err *err)
+/* The configured queue for doc. */
+static const char *
+queue_for(const struct cd_print_cups_cfg *c, enum cd_print_doc doc)
 {
+	if (c == NULL)
+		return "";
+	if (doc == CD_PRINT_PIN_MAILER && c->pin_printer[0] != '\0')
+		return c->pin_printer;
+	return c->printer;
+}
+
+static int
+cups_submit(const void *cfg, enum cd_print_doc doc, const char *target,
+    const char *title, const void *data, size_t len, char *job,
+    size_t joblen, const struct cd_print_stop *stop, struct cd_err *err)
+{
+	const struct cd_print_cups_cfg *c = cfg;
+	const char *server = c != NULL ? c->server : "";
 	struct sched s;
 	cups_dest_t *dest = NULL;
 	char name[300];
 	int r, id = 0;
 
+	if (target == NULL)
+		target = queue_for(c, doc);
 	memset(&s, 0, sizeof(s));
 	if ((r = connect_sched(&s, server, err)) != 0)
 		return r;
@@ -401,10 +425,57 @@ out:
 	if (dest != NULL)
 		cupsFreeDests(1, dest);
 	httpClose(s.http);
+	if (s.set_server)
+		cupsSetServer(NULL);
+	return r;
+}
+
+static void
+cups_describe(const void *cfg, enum cd_print_doc doc, char *buf, size_t len)
+{
+	const char *q = queue_for(cfg, doc);
+
+	if (q[0] == '\0')
+		cd_strlcpy(buf, "the default printer", len);
+	else
+		snprintf(buf, len, "printer %s", q);
+}
+
+/* [print] printer, pin_printer, cups_server. */
+static int
+cups_conf_load(const struct cd_conf_src *src, const char *sec, void **cfg,
+    struct cd_err *err)
+{
+	struct cd_print_cups_cfg *c;
+	struct sched s;
+	int r;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	if ((r = cd_conf_str(src, sec, "printer", "", c->printer,
+	    sizeof(c->printer))) != 0 ||
+	    (r = cd_conf_str(src, sec, "pin_printer", "", c->pin_printer,
+	    sizeof(c->pin_printer))) != 0 ||
+	    (r = cd_conf_str(src, sec, "cups_server", "", c->server,
+	    sizeof(c->server))) != 0)
+		goto fail;
+	if (c->server[0] != '\0' && parse_server(&s, c->server, NULL) != 0) {
+		r = cd_conf_fail(src, sec, "cups_server", "'%s' is not "
+		    "host:port, [v6]:port, host or /socket", c->server);
+		goto fail;
+	}
+	*cfg = c;
+	return 0;
+fail:
+	free(c);
 	return r;
 }
 
 const struct cd_print_ops cd_print_cups = {
 	.name = "cups",
+	.caps = CD_PRINT_SECRET | CD_PRINT_FOLLOWS,
+	.conf_load = cups_conf_load,
+	.conf_free = free,
 	.submit = cups_submit,
+	.describe = cups_describe,
 };

@@ -1018,8 +1018,8 @@ sqlite_close(struct cd_store *s)
 }
 
 static int
-sqlite_open(const char *datadir, int create, struct cd_store **out,
-    struct cd_err *err)
+sqlite_open(const void *cfg, const char *datadir, int create,
+    struct cd_store **out, struct cd_err *err)
 {
 	struct cd_store *s;
 	struct stat sb;

@@ -3,7 +3,8 @@
  * devices, collection attempts and the audit trail live.
  *
  * A backend is a const struct cd_store_ops chosen by name from the
- * configuration ([general] store = sqlite).  Nothing above this interface
+ * configuration ([store] backend = sqlite), which reads its own settings
+ * from the [store] section (conf_load).  Nothing above this interface
  * knows which backend is in use.  Contract for every operation:
  *  - returns 0, CD_E_NOTFOUND (get/update of a missing row), CD_E_EXISTS
  *    (unique key taken) or CD_E_STORE / CD_E_BUSY with err filled;
@@ -24,6 +25,12 @@
 #include "model.h"
 
 struct cd_store;		/* backend-private */
+struct cd_conf_src;		/* conf.h */
+
+/* What a store backend can do. */
+enum cd_store_cap {
+	CD_STORE_SHARED = 1 << 0	/* several hosts may use it at once */
+};
 
 /* Search for requests.  Zero / empty fields do not filter. */
 struct cd_request_filter {
@@ -85,13 +92,24 @@ typedef int (*cd_audit_cb)(const struct cd_audit *, void *);
 
 struct cd_store_ops {
 	const char *name;
+	unsigned caps;			/* CD_STORE_* */
 
 	/*
-	 * Open (creating and migrating as needed) the store kept in datadir.
-	 * create = 0 refuses a missing store with CD_E_NOTFOUND.
+	 * Read the backend's own settings from the [store] section with
+	 * the cd_conf_* lookups of conf.h; *cfg (or NULL) is passed to open
+	 * and freed with conf_free.  NULL hook: no settings.
 	 */
-	int (*open)(const char *datadir, int create, struct cd_store **out,
-	    struct cd_err *err);
+	int (*conf_load)(const struct cd_conf_src *src, const char *section,
+	    void **cfg, struct cd_err *err);
+	void (*conf_free)(void *cfg);
+
+	/*
+	 * Open (creating and migrating as needed) the store kept in datadir,
+	 * with the settings cfg from conf_load (NULL for none).  create = 0
+	 * refuses a missing store with CD_E_NOTFOUND.
+	 */
+	int (*open)(const void *cfg, const char *datadir, int create,
+	    struct cd_store **out, struct cd_err *err);
 	void (*close)(struct cd_store *s);
 	int (*schema_version)(struct cd_store *s, int *out, struct cd_err *err);
 

@@ -165,14 +165,36 @@ collect_due(const struct cd_cert *c, void *arg)
 	return 0;
 }
 
+/*
+ * A certificate the CA backend cannot revoke stays pending (marked, so
+ * that it is listed again) and each sweep audits that it must be revoked
+ * at the CA by hand.
+ */
+static int
+cannot_revoke(struct cd_engine *e, struct cd_cert *c, struct cd_err *err)
+{
+	char obj[128], detail[CD_DETAIL_MAX];
+	struct cd_err why;
+
+	cd_ca_revoke(e->cao, e->ca_caps, e->ca, c->serial, CD_CRL_CESSATION,
+	    cd_engine_now(e), &why);
+	snprintf(obj, sizeof(obj), "request %lld", (long long)c->request_id);
+	snprintf(detail, sizeof(detail), "certificate %s (%s) was not fully "
+	    "collected and is not revoked: %s", c->serial, c->policy,
+	    why.msg);
+	return cd_eng_audit(e, "cert.revoke", obj, "refused", detail, err);
+}
+
 static int
 revoke_one(struct cd_engine *e, struct cd_cert *c, struct cd_err *err)
 {
 	char obj[128], detail[CD_DETAIL_MAX];
 	int r;
 
-	if ((r = e->cao->revoke(e->ca, c->serial, CD_CRL_CESSATION,
-	    cd_engine_now(e), err)) != 0)
+	if (!(e->ca_caps & CD_CA_CAN_REVOKE))
+		return cannot_revoke(e, c, err);
+	if ((r = cd_ca_revoke(e->cao, e->ca_caps, e->ca, c->serial,
+	    CD_CRL_CESSATION, cd_engine_now(e), err)) != 0)
 		return r;
 	c->status = CD_CS_REVOKED;
 	c->revoked_at = cd_engine_now(e);
@@ -187,7 +209,7 @@ revoke_one(struct cd_engine *e, struct cd_cert *c, struct cd_err *err)
 
 int
 cd_eng_sweep(struct cd_engine *e, struct cd_sweep_result *res,
-    struct cd_err *err)
+    unsigned flags, struct cd_err *err)
 {
 	struct cd_attempt_filter af = { 0, CD_AS_IN_PROGRESS, 0 };
 	struct cd_cert_filter cf;
@@ -206,6 +228,12 @@ cd_eng_sweep(struct cd_engine *e, struct cd_sweep_result *res,
 			goto out;
 		res->aborted++;
 	}
+	/* Revocations call the CA: not at start-up if it may be slow. */
+	if ((flags & CD_SWEEP_STARTUP) &&
+	    (e->ca_caps & CD_CA_ANSWERS_LATER)) {
+		r = 0;
+		goto out;
+	}
 	cd_cert_filter_init(&cf);
 	cf.status = CD_CS_PENDING;
 	cf.revoke_due_by = cd_engine_now(e);
@@ -214,7 +242,8 @@ cd_eng_sweep(struct cd_engine *e, struct cd_sweep_result *res,
 	for (i = 0; i < d.n; i++) {
 		if ((r = revoke_one(e, &d.list[i], err)) != 0)
 			goto out;
-		res->revoked++;
+		if (e->ca_caps & CD_CA_CAN_REVOKE)
+			res->revoked++;
 	}
 	r = 0;
 out:
@@ -238,7 +267,7 @@ cd_sweep(struct cd_engine *e, struct cd_sweep_result *res,
 	struct cd_cert_filter cf;
 	int r;
 
-	if ((r = cd_eng_sweep(e, res, err)) != 0)
+	if ((r = cd_eng_sweep(e, res, 0, err)) != 0)
 		return r;
 	cd_cert_filter_init(&cf);
 	cf.status = CD_CS_PENDING;

@@ -5,12 +5,14 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
+#include <openssl/x509v3.h>
 
 #include "util.h"
 #include "x509.h"
@@ -234,5 +236,124 @@ cd_x509_san_parse(const char *text, GENERAL_NAMES **out, struct cd_err *err)
 		GENERAL_NAMES_free(names);
 	else
 		*out = names;
+	return 0;
+}
+
+/* ---- certificate signing requests ---------------------------------------- */
+
+void
+cd_x509_ku_text(unsigned ku, char *buf, size_t len)
+{
+	static const char *const names[] = { "digitalSignature",
+	    "nonRepudiation", "keyEncipherment", "dataEncipherment",
+	    "keyAgreement" };
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < CD_NELEM(names) && used < len; i++)
+		if (ku & (1u << i))
+			used += (size_t)snprintf(buf + used, len - used, "%s%s",
+			    used ? "," : "critical,", names[i]);
+}
+
+void
+cd_x509_eku_text(unsigned eku, char *buf, size_t len)
+{
+	static const char *const names[] = { "clientAuth",
+	    "emailProtection", "codeSigning", "1.3.6.1.4.1.311.20.2.2",
+	    "1.3.6.1.5.5.7.3.36", "serverAuth" };
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < CD_NELEM(names) && used < len; i++)
+		if (eku & (1u << i))
+			used += (size_t)snprintf(buf + used, len - used, "%s%s",
+			    used ? "," : "", names[i]);
+}
+
+/* Push an extension given in openssl.cnf syntax (no-op for ""). */
+static int
+push_ext(STACK_OF(X509_EXTENSION) *exts, int nid, const char *value)
+{
+	X509_EXTENSION *ext;
+
+	if (value[0] == '\0')
+		return 1;
+	if ((ext = X509V3_EXT_conf_nid(NULL, NULL, nid, value)) == NULL)
+		return 0;
+	if (!sk_X509_EXTENSION_push(exts, ext)) {
+		X509_EXTENSION_free(ext);
+		return 0;
+	}
+	return 1;
+}
+
+static const EVP_MD *
+csr_md(EVP_PKEY *key)
+{
+	return EVP_PKEY_get_bits(key) > 256 && EVP_PKEY_is_a(key, "EC") ?
+	    EVP_sha384() : EVP_sha256();
+}
+
+int
+cd_x509_csr_build(EVP_PKEY *key, const X509_NAME *subject,
+    const GENERAL_NAMES *san, unsigned ku, unsigned eku, X509_REQ **out,
+    struct cd_err *err)
+{
+	STACK_OF(X509_EXTENSION) *exts = NULL;
+	X509_EXTENSION *ext;
+	X509_REQ *req = NULL;
+	char kut[160], ekut[200];
+	int ok;
+
+	*out = NULL;
+	cd_x509_ku_text(ku, kut, sizeof(kut));
+	cd_x509_eku_text(eku, ekut, sizeof(ekut));
+	if ((req = X509_REQ_new()) == NULL ||
+	    (exts = sk_X509_EXTENSION_new_null()) == NULL) {
+		ok = 0;
+		goto out;
+	}
+	ok = X509_REQ_set_version(req, 0) &&
+	    X509_REQ_set_subject_name(req, subject) &&
+	    X509_REQ_set_pubkey(req, key) &&
+	    push_ext(exts, NID_key_usage, kut) &&
+	    push_ext(exts, NID_ext_key_usage, ekut);
+	if (ok && san != NULL) {
+		ext = X509V3_EXT_i2d(NID_subject_alt_name, 0, (void *)san);
+		ok = ext != NULL && sk_X509_EXTENSION_push(exts, ext);
+		if (!ok)
+			X509_EXTENSION_free(ext);
+	}
+	ok = ok && (sk_X509_EXTENSION_num(exts) == 0 ||
+	    X509_REQ_add_extensions(req, exts)) &&
+	    X509_REQ_sign(req, key, csr_md(key)) > 0;
+out:
+	sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
+	if (!ok) {
+		X509_REQ_free(req);
+		return cd_err_ssl(err, CD_E_CRYPTO, "cannot build the "
+		    "certificate request");
+	}
+	*out = req;
+	return 0;
+}
+
+int
+cd_x509_csr_verify(X509_REQ *csr, EVP_PKEY **pub, struct cd_err *err)
+{
+	EVP_PKEY *key;
+
+	*pub = NULL;
+	if (csr == NULL || (key = X509_REQ_get0_pubkey(csr)) == NULL)
+		return cd_err_set(err, CD_E_CA, "the certificate request "
+		    "has no public key");
+	if (X509_REQ_verify(csr, key) != 1) {
+		ERR_clear_error();
+		return cd_err_set(err, CD_E_CA, "the certificate request is "
+		    "not signed by its key (proof of possession failed)");
+	}
+	EVP_PKEY_up_ref(key);
+	*pub = key;
 	return 0;
 }

@@ -1,6 +1,7 @@
 /*
- * x509.h - key generation and the parts of a certificate request built
- * from configuration text: subject names and subjectAltNames.
+ * x509.h - key generation, the parts of a certificate request built
+ * from configuration text (subject names and subjectAltNames), and
+ * certificate signing requests.
  */
 #ifndef CD_X509_H
 #define CD_X509_H
@@ -29,5 +30,28 @@ int cd_x509_name_parse(const char *text, X509_NAME **out, struct cd_err *err);
  */
 int cd_x509_san_parse(const char *text, GENERAL_NAMES **out,
     struct cd_err *err);
+
+/*
+ * keyUsage and extendedKeyUsage values in openssl.cnf syntax from
+ * CD_KU_* / CD_EKU_* bits ("" when none).
+ */
+void cd_x509_ku_text(unsigned ku, char *buf, size_t len);
+void cd_x509_eku_text(unsigned eku, char *buf, size_t len);
+
+/*
+ * A certificate signing request for key: the subject, the SAN and the
+ * key usages as an extensionRequest, signed by key itself (proof of
+ * possession).  *out is freed with X509_REQ_free.
+ */
+int cd_x509_csr_build(EVP_PKEY *key, const X509_NAME *subject,
+    const GENERAL_NAMES *san, unsigned ku, unsigned eku, X509_REQ **out,
+    struct cd_err *err);
+
+/*
+ * The CSR's public key, after checking that the CSR is signed by it;
+ * CD_E_CA ("proof of possession failed") otherwise.  *pub is a new
+ * reference.
+ */
+int cd_x509_csr_verify(X509_REQ *csr, EVP_PKEY **pub, struct cd_err *err);
 
 #endif

@@ -55,14 +55,13 @@ tui_print_transport(struct tui *t, int64_t id)
 		{ "Save as file", 's', P_FILE, 0 },
 		{ "Cancel", 'x', P_CANCEL, 0 },
 	};
-	const struct cd_conf *conf = cd_engine_conf(t->e);
-	char text[CD_NAME_MAX + 200], file[CD_PATH_MAX];
+	char text[CD_PATH_MAX + 200], file[CD_PATH_MAX], where[CD_PATH_MAX];
 	int k;
 
+	cd_print_destination(t->e, where, sizeof(where));
 	snprintf(text, sizeof(text), "Print the transport document of "
-	    "request %lld on %s%s, or save it as a PostScript file.",
-	    (long long)id, conf->printer[0] ? "printer " : "the default "
-	    "printer", conf->printer);
+	    "request %lld on %s, or save it as a PostScript file.",
+	    (long long)id, where);
 	k = tui_choice(t, "Print transport document", text, b, 3);
 	if (k == P_PRINT) {
 		send_to(t, id, NULL);

@@ -83,7 +83,15 @@ pfx_iterations = 2048
 mac_iterations = 2048
 attempt_timeout = 600
 
+[store]
+backend = sqlite
+
+[ca]
+backend = ${CA_BACKEND:-local}
+${CA_SETTINGS:-}
+
 [print]
+backend = cups
 paper = A4
 printer = ${PRINTER:-}
 pin_printer = ${PIN_PRINTER:-}

@@ -169,11 +169,17 @@ main(int argc, char **argv)
 	if ((r = cd_doc_render(argv[optind + 1], kind, &doc,
 	    argv[optind + 2], &ps, &len, &err)) != 0)
 		goto out;
-	if ((r = cd_print_find("file")->submit(argv[optind + 3], "", NULL, ps,
-	    len, job, sizeof(job), NULL, &err)) != 0)
+	if ((r = cd_print_file.submit(NULL, CD_PRINT_TRANSPORT,
+	    argv[optind + 3], NULL, ps, len, job, sizeof(job), NULL,
+	    &err)) != 0)
 		goto out;
 	if (queue != NULL) {
-		if ((r = cd_print_find("cups")->submit(queue, server,
+		struct cd_print_cups_cfg cc;
+
+		memset(&cc, 0, sizeof(cc));
+		cd_strlcpy(cc.server, server, sizeof(cc.server));
+		if ((r = cd_print_cups.submit(&cc, kind == CD_DOC_PIN_MAILER ?
+		    CD_PRINT_PIN_MAILER : CD_PRINT_TRANSPORT, queue,
 		    kind == CD_DOC_PIN_MAILER ? "certdesk letter" :
 		    "certdesk transport document", ps, len, job, sizeof(job),
 		    NULL, &err)) != 0)

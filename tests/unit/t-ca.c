@@ -1,8 +1,13 @@
 /*
  * t-ca.c - conformance suite for the CA interface, run against every
- * built backend in a fresh data directory: init, issue (subject, SAN,
- * key usage, validity, signature), serial uniqueness and size,
- * revocation, CRLs, importing an existing CA, unreadable keys.
+ * built backend in a fresh data directory: init, issue from a CSR
+ * (subject, SAN, key usage, validity, signature; the subject and
+ * extensions come from the policy, not the CSR; a CSR whose signature
+ * does not verify is refused), the pending path (submit, poll, cancel,
+ * and the issue-and-wait loop's stop and time-out) for backends that may
+ * answer later, serial uniqueness and size, revocation and CRLs (or the
+ * checked refusal when a backend lacks them), importing an existing CA,
+ * unreadable keys.
  */
 #include "config.h"
 
@@ -30,33 +35,181 @@ fresh_dir(char *out, size_t len, const char *name)
 	mkdir(out, 0700);
 }
 
+/* The request a collection makes: policy parameters and their CSR. */
+static void
+make_req(struct cd_ca_req *req, EVP_PKEY *key, const char *subj,
+    const char *san)
+{
+	struct cd_err err;
+
+	memset(req, 0, sizeof(*req));
+	if (cd_x509_name_parse(subj, &req->params.subject, &err) != 0 ||
+	    (san && cd_x509_san_parse(san, &req->params.san, &err) != 0))
+		diag("setup: %s", err.msg);
+	req->params.policy = "test";
+	req->params.key_usage = CD_KU_DIGITAL_SIGNATURE |
+	    CD_KU_NON_REPUDIATION;
+	req->params.ext_key_usage = CD_EKU_CLIENT_AUTH |
+	    CD_EKU_EMAIL_PROTECTION;
+	req->params.validity_days = 30;
+	if (cd_ca_req_build(key, req, &err) != 0)
+		diag("CSR: %s", err.msg);
+}
+
+/* submit, then poll until answered (no waiting: a contract test). */
+static int
+submit_poll(struct cd_ca *ca, const struct cd_ca_req *req, X509 **x,
+    int *polls, struct cd_err *err)
+{
+	char ticket[CD_CA_TICKET_MAX];
+	int r, n = 0;
+
+	r = O->submit(ca, req, x, ticket, err);
+	while (r == CD_CA_PENDING && n < 100) {
+		n++;
+		r = O->poll(ca, ticket, x, err);
+	}
+	if (polls != NULL)
+		*polls = n;
+	return r;
+}
+
 static X509 *
 issue(struct cd_ca *ca, enum cd_key_type kt, const char *subj,
     const char *san, EVP_PKEY **keyp)
 {
-	struct cd_issue req;
+	struct cd_ca_req req;
 	struct cd_err err;
 	EVP_PKEY *key = NULL;
 	X509 *x = NULL;
 
-	memset(&req, 0, sizeof(req));
-	if (cd_key_generate(kt, &key, &err) != 0 ||
-	    cd_x509_name_parse(subj, &req.subject, &err) != 0 ||
-	    (san && cd_x509_san_parse(san, &req.san, &err) != 0))
+	if (cd_key_generate(kt, &key, &err) != 0)
 		diag("setup: %s", err.msg);
-	req.pubkey = key;
-	req.key_usage = CD_KU_DIGITAL_SIGNATURE | CD_KU_NON_REPUDIATION;
-	req.ext_key_usage = CD_EKU_CLIENT_AUTH | CD_EKU_EMAIL_PROTECTION;
-	req.validity_days = 30;
-	if (O->issue(ca, &req, &x, &err) != 0)
+	make_req(&req, key, subj, san);
+	if (submit_poll(ca, &req, &x, NULL, &err) != 0)
 		diag("issue: %s", err.msg);
-	X509_NAME_free(req.subject);
-	GENERAL_NAMES_free(req.san);
+	cd_ca_req_clear(&req);
 	if (keyp)
 		*keyp = key;
 	else
 		EVP_PKEY_free(key);
 	return x;
+}
+
+/* Proof of possession, and the policy (not the CSR) decides content. */
+static void
+test_csr(struct cd_ca *ca)
+{
+	EVP_PKEY *key = NULL, *other = NULL;
+	struct cd_ca_req req, fake;
+	struct cd_err err;
+	GENERAL_NAMES *san;
+	X509 *x = NULL;
+	char text[256] = "";
+	int r;
+
+	cd_key_generate(CD_KEY_EC_P256, &key, &err);
+	cd_key_generate(CD_KEY_EC_P256, &other, &err);
+	/* A CSR that asks for more than the policy gives. */
+	make_req(&fake, key, "CN=Mallory, O=Evil", "dns:evil.example");
+	make_req(&req, key, "CN=Susan Smith", "email:susan@example.com");
+	X509_REQ_free(req.csr);
+	req.csr = fake.csr;
+	fake.csr = NULL;
+	r = submit_poll(ca, &req, &x, NULL, &err);
+	ok(r == 0 && x != NULL, "%s: issue from a CSR", O->name);
+	if (x != NULL) {
+		cd_x509_name_text(X509_get_subject_name(x), text,
+		    sizeof(text));
+		is_str(text, "CN=Susan Smith", "%s: the subject is the "
+		    "policy's, not the CSR's", O->name);
+		san = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+		ok(san != NULL && sk_GENERAL_NAME_num(san) == 1 &&
+		    sk_GENERAL_NAME_value(san, 0)->type == GEN_EMAIL,
+		    "%s: so is the subjectAltName", O->name);
+		GENERAL_NAMES_free(san);
+		ok(X509_check_private_key(x, key) == 1, "%s: for the CSR's "
+		    "key", O->name);
+	}
+	X509_free(x);
+	x = NULL;
+	/* Another key swapped in after signing: no proof of possession. */
+	X509_REQ_set_pubkey(req.csr, other);
+	r = submit_poll(ca, &req, &x, NULL, &err);
+	ok(r == CD_E_CA && x == NULL, "%s: a CSR whose signature does not "
+	    "verify is refused", O->name);
+	like(err.msg, "proof of possession", "%s: saying why", O->name);
+	X509_free(x);
+	cd_ca_req_clear(&req);
+	cd_ca_req_clear(&fake);
+	EVP_PKEY_free(key);
+	EVP_PKEY_free(other);
+}
+
+static int waits;
+
+static int
+wait_count(void *arg, int waited_s)
+{
+	waits++;
+	return arg != NULL;	/* non-NULL: stop at once */
+}
+
+/* submit -> pending(ticket) -> poll -> done; cancel; the wait loop. */
+static void
+test_pending(struct cd_ca *ca)
+{
+	char ticket[CD_CA_TICKET_MAX] = "";
+	struct cd_ca_req req;
+	struct cd_err err;
+	EVP_PKEY *key = NULL;
+	X509 *x = NULL;
+	int r, polls = 0;
+
+	cd_key_generate(CD_KEY_EC_P256, &key, &err);
+	make_req(&req, key, "CN=Slow Answer", NULL);
+	if (!(O->caps & CD_CA_ANSWERS_LATER)) {
+		ok(O->submit(ca, &req, &x, ticket, &err) == 0 && x != NULL &&
+		    ticket[0] == '\0', "%s: answers at once, no ticket",
+		    O->name);
+		X509_free(x);
+		x = NULL;
+		ok(cd_ca_issue(O, ca, &req, 0, wait_count, NULL, &x,
+		    &err) == 0 && x != NULL && waits == 0, "%s: issue-and-wait "
+		    "asks once and never waits", O->name);
+		goto out;
+	}
+	ok(O->poll != NULL && O->cancel != NULL, "%s: may answer later, so "
+	    "it can be polled and cancelled", O->name);
+	r = O->submit(ca, &req, &x, ticket, &err);
+	ok(r == CD_CA_PENDING && x == NULL && ticket[0] != '\0',
+	    "%s: submit answers pending with a ticket", O->name);
+	ok(O->cancel(ca, ticket, &err) == 0, "%s: cancel it", O->name);
+	ok(O->poll(ca, ticket, &x, &err) == CD_E_CA && x == NULL,
+	    "%s: a cancelled ticket is not answered", O->name);
+	ok(submit_poll(ca, &req, &x, &polls, &err) == 0 && x != NULL &&
+	    polls > 0, "%s: polled until the certificate came", O->name);
+	X509_free(x);
+	x = NULL;
+	waits = 0;
+	ok(cd_ca_issue(O, ca, &req, 60, wait_count, NULL, &x, &err) == 0 &&
+	    x != NULL && waits > 0, "%s: issue-and-wait waits, then answers",
+	    O->name);
+	X509_free(x);
+	x = NULL;
+	ok(cd_ca_issue(O, ca, &req, 60, wait_count, "stop", &x, &err) ==
+	    CD_E_CANCELLED && x == NULL, "%s: the wait callback stops it",
+	    O->name);
+	like(err.msg, "cancelled", "%s: and the request is cancelled",
+	    O->name);
+	ok(cd_ca_issue(O, ca, &req, 0, NULL, NULL, &x, &err) ==
+	    CD_E_TIMEOUT && x == NULL, "%s: out of time: CD_E_TIMEOUT",
+	    O->name);
+	like(err.msg, "did not answer within 0 seconds", "%s: saying so",
+	    O->name);
+out:
+	cd_ca_req_clear(&req);
+	EVP_PKEY_free(key);
 }
 
 static void
@@ -180,6 +333,19 @@ test_revocation(struct cd_ca *ca)
 	int rev = -1, reason = -1;
 
 	test_serials(ca, s, 3);
+	ok(cd_ca_revoke(O, 0, ca, s[0], CD_CRL_CESSATION, 1000, &err) ==
+	    CD_E_CA, "%s: without the capability, revoking is refused",
+	    O->name);
+	like(err.msg, "cannot revoke", "%s: clearly", O->name);
+	ok(cd_ca_crl(O, 0, ca, 1000, &c1, &err) == CD_E_CA && c1 == NULL,
+	    "%s: without the capability, a CRL is refused", O->name);
+	like(err.msg, "does not make CRLs", "%s: clearly", O->name);
+	if (!(O->caps & CD_CA_CAN_REVOKE) || !(O->caps & CD_CA_MAKES_CRL)) {
+		ok(O->caps & CD_CA_CAN_REVOKE ? O->revoke != NULL :
+		    cd_ca_revoke(O, O->caps, ca, s[0], 0, 0, &err) == CD_E_CA,
+		    "%s: its declared revocation holds", O->name);
+		return;
+	}
 	ok(O->revoke(ca, s[0], CD_CRL_CESSATION, 1000, &err) == 0 &&
 	    O->revoke(ca, s[0], CD_CRL_CESSATION, 2000, &err) == 0,
 	    "%s: revoking twice is harmless", O->name);
@@ -268,11 +434,11 @@ test_import(void)
 	snprintf(keyf, sizeof(keyf), "%s/ext.key", dir);
 	how.import_cert = crt;
 	how.import_key = keyf;
-	ok(O->init(dir, &how, &err) == CD_E_CA, "%s: a key of another "
+	ok(O->init(NULL, dir, &how, &err) == CD_E_CA, "%s: a key of another "
 	    "certificate is refused", O->name);
 	like(err.msg, "does not belong", "%s: saying so", O->name);
 	snprintf(keyf, sizeof(keyf), "%s/ext.key", other);
-	ok(O->init(dir, &how, &err) == 0 && O->open(dir, &ca, &err) == 0,
+	ok(O->init(NULL, dir, &how, &err) == 0 && O->open(NULL, dir, &ca, &err) == 0,
 	    "%s: import an existing CA", O->name);
 	if (ca != NULL) {
 		X509 *x = issue(ca, CD_KEY_EC_P256, "CN=Imported", NULL, NULL);
@@ -290,7 +456,7 @@ test_import(void)
 	external_ca(dir, 0);
 	snprintf(crt, sizeof(crt), "%s/ext.crt", dir);
 	snprintf(keyf, sizeof(keyf), "%s/ext.key", dir);
-	ok(O->init(dir, &how, &err) == CD_E_CA, "%s: a non-CA certificate is "
+	ok(O->init(NULL, dir, &how, &err) == CD_E_CA, "%s: a non-CA certificate is "
 	    "refused", O->name);
 }
 
@@ -307,27 +473,29 @@ test_backend(void)
 	memset(&how, 0, sizeof(how));
 	how.key_type = CD_KEY_EC_P384;
 	how.common_name = "Test CA";
-	ok(O->init(dir, &how, &err) == 0, "%s: init a fresh CA", O->name);
+	ok(O->init(NULL, dir, &how, &err) == 0, "%s: init a fresh CA", O->name);
 	snprintf(path, sizeof(path), "%s/ca/ca.key", dir);
 	ok(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600,
 	    "%s: the CA key is 0600", O->name);
-	ok(O->init(dir, &how, &err) == CD_E_EXISTS, "%s: init twice refused",
+	ok(O->init(NULL, dir, &how, &err) == CD_E_EXISTS, "%s: init twice refused",
 	    O->name);
-	ok(O->open(dir, &ca, &err) == 0, "%s: open", O->name);
+	ok(O->open(NULL, dir, &ca, &err) == 0, "%s: open", O->name);
 	if (ca == NULL)
 		return;
 	test_issue(ca);
+	test_csr(ca);
+	test_pending(ca);
 	test_revocation(ca);
 	O->close(ca);
 	test_import();
 	/* an unreadable key: a directory where the key file should be */
 	fresh_dir(dir, sizeof(dir), "broken");
-	O->init(dir, &how, &err);
+	O->init(NULL, dir, &how, &err);
 	snprintf(path, sizeof(path), "%s/ca/ca.key", dir);
 	unlink(path);
 	mkdir(path, 0700);
 	ca = NULL;
-	ok(O->open(dir, &ca, &err) == CD_E_CA, "%s: an unreadable CA key",
+	ok(O->open(NULL, dir, &ca, &err) == CD_E_CA, "%s: an unreadable CA key",
 	    O->name);
 	like(err.msg, "ca.key", "%s: names the key file", O->name);
 }
@@ -349,6 +517,16 @@ main(void)
 	ok(cd_ca_find(NULL) == cd_ca_backends[0] && cd_ca_find("LOCAL") ==
 	    &cd_ca_local_ops && cd_ca_find("remote-x") == NULL,
 	    "backends are found by name");
+	for (i = 0; cd_ca_backends[i] != NULL; i++) {
+		O = cd_ca_backends[i];
+		ok((cd_ca_caps(O, NULL) & ~O->caps) == 0 && (O->caps &
+		    CD_CA_NEEDS_CSR) && (!(O->caps & CD_CA_CAN_REVOKE) ||
+		    (O->revoke != NULL && O->is_revoked != NULL)) &&
+		    (!(O->caps & CD_CA_MAKES_CRL) || O->crl != NULL) &&
+		    (!(O->caps & CD_CA_ANSWERS_LATER) || (O->poll != NULL &&
+		    O->cancel != NULL)), "%s: its operations match its "
+		    "capability bits", O->name);
+	}
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
 	if (system(cmd) != 0)
 		diag("cleanup failed");

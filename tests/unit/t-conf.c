@@ -17,7 +17,10 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "ca.h"
 #include "conf.h"
+#include "print.h"
+#include "store.h"
 #include "util.h"
 #include "tap.h"
 
@@ -65,8 +68,18 @@ test_good_general(const struct cd_conf *c)
 
 	is_str(c->path, fixture("good.conf"), "path kept as given");
 	is_str(c->datadir, "/var/lib/certdesk-test", "datadir");
-	is_str(c->store_backend, "sqlite", "store");
-	is_str(c->ca_backend, "local", "ca");
+	is_str(c->store.name, "sqlite", "[store] backend");
+	ok(c->store.ops == &cd_store_sqlite_ops, "... found");
+	is_str(c->ca.name, "local", "[ca] backend");
+	ok(c->ca.ops == &cd_ca_local_ops, "... found");
+	is_int(c->ca_timeout, 120, "[ca] timeout = 2m");
+	ok((c->ca.caps & (CD_CA_CAN_REVOKE | CD_CA_MAKES_CRL |
+	    CD_CA_NEEDS_CSR)) == (CD_CA_CAN_REVOKE | CD_CA_MAKES_CRL |
+	    CD_CA_NEEDS_CSR) && !(c->ca.caps & CD_CA_ANSWERS_LATER),
+	    "the local CA revokes, makes CRLs, takes a CSR, answers at once");
+	is_str(c->print.name, "cups", "[print] backend");
+	ok(c->print.ops == &cd_print_cups && (c->print.caps &
+	    CD_PRINT_SECRET), "... found; it may print PIN mailers");
 	is_str(c->organisation, "Example Ltd", "organisation");
 	is_str(c->filename_format, "[[People.LogonName]] [[PolicyName]] "
 	    "[[DateTime.yyyy-MM-dd]]", "filename_format keeps its case");
@@ -78,9 +91,16 @@ test_good_general(const struct cd_conf *c)
 	is_int(c->mac_iter, 4096, "mac_iterations");
 	is_int(c->attempt_timeout, 3600, "attempt_timeout = 1h");
 	is_str(c->paper, "Letter", "paper = letter, stored as Letter");
-	is_str(c->printer, "office", "printer");
-	is_str(c->pin_printer, "secure-room", "pin_printer");
-	is_str(c->cups_server, "localhost:6310", "cups_server");
+	{
+		const struct cd_print_cups_cfg *p = c->print.cfg;
+
+		ok(p != NULL, "the cups backend read its settings");
+		if (p != NULL) {
+			is_str(p->printer, "office", "printer");
+			is_str(p->pin_printer, "secure-room", "pin_printer");
+			is_str(p->server, "localhost:6310", "cups_server");
+		}
+	}
 	is_str(c->nssdb, "sql:/tmp/nssdb", "nssdb");
 	is_int(c->usb_mount, 1, "mount = on");
 	is_int(c->usb_eject, 1, "eject = true");
@@ -176,8 +196,10 @@ test_minimal(void)
 		return;
 	snprintf(want, sizeof(want), "%s/data", fixtures);
 	is_str(c->datadir, want, "relative datadir is relative to the file");
-	is_str(c->store_backend, "sqlite", "default store");
-	is_str(c->ca_backend, "local", "default ca");
+	is_str(c->store.name, "sqlite", "default store backend");
+	is_str(c->ca.name, "local", "default CA backend");
+	is_int(c->ca_timeout, 120, "default CA timeout");
+	is_str(c->print.name, "cups", "default print backend");
 	is_str(c->filename_format, "[[People.LogonName]] [[PolicyName]]",
 	    "default filename_format");
 	is_str(c->templatedir, SYSCONFDIR "/certdesk/templates",
@@ -188,7 +210,10 @@ test_minimal(void)
 	is_int(c->mac_iter, 2048, "default mac_iterations");
 	is_int(c->attempt_timeout, 900, "default attempt_timeout");
 	is_str(c->paper, "A4", "default paper");
-	is_str(c->printer, "", "default printer");
+	ok(c->print.cfg != NULL && ((const struct cd_print_cups_cfg *)
+	    c->print.cfg)->printer[0] == '\0' &&
+	    ((const struct cd_print_cups_cfg *)c->print.cfg)->server[0] ==
+	    '\0', "default printer and print server: the CUPS defaults");
 	is_str(c->nssdb, "", "default nssdb");
 	is_int(c->usb_mount + c->usb_eject, 0, "default mount, eject");
 	is_int(c->usb_poll, 2, "default poll");
@@ -254,6 +279,24 @@ static const struct {
 	{ "bad-id.conf", 5, "[policy.my signing] the ID after the dot" },
 	{ "bad-pw-range.conf", 13, "[profile.basic] password_max: 10 is less "
 	    "than password_min (12)" },
+	{ "bad-moved.conf", 4, "[general] store: this setting moved: write "
+	    "'backend = sqlite' under [store]" },
+	{ "bad-moved-ca.conf", 4, "[general] ca: this setting moved: write "
+	    "'backend = local' under [ca]" },
+	{ "bad-backend.conf", 6, "[print] backend: unknown print backend "
+	    "'lpr' (known: cups, file)" },
+	{ "bad-backend-key.conf", 8, "[print] cups_server: unknown setting "
+	    "for backend file (known: backend, paper, directory)" },
+	{ "bad-ca-key.conf", 7, "[ca] pin_file: unknown setting for backend "
+	    "local (known: backend, timeout)" },
+	{ "bad-file-dir.conf", 5, "[print] the print backend needs a "
+	    "'directory' setting" },
+	{ "bad-cups-server.conf", 6, "[print] cups_server: 'printhost:99999' "
+	    "is not host:port" },
+	{ "bad-ca-timeout.conf", 6, "[ca] timeout: 0 is out of range" },
+	{ "bad-file-pin.conf", 17, "[profile.basic] password: 'generated' "
+	    "needs a PIN mailer, and the print backend 'file' cannot print "
+	    "one" },
 };
 
 static void
@@ -393,8 +436,38 @@ test_names(void)
 	    "SystemStore");
 	ok(cd_conf_profile(NULL, "x") == NULL && cd_conf_policy(NULL, "x") ==
 	    NULL, "look-ups on no configuration give NULL");
-	cd_conf_free(NULL);
-	ok(1, "cd_conf_free(NULL) is harmless");
+	cd_conf_free(NULL);	/* harmless: a crash would end the test */
+}
+
+/* Backends other than the defaults, reading their own settings. */
+static void
+test_backends(void)
+{
+	struct cd_conf *c = load("print-file.conf");
+	char want[PATH_MAX + 64];
+
+	ok(c != NULL && c->print.ops == &cd_print_file,
+	    "[print] backend = File: the file backend");
+	if (c != NULL) {
+		snprintf(want, sizeof(want), "%s/documents", fixtures);
+		is_str(((const struct cd_print_file_cfg *)c->print.cfg)->
+		    directory, want, "its directory, relative to the file");
+		ok(!(c->print.caps & CD_PRINT_SECRET),
+		    "it may not print PIN mailers");
+	}
+	cd_conf_free(c);
+#ifdef CD_FAULT_INJECTION
+	c = load("ca-deferred.conf");
+	ok(c != NULL && c->ca.ops == &cd_ca_deferred_ops,
+	    "[ca] backend = deferred (test builds)");
+	if (c != NULL) {
+		ok(c->ca.caps & CD_CA_ANSWERS_LATER, "it may answer later");
+		ok(!(c->ca.caps & CD_CA_CAN_REVOKE) &&
+		    (c->ca.caps & CD_CA_MAKES_CRL), "revoke = no takes away "
+		    "revocation, not CRLs");
+	}
+	cd_conf_free(c);
+#endif
 }
 
 int
@@ -408,5 +481,6 @@ main(void)
 	test_relative_path();
 	test_locate();
 	test_names();
+	test_backends();
 	return done_testing();
 }

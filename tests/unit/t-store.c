@@ -203,7 +203,7 @@ static int
 store_open(const char *dir, int create)
 {
 	cd_err_clear(&E);
-	return O->open(dir, create, &S, &E);
+	return O->open(NULL, dir, create, &S, &E);
 }
 
 static void
@@ -852,7 +852,7 @@ test_busy(const char *dir)
 	int64_t n = 0;
 
 	cd_err_clear(&e2);
-	if (!ok(o->open(dir, 0, &s2, &e2) == 0, "%s: a second handle",
+	if (!ok(o->open(NULL, dir, 0, &s2, &e2) == 0, "%s: a second handle",
 	    o->name)) {
 		diag("%s", e2.msg);
 		return;

@@ -310,7 +310,8 @@ test_print_file(void)
 	ok(cd_print_find("cups") != NULL && ops != NULL &&
 	    cd_print_find("lpr") == NULL, "backends found by name");
 	snprintf(path, sizeof(path), "%s/out.ps", dir);
-	r = ops->submit(path, "", "t", "%!PS\n", 5, job, sizeof(job), NULL, &err);
+	r = ops->submit(NULL, CD_PRINT_TRANSPORT, path, "t", "%!PS\n", 5, job,
+	    sizeof(job), NULL, &err);
 	is_int(r, 0, "file backend writes");
 	is_str(job, path, "and names the path");
 	ok(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "mode 0600");
@@ -318,7 +319,8 @@ test_print_file(void)
 	    memcmp(data, "%!PS\n", 5) == 0, "with the data");
 	free(data);
 	snprintf(path, sizeof(path), "%s/no/such/out.ps", dir);
-	r = ops->submit(path, "", "t", "x", 1, job, sizeof(job), NULL, &err);
+	r = ops->submit(NULL, CD_PRINT_TRANSPORT, path, "t", "x", 1, job,
+	    sizeof(job), NULL, &err);
 	is_int(r, CD_E_IO, "a missing directory is a file error");
 }
 
