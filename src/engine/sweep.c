@@ -317,6 +317,9 @@ cd_eng_sweep(struct cd_engine *e, struct cd_sweep_result *res,
 
 	memset(res, 0, sizeof(*res));
 	memset(&s, 0, sizeof(s));
+	/* first the removals that failed before, then this run's aborts */
+	if ((r = retry_removals(e, res, err)) != 0)
+		return r;
 	af.heartbeat_before = cd_engine_now(e) - e->conf->attempt_timeout;
 	if ((r = e->so->attempt_list(e->st, &af, collect_stale, &s, err)) < 0)
 		goto out;
@@ -326,8 +329,6 @@ cd_eng_sweep(struct cd_engine *e, struct cd_sweep_result *res,
 			goto out;
 		res->aborted += done;
 	}
-	if ((r = retry_removals(e, res, err)) != 0)
-		goto out;
 	cd_cert_filter_init(&cf);
 	cf.status = CD_CS_PENDING;
 	cf.revoke_due_by = cd_engine_now(e);
