@@ -113,9 +113,10 @@ cmd_sweep(struct cli *cli, int argc, char **argv)
 	struct cd_err err;
 
 	if (cli_wants_help(argc, argv)) {
-		puts("usage: certdesk sweep\n  abort collections left by "
-		    "dead processes and revoke certificates\n  not fully "
-		    "collected whose delay has passed");
+		puts("usage: certdesk sweep\n  abort collections with no "
+		    "heartbeat for attempt_timeout, remove their files\n  and "
+		    "revoke certificates not fully collected whose delay has "
+		    "passed");
 		return 0;
 	}
 	if (argc != 1)
@@ -131,5 +132,10 @@ cmd_sweep(struct cli *cli, int argc, char **argv)
 	printf("%d attempt%s aborted, %d certificate%s revoked, %d waiting "
 	    "for their delay\n", res.aborted, res.aborted == 1 ? "" : "s",
 	    res.revoked, res.revoked == 1 ? "" : "s", res.waiting);
-	return 0;
+	if (res.files_removed > 0 || res.files_failed > 0)
+		printf("%d file%s removed, %d could not be removed (the audit "
+		    "trail says why; the next sweep tries again)\n",
+		    res.files_removed, res.files_removed == 1 ? "" : "s",
+		    res.files_failed);
+	return res.files_failed > 0 ? 1 : 0;
 }

@@ -6,9 +6,15 @@
  * certificates to be revoked.
  *
  * Crash safety: the attempt is a store record with a heartbeat; every
- * file is journalled in it before it is written.  If the process dies,
- * the sweep (sweep.c) finds the attempt, removes its journalled files and
- * marks its certificates for revocation.
+ * file is journalled (a store row) before it is written.  If the process
+ * dies or goes silent, the sweep (sweep.c) aborts the attempt, removes
+ * its journalled files and marks its certificates for revocation.
+ *
+ * The claim: the request is taken, heartbeats are sent, files journalled
+ * and the collection committed only through the store's conditional
+ * operations, which apply only while this attempt holds the request.
+ * Once the sweep has aborted it, every one of them returns CD_E_LOST and
+ * the attempt can only be rolled back: it is never revived or committed.
  */
 #include "config.h"
 
@@ -116,25 +122,58 @@ cd_collect_heartbeat(struct cd_collect *c, struct cd_err *err)
 	return cd_coll_heartbeat(c, err);
 }
 
+/* CD_E_LOST once the attempt is no longer in progress. */
+static int
+still_in_progress(struct cd_collect *c, struct cd_err *err)
+{
+	struct cd_attempt cur;
+	int r;
+
+	if ((r = c->e->so->attempt_get(c->e->st, c->att.id, &cur, err)) != 0)
+		return r;
+	if (cur.state != CD_AS_IN_PROGRESS)
+		return cd_err_set(err, CD_E_LOST, "this collection was %s "
+		    "(no activity for more than %d seconds); nothing of it "
+		    "will be committed", cd_attempt_state_name(cur.state),
+		    c->e->conf->attempt_timeout);
+	return 0;
+}
+
+/*
+ * Between heartbeats a tick only reads the attempt's state (no write),
+ * so a front-end may call it as often as it likes.
+ */
 int
 cd_collect_tick(struct cd_collect *c, struct cd_err *err)
 {
 	int64_t now = cd_engine_now(c->e);
 	int every = c->e->conf->attempt_timeout / 4;
 
+	if (c->att.id == 0)
+		return 0;
 	if (every < 1)
 		every = 1;
 	if (now - c->att.heartbeat_at < every)
-		return 0;
+		return still_in_progress(c, err);
 	return cd_coll_heartbeat(c, err);
 }
 
-/* Keep the attempt alive for the sweep; store errors are reported. */
+/*
+ * Keep the attempt alive for the sweep: only its heartbeat time is
+ * written, and only while it holds the request (CD_E_LOST otherwise).
+ */
 int
 cd_coll_heartbeat(struct cd_collect *c, struct cd_err *err)
 {
-	c->att.heartbeat_at = cd_engine_now(c->e);
-	return c->e->so->attempt_update(c->e->st, &c->att, err);
+	int64_t now = cd_engine_now(c->e);
+	int r;
+
+	if ((r = c->e->so->attempt_heartbeat(c->e->st, c->att.id, now,
+	    err)) == CD_E_LOST)
+		return still_in_progress(c, err) == CD_E_LOST ? CD_E_LOST : r;
+	if (r == 0)
+		c->att.heartbeat_at = now;
+	return r;
 }
 
 static void
@@ -201,6 +240,7 @@ take_request(struct cd_collect *c, int64_t id, struct cd_err *err)
 	return 0;
 }
 
+/* The claim: the request is ours only if it was still awaiting us. */
 static int
 start_attempt(struct cd_collect *c, struct cd_err *err)
 {
@@ -215,12 +255,11 @@ start_attempt(struct cd_collect *c, struct cd_err *err)
 	gethostname(c->att.host, sizeof(c->att.host) - 1);
 	c->att.started_at = c->att.heartbeat_at = c->started;
 	c->att.state = CD_AS_IN_PROGRESS;
-	if ((r = e->so->attempt_add(e->st, &c->att, err)) != 0)
+	if ((r = e->so->claim(e->st, &c->att, err)) != 0)
 		return r;
 	c->req.status = CD_RS_BEING_COLLECTED;
+	c->req.attempt_id = c->att.id;
 	c->req.updated_at = c->started;
-	if ((r = e->so->request_update(e->st, &c->req, err)) != 0)
-		return r;
 	req_object(c, obj, sizeof(obj));
 	return cd_audit(e, "collect.begin", obj, "ok", "attempt %lld for %s, "
 	    "profile %s", (long long)c->att.id, c->person.logon, c->prof->id);
@@ -252,6 +291,13 @@ cd_collect_begin(struct cd_engine *e, int64_t request_id,
 	if ((r = start_attempt(c, err)) != 0 ||
 	    (r = e->so->commit(e->st, err)) != 0) {
 		e->so->rollback(e->st);
+		if (c->att.id == 0)
+			snprintf(obj, sizeof(obj), "request %lld",
+			    (long long)request_id);
+		if (c->att.id == 0 && (r == CD_E_BUSY || r == CD_E_STATE))
+			cd_audit(e, "collect.begin", obj, "refused", "%s",
+			    err ? err->msg : "");
+		memset(&c->att, 0, sizeof(c->att));
 		goto out;
 	}
 	c->stage = CD_CS_BEGUN;
@@ -541,17 +587,26 @@ cd_collect_package(struct cd_collect *c, struct cd_err *err)
 /* ---- delivery: shared steps ---------------------------------------------- */
 
 /*
- * Journal a file in the attempt before it is written, so a crash between
- * here and the commit leaves a record the sweep can undo.
+ * Journal a file before it is written -- absolute and resolved, with the
+ * SHA-256 of its content -- so a crash between here and the commit
+ * leaves a row the sweep can undo from any working directory.  Refused
+ * (CD_E_LOST) once the attempt no longer holds its request.
  */
 int
 cd_coll_journal(struct cd_collect *c, const char *path,
     const unsigned char *data, size_t len, struct cd_err *err)
 {
+	struct cd_journal j;
 	int r;
 
-	if ((r = cd_journal_add(c->att.detail, sizeof(c->att.detail), path,
-	    data, len, err)) != 0)
+	memset(&j, 0, sizeof(j));
+	if ((r = cd_journal_resolve(path, j.path, sizeof(j.path), err)) != 0)
+		return r;
+	j.attempt_id = c->att.id;
+	cd_strlcpy(j.host, c->att.host, sizeof(j.host));
+	cd_journal_hash(data, len, j.sha256);
+	j.at = cd_engine_now(c->e);
+	if ((r = c->e->so->journal_add(c->e->st, &j, err)) != 0)
 		return r;
 	return cd_coll_heartbeat(c, err);
 }
@@ -835,47 +890,42 @@ activate_certs(struct cd_collect *c, int64_t device_id, struct cd_err *err)
 	return 0;
 }
 
-/* Inside the commit transaction: is this attempt still the holder? */
-static int
-still_holder(struct cd_collect *c, struct cd_err *err)
-{
-	struct cd_attempt cur;
-	int r;
-
-	if ((r = c->e->so->attempt_get(c->e->st, c->att.id, &cur, err)) != 0)
-		return r;
-	if (cur.state != CD_AS_IN_PROGRESS)
-		return cd_err_set(err, CD_E_STATE, "this collection was %s "
-		    "(no activity for more than %d seconds)",
-		    cd_attempt_state_name(cur.state),
-		    c->e->conf->attempt_timeout);
-	return 0;
-}
-
+/*
+ * Inside the commit transaction: the device and active certificates are
+ * written, then the conditional commit applies only while this attempt
+ * still holds the request; when it does not (CD_E_LOST) the transaction
+ * is rolled back and nothing of the commit survives.
+ */
 static int
 commit_records(struct cd_collect *c, struct cd_err *err)
 {
 	struct cd_engine *e = c->e;
+	struct cd_commit_info ci;
 	struct cd_device dev;
 	char obj[64];
 	int r;
 
 	if ((r = e->so->begin(e->st, err)) != 0)
 		return r;
-	if ((r = still_holder(c, err)) != 0 || (r = make_device(c, &dev, err)) != 0 ||
+	if ((r = make_device(c, &dev, err)) != 0 ||
 	    (r = activate_certs(c, dev.id, err)) != 0)
 		goto fail;
+	memset(&ci, 0, sizeof(ci));
+	ci.device_id = dev.id;
+	cd_strlcpy(ci.collected_by, e->op.logon, sizeof(ci.collected_by));
+	ci.at = cd_engine_now(e);
+	if ((r = e->so->attempt_commit(e->st, c->att.id, &ci, err)) != 0) {
+		if (r == CD_E_LOST)
+			still_in_progress(c, err);
+		goto fail;
+	}
 	c->req.status = CD_RS_COMPLETED;
 	c->req.device_id = dev.id;
-	cd_strlcpy(c->req.collected_by, e->op.logon,
+	cd_strlcpy(c->req.collected_by, ci.collected_by,
 	    sizeof(c->req.collected_by));
-	c->req.collected_at = c->req.updated_at = cd_engine_now(e);
-	if ((r = e->so->request_update(e->st, &c->req, err)) != 0)
-		goto fail;
+	c->req.collected_at = c->req.updated_at = ci.at;
 	c->att.state = CD_AS_COMPLETED;
-	c->att.ended_at = c->req.collected_at;
-	if ((r = e->so->attempt_update(e->st, &c->att, err)) != 0)
-		goto fail;
+	c->att.ended_at = ci.at;
 	req_object(c, obj, sizeof(obj));
 	if ((r = cd_audit(e, "collect.commit", obj, "ok", "%d certificate%s "
 	    "collected as device %s (%s PFX, password %s)", c->n, c->n == 1 ?
@@ -897,6 +947,13 @@ cd_collect_commit(struct cd_collect *c, struct cd_err *err)
 
 	if ((r = all_delivered(c, err)) != 0)
 		return r;
+	/* A lost attempt prints no PIN mailer and commits nothing. */
+	if ((r = cd_coll_heartbeat(c, err)) != 0) {
+		struct cd_err sub;
+
+		cd_collect_cancel(c, err ? err->msg : "lost", NULL, 0, &sub);
+		return r;
+	}
 	if (c->generated && (r = cd_coll_pin_mailer(c, err)) != 0) {
 		cd_err_prefix(err, "the PIN mailer could not be printed, so "
 		    "nobody could tell the user the password; the collection "
@@ -924,37 +981,42 @@ cd_collect_commit(struct cd_collect *c, struct cd_err *err)
 
 /* ---- cancel ---------------------------------------------------------------- */
 
+/*
+ * The conditional cancel: the attempt moves to cancelled only from in
+ * progress and the request goes back only if this attempt still holds
+ * it.  When the sweep got there first (*lost), the attempt stays as the
+ * sweep left it; the files written since are still removed and the
+ * certificates issued since still marked (marking skips those already
+ * marked, so each is marked once).
+ */
 static int
-rollback_records(struct cd_collect *c, const char *reason, int files,
-    int *certs, struct cd_err *err)
+rollback_records(struct cd_collect *c, const char *reason,
+    struct cd_undo *u, int *certs, int *lost, struct cd_err *err)
 {
 	struct cd_engine *e = c->e;
-	struct cd_request cur;
-	char obj[64];
+	char obj[64], files[sizeof(u->failures) + 128];
 	int r;
 
+	*lost = 0;
+	memset(u, 0, sizeof(*u));
 	if ((r = e->so->begin(e->st, err)) != 0)
 		return r;
-	if ((r = cd_eng_mark_attempt_certs(e, c->att.id, cd_engine_now(e) +
+	r = e->so->attempt_release(e->st, c->att.id, CD_AS_CANCELLED,
+	    cd_engine_now(e), 0, err);
+	if (r == CD_E_LOST)
+		*lost = 1, r = 0;
+	if (r != 0 || (r = cd_journal_undo(e, c->att.id, 1, u, err)) != 0 ||
+	    (r = cd_eng_mark_attempt_certs(e, c->att.id, cd_engine_now(e) +
 	    e->conf->revoke_delay, certs, err)) != 0)
 		goto fail;
-	c->att.state = CD_AS_CANCELLED;
-	c->att.ended_at = cd_engine_now(e);
-	if ((r = e->so->attempt_update(e->st, &c->att, err)) != 0)
-		goto fail;
-	if (e->so->request_get(e->st, c->req.id, &cur, NULL) == 0 &&
-	    cur.status == CD_RS_BEING_COLLECTED) {
-		cur.status = CD_RS_AWAIT_COLLECTION;
-		cur.updated_at = c->att.ended_at;
-		if ((r = e->so->request_update(e->st, &cur, err)) != 0)
-			goto fail;
-	}
+	cd_undo_text(u, "deleted", files, sizeof(files));
 	req_object(c, obj, sizeof(obj));
-	if ((r = cd_audit(e, "collect.cancel", obj, "cancelled", "attempt "
-	    "%lld: %s; %d file%s deleted, %d certificate%s to be revoked in "
-	    "%d s%s", (long long)c->att.id, reason ? reason : "cancelled",
-	    files, files == 1 ? "" : "s", *certs, *certs == 1 ? "" : "s",
-	    e->conf->revoke_delay, c->nss_note)) != 0)
+	if ((r = cd_audit(e, "collect.cancel", obj, *lost ? "lost" :
+	    "cancelled", "attempt %lld: %s; %s, %d certificate%s to be "
+	    "revoked in %d s%s%s", (long long)c->att.id, reason ? reason :
+	    "cancelled", files, *certs, *certs == 1 ? "" : "s",
+	    e->conf->revoke_delay, c->nss_note, *lost ? "; the sweep had "
+	    "already stopped this attempt" : "")) != 0)
 		goto fail;
 	return e->so->commit(e->st, err);
 fail:
@@ -966,7 +1028,9 @@ int
 cd_collect_cancel(struct cd_collect *c, const char *reason, char *undone,
     size_t undonelen, struct cd_err *err)
 {
-	int files, certs = 0, kept = 0, i, r;
+	struct cd_undo u;
+	char files[sizeof(u.failures) + 128];
+	int certs = 0, kept = 0, lost = 0, i, r;
 
 	if (c == NULL)
 		return 0;
@@ -976,20 +1040,21 @@ cd_collect_cancel(struct cd_collect *c, const char *reason, char *undone,
 		    "complete");
 	if (c->stage == CD_CS_CANCELLED || c->stage == CD_CS_NONE)
 		return 0;
-	files = cd_journal_remove_files(c->att.detail);
 	for (i = 0; i < c->n; i++) {
 		if (c->items[i].pub.policy->storage == CD_STORE_SYSTEMSTORE &&
 		    c->items[i].pub.delivered)
 			kept++;
 		c->items[i].pub.delivered = 0;
 	}
-	r = rollback_records(c, reason, files, &certs, err);
+	r = rollback_records(c, reason, &u, &certs, &lost, err);
 	c->stage = CD_CS_CANCELLED;
+	cd_undo_text(&u, "deleted", files, sizeof(files));
 	if (undone != NULL)
-		snprintf(undone, undonelen, "%d file%s deleted, %d "
-		    "certificate%s will be revoked%s", files, files == 1 ? "" :
-		    "s", certs, certs == 1 ? "" : "s", kept ? "; certificates "
-		    "already in the personal store stay there" : "");
+		snprintf(undone, undonelen, "%s, %d certificate%s will be "
+		    "revoked%s%s", files, certs, certs == 1 ? "" : "s", kept ?
+		    "; certificates already in the personal store stay there" :
+		    "", lost ? "; the sweep had already stopped this "
+		    "collection" : "");
 	return r;
 }
 

@@ -183,6 +183,8 @@ struct cd_sweep_result {
 	int aborted;		/* stale attempts aborted */
 	int revoked;		/* certificates revoked */
 	int waiting;		/* marked, delay not yet passed */
+	int files_removed;	/* files of stopped attempts removed */
+	int files_failed;	/* could not be removed: kept for a retry */
 };
 int cd_sweep(struct cd_engine *e, struct cd_sweep_result *res,
     struct cd_err *err);

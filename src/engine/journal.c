@@ -1,10 +1,13 @@
 /*
- * journal.c - recording and undoing the files of a collection attempt.
+ * journal.c - recording and undoing the files of a collection attempt:
+ * resolving and hashing what is journalled, removing a journalled file
+ * only while it is still ours, and reporting every removal that failed.
  */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +16,12 @@
 
 #include <openssl/evp.h>
 
+#include "engine-int.h"
 #include "journal.h"
 #include "util.h"
 
-static void
-sha256_hex(const unsigned char *data, size_t len, char out[65])
+void
+cd_journal_hash(const unsigned char *data, size_t len, char out[65])
 {
 	unsigned char md[32];
 	unsigned int mdlen = 0;
@@ -27,25 +31,33 @@ sha256_hex(const unsigned char *data, size_t len, char out[65])
 }
 
 int
-cd_journal_add(char *buf, size_t len, const char *path,
-    const unsigned char *data, size_t dlen, struct cd_err *err)
+cd_journal_resolve(const char *path, char *out, size_t len,
+    struct cd_err *err)
 {
-	char hex[65];
-	size_t used = strlen(buf);
-	int n;
+	char dir[PATH_MAX], real[PATH_MAX];
+	const char *slash = strrchr(path, '/'), *name;
 
-	if (strchr(path, '\n') != NULL || strchr(path, '\t') != NULL)
-		return cd_err_set(err, CD_E_INVAL,
-		    "a file name holds a tab or newline: %s", path);
-	if (used >= len)
-		return cd_err_set(err, CD_E_INVAL, "the file journal is full");
-	sha256_hex(data, dlen, hex);
-	n = snprintf(buf + used, len - used, "F\t%s\t%s\n", hex, path);
-	if (n < 0 || (size_t)n >= len - used) {
-		buf[used] = '\0';
-		return cd_err_set(err, CD_E_INVAL, "too many or too long file "
-		    "names in one package to keep track of (%s)", path);
+	if (slash == NULL) {
+		cd_strlcpy(dir, ".", sizeof(dir));
+		name = path;
+	} else {
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 :
+		    (int)(slash - path), path);
+		name = slash + 1;
 	}
+	if (*name == '\0' || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return cd_err_set(err, CD_E_INVAL, "%s is not a file name",
+		    path);
+	if (strchr(name, '\n') != NULL)
+		return cd_err_set(err, CD_E_INVAL, "a file name holds a "
+		    "newline: %s", path);
+	if (realpath(dir, real) == NULL)
+		return cd_err_set(err, CD_E_IO, "the folder %s cannot be used: "
+		    "%s", dir, strerror(errno));
+	if ((size_t)snprintf(out, len, "%s%s%s", real, strcmp(real, "/") ?
+	    "/" : "", name) >= len)
+		return cd_err_set(err, CD_E_INVAL, "the path %s/%s is too long",
+		    real, name);
 	return 0;
 }
 
@@ -101,44 +113,129 @@ remove_temporaries(const char *path)
 	closedir(d);
 }
 
-static int
-remove_if_same(const char *path, const char *want)
+int
+cd_journal_remove_one(const char *path, const char *sha256, char *why,
+    size_t whylen)
 {
 	unsigned char *data = NULL;
+	struct cd_err err;
 	size_t len;
 	char hex[65];
-	int removed = 0;
+	int r;
 
+	why[0] = '\0';
 	remove_temporaries(path);
-	if (cd_read_file(path, 64 << 20, &data, &len, NULL) != 0)
-		return 0;
-	sha256_hex(data, len, hex);
-	if (strcmp(hex, want) == 0 && unlink(path) == 0)
-		removed = 1;
+	errno = 0;
+	if (cd_read_file(path, 64 << 20, &data, &len, &err) != 0) {
+		if (errno == ENOENT || access(path, F_OK) == -1)
+			return CD_JR_GONE;
+		snprintf(why, whylen, "%s", err.msg);
+		return CD_JR_FAILED;
+	}
+	cd_journal_hash(data, len, hex);
 	free(data);
-	return removed;
+	if (strcmp(hex, sha256) != 0)
+		return CD_JR_GONE;
+	if (unlink(path) == 0)
+		return CD_JR_REMOVED;
+	r = errno;
+	if (r == ENOENT)
+		return CD_JR_GONE;
+	snprintf(why, whylen, "%s", strerror(r));
+	return CD_JR_FAILED;
+}
+
+struct rows {
+	struct cd_journal *v;
+	int n, cap;
+	int owner;
+};
+
+static int
+keep_row(const struct cd_journal *j, void *arg)
+{
+	struct rows *x = arg;
+	struct cd_journal *nv;
+
+	if (j->state == CD_JS_KEPT || (!x->owner && j->state != CD_JS_PENDING))
+		return 0;
+	if (x->n == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 8;
+		if ((nv = realloc(x->v, (size_t)x->cap * sizeof(*nv))) == NULL)
+			return CD_E_NOMEM;
+		x->v = nv;
+	}
+	x->v[x->n++] = *j;
+	return 0;
+}
+
+static void
+add_failure(struct cd_undo *u, const char *path, const char *why)
+{
+	size_t n = strlen(u->failures);
+
+	u->failed++;
+	snprintf(u->failures + n, sizeof(u->failures) - n, "%s%s: %s",
+	    n ? "; " : "", path, why);
+}
+
+/* Try one row's file and record the outcome in its row and in u. */
+static int
+undo_row(struct cd_engine *e, const struct cd_journal *j, const char *host,
+    struct cd_undo *u, struct cd_err *err)
+{
+	char why[512];
+	int how;
+
+	if (strcmp(j->host, host) != 0) {
+		snprintf(why, sizeof(why), "written on host %s; a sweep there "
+		    "removes it", j->host);
+		how = CD_JR_FAILED;
+	} else
+		how = cd_journal_remove_one(j->path, j->sha256, why,
+		    sizeof(why));
+	if (how == CD_JR_FAILED) {
+		add_failure(u, j->path, why);
+		if (strcmp(j->note, why) != 0)
+			u->changed++;
+		return e->so->journal_mark(e->st, j->id, CD_JS_PENDING, why,
+		    err);
+	}
+	if (how == CD_JR_REMOVED)
+		u->removed++;
+	if (j->state == CD_JS_REMOVED && how != CD_JR_REMOVED)
+		return 0;
+	return e->so->journal_mark(e->st, j->id, CD_JS_REMOVED, how ==
+	    CD_JR_REMOVED ? "removed" : "gone or replaced", err);
 }
 
 int
-cd_journal_remove_files(const char *buf)
+cd_journal_undo(struct cd_engine *e, int64_t attempt_id, int owner,
+    struct cd_undo *u, struct cd_err *err)
 {
-	const char *line = buf, *nl;
-	char copy[4200], *hash, *path;
-	int n = 0;
-	size_t len;
+	struct rows x = { NULL, 0, 0, owner };
+	char host[64] = "";
+	int i, r;
 
-	for (; line != NULL && *line != '\0'; line = nl ? nl + 1 : NULL) {
-		nl = strchr(line, '\n');
-		len = nl ? (size_t)(nl - line) : strlen(line);
-		if (len >= sizeof(copy) || strncmp(line, "F\t", 2) != 0)
-			continue;
-		memcpy(copy, line, len);
-		copy[len] = '\0';
-		hash = copy + 2;
-		if ((path = strchr(hash, '\t')) == NULL)
-			continue;
-		*path++ = '\0';
-		n += remove_if_same(path, hash);
-	}
-	return n;
+	memset(u, 0, sizeof(*u));
+	gethostname(host, sizeof(host) - 1);
+	r = e->so->journal_list(e->st, attempt_id, owner ? -1 : CD_JS_PENDING,
+	    keep_row, &x, err);
+	for (i = 0; r == 0 && i < x.n; i++)
+		r = undo_row(e, &x.v[i], host, u, err);
+	free(x.v);
+	return r;
+}
+
+void
+cd_undo_text(const struct cd_undo *u, const char *verb, char *buf,
+    size_t len)
+{
+	int n;
+
+	n = snprintf(buf, len, "%d file%s %s", u->removed, u->removed == 1 ?
+	    "" : "s", verb);
+	if (u->failed > 0 && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, ", %d could not be %s: %s",
+		    u->failed, verb, u->failures);
 }

@@ -75,9 +75,15 @@ struct cd_request {
 	int64_t cancelled_at;
 	int64_t updated_at;
 	char note[CD_FIELD_MAX];
-	/* Filled by get/search for display; ignored on write. */
+	/* Filled by get/search; ignored on write. */
 	char person_logon[CD_LOGON_MAX];
 	char person_name[CD_FIELD_MAX];
+	/*
+	 * The collection attempt that holds the request (being collected)
+	 * or completed it; 0 otherwise.  Only the store's claim, commit and
+	 * release operations change it (store.h).
+	 */
+	int64_t attempt_id;
 };
 
 enum cd_cert_status {
@@ -135,7 +141,32 @@ struct cd_attempt {
 	int64_t heartbeat_at;
 	int64_t ended_at;
 	int state;			/* enum cd_attempt_state */
-	char detail[CD_DETAIL_MAX];	/* files written (for rollback), reason */
+	char detail[CD_DETAIL_MAX];	/* a note; files are journal rows */
+};
+
+#define CD_JPATH_MAX 4096
+
+enum cd_journal_state {
+	CD_JS_PENDING = 0,	/* written, or about to be: undo on rollback */
+	CD_JS_REMOVED,		/* removed, or found gone or replaced */
+	CD_JS_KEPT		/* the attempt completed: the file stays */
+};
+
+/*
+ * One file a collection attempt writes, recorded before the write so a
+ * cancel or the sweep can remove exactly it: an absolute, resolved path
+ * on host, and the SHA-256 of the content (a file that no longer hashes
+ * to it is someone else's and is left alone).
+ */
+struct cd_journal {
+	int64_t id;
+	int64_t attempt_id;
+	char host[64];
+	char path[CD_JPATH_MAX];
+	char sha256[65];		/* lower-case hex */
+	int state;			/* enum cd_journal_state */
+	int64_t at;			/* recorded */
+	char note[CD_FIELD_MAX];	/* why the last removal failed */
 };
 
 struct cd_audit {

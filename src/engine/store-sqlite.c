@@ -165,7 +165,40 @@ static const char *const migrations[] = {
 	"CREATE INDEX requests_status_created ON requests(status, created_at,"
 	" person_id);"
 	"DROP INDEX requests_created;"
-	"CREATE INDEX requests_created ON requests(created_at, id, person_id);"
+	"CREATE INDEX requests_created ON requests(created_at, id, person_id);",
+	/*
+	 * 3: the atomic claim and the journal as rows.  A request records
+	 * the attempt that holds it (claim, commit and release are
+	 * compare-and-set on it); the files an attempt writes are rows, not
+	 * text in the attempt's detail.  A request being collected gets its
+	 * in-progress attempt as holder, and that attempt's journal text
+	 * ("F<TAB>sha256<TAB>path" lines) becomes rows.
+	 */
+	"ALTER TABLE requests ADD COLUMN attempt_id INTEGER;"
+	"UPDATE requests SET attempt_id = (SELECT max(a.id) FROM attempts a"
+	" WHERE a.request_id = requests.id AND a.state = 0)"
+	" WHERE status = 3;"
+	"CREATE TABLE journal ("
+	" id INTEGER PRIMARY KEY,"
+	" attempt_id INTEGER NOT NULL REFERENCES attempts(id),"
+	" host TEXT NOT NULL DEFAULT '',"
+	" path TEXT NOT NULL,"
+	" sha256 TEXT NOT NULL,"
+	" state INTEGER NOT NULL DEFAULT 0,"
+	" at INTEGER NOT NULL DEFAULT 0,"
+	" note TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX journal_attempt ON journal(attempt_id, state);"
+	"CREATE INDEX journal_state ON journal(state, attempt_id);"
+	"INSERT INTO journal (attempt_id, host, at, sha256, path)"
+	" WITH RECURSIVE split(aid, host, at, line, rest) AS ("
+	"  SELECT id, host, heartbeat_at, '', detail || char(10) FROM attempts"
+	"  WHERE state = 0 AND detail LIKE 'F' || char(9) || '%'"
+	"  UNION ALL SELECT aid, host, at,"
+	"  substr(rest, 1, instr(rest, char(10)) - 1),"
+	"  substr(rest, instr(rest, char(10)) + 1) FROM split WHERE rest <> '')"
+	" SELECT aid, host, at, substr(line, 3, 64), substr(line, 68)"
+	" FROM split WHERE line LIKE 'F' || char(9) || '%';"
+	"UPDATE attempts SET detail = '' WHERE state = 0;"
 };
 #define SCHEMA_VERSION ((int)CD_NELEM(migrations))
 
@@ -274,6 +307,17 @@ static const struct col attempt_cols[] = {
 	COL(cd_attempt, detail, "detail", K_TEXT)
 };
 
+static const struct col journal_cols[] = {
+	COL(cd_journal, id, "id", K_I64),
+	COL(cd_journal, attempt_id, "attempt_id", K_REF),
+	COL(cd_journal, host, "host", K_TEXT),
+	COL(cd_journal, path, "path", K_TEXT),
+	COL(cd_journal, sha256, "sha256", K_TEXT),
+	COL(cd_journal, state, "state", K_INT),
+	COL(cd_journal, at, "at", K_I64),
+	COL(cd_journal, note, "note", K_TEXT)
+};
+
 static const struct col audit_cols[] = {
 	COL(cd_audit, id, "id", K_I64),
 	COL(cd_audit, at, "at", K_I64),
@@ -295,6 +339,8 @@ static const struct table attempt_t = TABLE("attempts",
     "collection attempt", attempt_cols);
 static const struct table audit_t = TABLE("audit", "audit record",
     audit_cols);
+static const struct table journal_t = TABLE("journal", "journal row",
+    journal_cols);
 
 static void
 col_bind(sqlite3_stmt *st, int i, const struct col *c, const void *rec)
@@ -508,10 +554,13 @@ rec_insert(struct cd_store *s, const struct table *t, void *rec,
 	return r;
 }
 
-/* Overwrite every column of the row with rec's id. */
+/*
+ * Overwrite every column of the row with rec's id, where the constant
+ * condition cond (NULL = none) holds; CD_E_NOTFOUND when no row changed.
+ */
 static int
-rec_update(struct cd_store *s, const struct table *t, const void *rec,
-    const char *what, struct cd_err *err)
+rec_update_if(struct cd_store *s, const struct table *t, const void *rec,
+    const char *cond, const char *what, struct cd_err *err)
 {
 	char sql[2048];
 	sqlite3_stmt *st = NULL;
@@ -523,7 +572,8 @@ rec_update(struct cd_store *s, const struct table *t, const void *rec,
 	for (i = 1; i < t->ncols; i++)
 		n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%s%s = ?",
 		    i > 1 ? ", " : "", t->cols[i].name);
-	snprintf(sql + n, sizeof(sql) - n, " WHERE id = ?");
+	snprintf(sql + n, sizeof(sql) - n, " WHERE id = ?%s%s",
+	    cond ? " AND " : "", cond ? cond : "");
 	if ((r = sq_prepare(s, sql, &st, what, err)) != 0)
 		return r;
 	for (i = 1; i < t->ncols; i++)
@@ -535,6 +585,13 @@ rec_update(struct cd_store *s, const struct table *t, const void *rec,
 		    t->noun, (long long)id);
 	sqlite3_finalize(st);
 	return r;
+}
+
+static int
+rec_update(struct cd_store *s, const struct table *t, const void *rec,
+    const char *what, struct cd_err *err)
+{
+	return rec_update_if(s, t, rec, NULL, what, err);
 }
 
 /* ------------------------------------------------------------ queries */
@@ -760,6 +817,7 @@ struct lister {
 		cd_device_cb device;
 		cd_attempt_cb attempt;
 		cd_audit_cb audit;
+		cd_journal_cb journal;
 	} cb;
 	void *arg;
 };
@@ -774,7 +832,7 @@ row_person(sqlite3_stmt *st, struct lister *l)
 	return l->cb.person(&p, l->arg);
 }
 
-/* Request columns, then the person's logon and full name. */
+/* Request columns, then the person's logon and full name, the holder. */
 static void
 request_read(sqlite3_stmt *st, struct cd_request *r)
 {
@@ -788,6 +846,7 @@ request_read(sqlite3_stmt *st, struct cd_request *r)
 	if ((t = sqlite3_column_text(st, request_t.ncols + 1)) != NULL)
 		cd_strlcpy(r->person_name, (const char *)t,
 		    sizeof(r->person_name));
+	r->attempt_id = sqlite3_column_int64(st, request_t.ncols + 2);
 }
 
 static int
@@ -1284,6 +1343,9 @@ sqlite_person_count(struct cd_store *s, int64_t *out, struct cd_err *err)
 
 /* ------------------------------------------------------------ requests */
 
+static int sqlite_request_get(struct cd_store *s, int64_t id,
+    struct cd_request *out, struct cd_err *err);
+
 static int
 sqlite_request_add(struct cd_store *s, struct cd_request *r,
     struct cd_err *err)
@@ -1291,11 +1353,24 @@ sqlite_request_add(struct cd_store *s, struct cd_request *r,
 	return rec_insert(s, &request_t, r, "adding a request", err);
 }
 
+/* Not into or out of a collection: claim, commit and release do that. */
 static int
 sqlite_request_update(struct cd_store *s, const struct cd_request *r,
     struct cd_err *err)
 {
-	return rec_update(s, &request_t, r, "updating a request", err);
+	struct cd_request cur;
+	int rc;
+
+	if (r->status == CD_RS_BEING_COLLECTED)
+		return cd_err_set(err, CD_E_STATE, "request %lld can only be "
+		    "put in collection by a claim", (long long)r->id);
+	rc = rec_update_if(s, &request_t, r, "status <> 3", "updating a "
+	    "request", err);
+	if (rc == CD_E_NOTFOUND && sqlite_request_get(s, r->id, &cur,
+	    NULL) == 0)
+		return cd_err_set(err, CD_E_STATE, "request %lld is being "
+		    "collected", (long long)r->id);
+	return rc;
 }
 
 static struct qb *
@@ -1306,7 +1381,7 @@ request_query(struct cd_err *err)
 	if ((q = qb_new("SELECT ", err)) == NULL)
 		return NULL;
 	qb_cols(q, &request_t, "r");
-	qb_add(q, ", p.logon, p.full_name FROM requests r"
+	qb_add(q, ", p.logon, p.full_name, r.attempt_id FROM requests r"
 	    " LEFT JOIN people p ON p.id = r.person_id WHERE 1 = 1");
 	return q;
 }
@@ -1580,20 +1655,182 @@ sqlite_device_list(struct cd_store *s, const struct cd_device_filter *f,
 
 /* ------------------------------------------------------------ attempts */
 
+/* Run a one-statement write with int64 parameters; *changed = rows. */
 static int
-sqlite_attempt_add(struct cd_store *s, struct cd_attempt *a,
-    struct cd_err *err)
+sq_write(struct cd_store *s, const char *sql, const int64_t *v, int nv,
+    int *changed, const char *what, struct cd_err *err)
 {
-	return rec_insert(s, &attempt_t, a, "adding a collection attempt",
-	    err);
+	sqlite3_stmt *st = NULL;
+	int i, r;
+
+	if ((r = sq_prepare(s, sql, &st, what, err)) != 0)
+		return r;
+	for (i = 0; i < nv; i++)
+		sqlite3_bind_int64(st, i + 1, v[i]);
+	if ((r = sq_done(s, st, what, err)) == 0 && changed != NULL)
+		*changed = sqlite3_changes(s->db);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* Why request id could not be claimed: it is gone, held or not ready. */
+static int
+claim_refused(struct cd_store *s, int64_t id, struct cd_err *err)
+{
+	struct cd_request r;
+	struct cd_attempt a;
+	char when[32];
+	int rc;
+
+	if ((rc = sqlite_request_get(s, id, &r, err)) != 0)
+		return rc;
+	if (r.status != CD_RS_BEING_COLLECTED)
+		return cd_err_set(err, CD_E_STATE, "request %lld is %s, not "
+		    "awaiting collection", (long long)id,
+		    cd_status_name(r.status));
+	memset(&a, 0, sizeof(a));
+	if (r.attempt_id == 0 || rec_get(s, &attempt_t, r.attempt_id, &a,
+	    NULL) != 0)
+		return cd_err_set(err, CD_E_BUSY, "request %lld is being "
+		    "collected", (long long)id);
+	cd_time_text(a.started_at, when, sizeof(when));
+	return cd_err_set(err, CD_E_BUSY, "request %lld is being collected "
+	    "by %s since %s (process %d on %s)", (long long)id, a.operator_,
+	    when, a.pid, a.host);
 }
 
 static int
-sqlite_attempt_update(struct cd_store *s, const struct cd_attempt *a,
+sqlite_claim(struct cd_store *s, struct cd_attempt *a, struct cd_err *err)
+{
+	int64_t v[3];
+	int nested, changed = 0, r;
+
+	a->state = CD_AS_IN_PROGRESS;
+	if ((r = wbegin(s, &nested, err)) != 0)
+		return r;
+	if ((r = rec_insert(s, &attempt_t, a, "claiming a request", err)))
+		goto out;
+	v[0] = a->id, v[1] = a->started_at, v[2] = a->request_id;
+	if ((r = sq_write(s, "UPDATE requests SET status = 3, attempt_id = ?,"
+	    " updated_at = ? WHERE id = ? AND status = 2", v, 3, &changed,
+	    "claiming a request", err)) == 0 && changed != 1)
+		r = claim_refused(s, a->request_id, err);
+out:
+	if ((r = wend(s, nested, r, err)) != 0)
+		a->id = 0;
+	return r;
+}
+
+static int
+lost(struct cd_err *err, int64_t attempt_id)
+{
+	return cd_err_set(err, CD_E_LOST, "collection attempt %lld no longer "
+	    "holds its request: it was stopped (aborted by the sweep after "
+	    "no activity, or cancelled)", (long long)attempt_id);
+}
+
+static int
+sqlite_attempt_heartbeat(struct cd_store *s, int64_t attempt_id,
+    int64_t now, struct cd_err *err)
+{
+	int64_t v[2] = { now, attempt_id };
+	int changed = 0, r;
+
+	if ((r = sq_write(s, "UPDATE attempts SET heartbeat_at = ?"
+	    " WHERE id = ? AND state = 0 AND EXISTS (SELECT 1 FROM requests q"
+	    " WHERE q.id = attempts.request_id AND q.status = 3"
+	    " AND q.attempt_id = attempts.id)", v, 2, &changed,
+	    "recording a heartbeat", err)) != 0)
+		return r;
+	return changed == 1 ? 0 : lost(err, attempt_id);
+}
+
+static int
+commit_steps(struct cd_store *s, int64_t id, const struct cd_commit_info *ci,
     struct cd_err *err)
 {
-	return rec_update(s, &attempt_t, a, "updating a collection attempt",
-	    err);
+	const char *what = "committing a collection";
+	sqlite3_stmt *st = NULL;
+	int64_t v[3] = { ci->at, id, id };
+	int changed = 0, r;
+
+	if ((r = sq_write(s, "UPDATE attempts SET state = 1, ended_at = ?"
+	    " WHERE id = ? AND state = 0 AND EXISTS (SELECT 1 FROM requests q"
+	    " WHERE q.id = attempts.request_id AND q.status = 3"
+	    " AND q.attempt_id = ?)", v, 3, &changed, what, err)) != 0)
+		return r;
+	if (changed != 1)
+		return lost(err, id);
+	if ((r = sq_prepare(s, "UPDATE requests SET status = 4, device_id = ?,"
+	    " collected_by = ?, collected_at = ?, updated_at = ?"
+	    " WHERE attempt_id = ? AND status = 3", &st, what, err)) != 0)
+		return r;
+	if (ci->device_id != 0)
+		sqlite3_bind_int64(st, 1, ci->device_id);
+	else
+		sqlite3_bind_null(st, 1);
+	sqlite3_bind_text(st, 2, ci->collected_by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, ci->at);
+	sqlite3_bind_int64(st, 4, ci->at);
+	sqlite3_bind_int64(st, 5, id);
+	if ((r = sq_done(s, st, what, err)) == 0 && sqlite3_changes(s->db) != 1)
+		r = lost(err, id);
+	sqlite3_finalize(st);
+	if (r != 0)
+		return r;
+	v[0] = id;
+	return sq_write(s, "UPDATE journal SET state = 2 WHERE attempt_id = ?"
+	    " AND state = 0", v, 1, NULL, what, err);
+}
+
+static int
+sqlite_attempt_commit(struct cd_store *s, int64_t attempt_id,
+    const struct cd_commit_info *ci, struct cd_err *err)
+{
+	int nested, r;
+
+	if ((r = wbegin(s, &nested, err)) != 0)
+		return r;
+	r = commit_steps(s, attempt_id, ci, err);
+	return wend(s, nested, r, err);
+}
+
+static int
+release_steps(struct cd_store *s, int64_t id, int state, int64_t now,
+    int64_t stale_before, struct cd_err *err)
+{
+	const char *what = "ending a collection attempt";
+	int64_t v[4] = { state, now, id, stale_before };
+	int changed = 0, r;
+
+	if ((r = sq_write(s, stale_before != 0 ?
+	    "UPDATE attempts SET state = ?, ended_at = ? WHERE id = ?"
+	    " AND state = 0 AND heartbeat_at < ?" :
+	    "UPDATE attempts SET state = ?, ended_at = ? WHERE id = ?"
+	    " AND state = 0", v, stale_before != 0 ? 4 : 3, &changed, what,
+	    err)) != 0)
+		return r;
+	if (changed != 1)
+		return lost(err, id);
+	v[0] = now, v[1] = id;
+	return sq_write(s, "UPDATE requests SET status = 2, attempt_id = NULL,"
+	    " updated_at = ? WHERE attempt_id = ? AND status = 3", v, 2, NULL,
+	    what, err);
+}
+
+static int
+sqlite_attempt_release(struct cd_store *s, int64_t attempt_id, int state,
+    int64_t now, int64_t stale_before, struct cd_err *err)
+{
+	int nested, r;
+
+	if (state == CD_AS_IN_PROGRESS || state == CD_AS_COMPLETED)
+		return cd_err_set(err, CD_E_INTERNAL, "an attempt is released "
+		    "as cancelled, failed or aborted");
+	if ((r = wbegin(s, &nested, err)) != 0)
+		return r;
+	r = release_steps(s, attempt_id, state, now, stale_before, err);
+	return wend(s, nested, r, err);
 }
 
 static int
@@ -1624,6 +1861,76 @@ sqlite_attempt_list(struct cd_store *s, const struct cd_attempt_filter *f,
 	qb_add(q, " ORDER BY a.id");
 	return run_list(s, q, &l, row_attempt, "listing collection attempts",
 	    err);
+}
+
+/* ------------------------------------------------------------ journal */
+
+static int
+sqlite_journal_add(struct cd_store *s, struct cd_journal *j,
+    struct cd_err *err)
+{
+	int64_t v[1] = { j->attempt_id };
+	int nested, changed = 0, r;
+
+	j->state = CD_JS_PENDING;
+	if ((r = wbegin(s, &nested, err)) != 0)
+		return r;
+	if ((r = sq_write(s, "UPDATE attempts SET state = 0 WHERE id = ?"
+	    " AND state = 0", v, 1, &changed, "journalling a file", err)) == 0)
+		r = changed == 1 ? rec_insert(s, &journal_t, j,
+		    "journalling a file", err) : lost(err, j->attempt_id);
+	return wend(s, nested, r, err);
+}
+
+static int
+row_journal(sqlite3_stmt *st, struct lister *l)
+{
+	struct cd_journal j;
+
+	memset(&j, 0, sizeof(j));
+	row_read(st, 0, &journal_t, &j);
+	return l->cb.journal(&j, l->arg);
+}
+
+static int
+sqlite_journal_list(struct cd_store *s, int64_t attempt_id, int state,
+    cd_journal_cb cb, void *arg, struct cd_err *err)
+{
+	struct lister l = { { .journal = cb }, arg };
+	struct qb *q;
+
+	if ((q = qb_new("SELECT ", err)) == NULL)
+		return CD_E_NOMEM;
+	qb_cols(q, &journal_t, "j");
+	qb_add(q, " FROM journal j WHERE 1 = 1");
+	if (attempt_id != 0)
+		qb_i64(q, " AND j.attempt_id = ?", attempt_id);
+	if (state >= 0)
+		qb_i64(q, " AND j.state = ?", state);
+	qb_add(q, " ORDER BY j.id");
+	return run_list(s, q, &l, row_journal, "reading the file journal",
+	    err);
+}
+
+static int
+sqlite_journal_mark(struct cd_store *s, int64_t id, int state,
+    const char *note, struct cd_err *err)
+{
+	const char *what = "updating the file journal";
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if ((r = sq_prepare(s, "UPDATE journal SET state = ?, note = ?"
+	    " WHERE id = ?", &st, what, err)) != 0)
+		return r;
+	sqlite3_bind_int(st, 1, state);
+	sqlite3_bind_text(st, 2, note ? note : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, id);
+	if ((r = sq_done(s, st, what, err)) == 0 && sqlite3_changes(s->db) == 0)
+		r = cd_err_set(err, CD_E_NOTFOUND, "no journal row %lld",
+		    (long long)id);
+	sqlite3_finalize(st);
+	return r;
 }
 
 /* ------------------------------------------------------------ audit */
@@ -1686,10 +1993,15 @@ const struct cd_store_ops cd_store_sqlite_ops = {
 	.device_update = sqlite_device_update,
 	.device_get = sqlite_device_get,
 	.device_list = sqlite_device_list,
-	.attempt_add = sqlite_attempt_add,
-	.attempt_update = sqlite_attempt_update,
+	.claim = sqlite_claim,
+	.attempt_heartbeat = sqlite_attempt_heartbeat,
+	.attempt_commit = sqlite_attempt_commit,
+	.attempt_release = sqlite_attempt_release,
 	.attempt_get = sqlite_attempt_get,
 	.attempt_list = sqlite_attempt_list,
+	.journal_add = sqlite_journal_add,
+	.journal_list = sqlite_journal_list,
+	.journal_mark = sqlite_journal_mark,
 	.audit_add = sqlite_audit_add,
 	.audit_list = sqlite_audit_list,
 	.audit_object = sqlite_audit_object

@@ -14,6 +14,13 @@
  *  - writes outside an explicit begin/commit are atomic on their own;
  *  - begin() takes the write lock at once (no upgrade deadlocks) and waits
  *    up to the busy timeout for it; transactions do not nest.
+ *
+ * Collection attempts and the requests they hold change only through the
+ * conditional operations claim, attempt_heartbeat, attempt_commit and
+ * attempt_release: each is a compare-and-set on (request id, attempt id,
+ * state), atomic on its own, and says whether it applied.  An attempt
+ * that no longer holds its request (the sweep aborted it) can never be
+ * revived, heartbeat or committed: those return CD_E_LOST.
  */
 #ifndef CD_STORE_H
 #define CD_STORE_H
@@ -89,6 +96,14 @@ typedef int (*cd_cert_cb)(const struct cd_cert *, void *);
 typedef int (*cd_device_cb)(const struct cd_device *, void *);
 typedef int (*cd_attempt_cb)(const struct cd_attempt *, void *);
 typedef int (*cd_audit_cb)(const struct cd_audit *, void *);
+typedef int (*cd_journal_cb)(const struct cd_journal *, void *);
+
+/* The outcome of attempt_commit, written to the request. */
+struct cd_commit_info {
+	int64_t device_id;
+	char collected_by[CD_LOGON_MAX];
+	int64_t at;
+};
 
 struct cd_store_ops {
 	const char *name;
@@ -133,6 +148,11 @@ struct cd_store_ops {
 	/* requests: add fills r->id */
 	int (*request_add)(struct cd_store *s, struct cd_request *r,
 	    struct cd_err *err);
+	/*
+	 * Not for a request being collected, nor into that status
+	 * (CD_E_STATE): only claim, attempt_commit and attempt_release
+	 * move a request into or out of a collection.
+	 */
 	int (*request_update)(struct cd_store *s, const struct cd_request *r,
 	    struct cd_err *err);
 	int (*request_get)(struct cd_store *s, int64_t id,
@@ -159,15 +179,59 @@ struct cd_store_ops {
 	int (*device_list)(struct cd_store *s, const struct cd_device_filter *f,
 	    cd_device_cb cb, void *arg, struct cd_err *err);
 
-	int (*attempt_add)(struct cd_store *s, struct cd_attempt *a,
+	/*
+	 * The claim: add attempt a (in progress; fills a->id) and move
+	 * request a->request_id from awaiting collection to being collected
+	 * with a as its holder, at a->started_at -- only if the request is
+	 * still awaiting collection.  Otherwise nothing is written and the
+	 * result is CD_E_NOTFOUND, CD_E_BUSY (another attempt holds it; the
+	 * message names who, since when, which process) or CD_E_STATE.
+	 */
+	int (*claim)(struct cd_store *s, struct cd_attempt *a,
 	    struct cd_err *err);
-	int (*attempt_update)(struct cd_store *s, const struct cd_attempt *a,
-	    struct cd_err *err);
+	/*
+	 * Set only heartbeat_at, only while the attempt is in progress and
+	 * holds its request; CD_E_LOST otherwise (never revives one).
+	 */
+	int (*attempt_heartbeat)(struct cd_store *s, int64_t attempt_id,
+	    int64_t now, struct cd_err *err);
+	/*
+	 * The attempt completes and its request becomes completed (with
+	 * ci's device, collector and time), and its journal rows are kept
+	 * -- only while the attempt is in progress and holds the request;
+	 * CD_E_LOST and nothing written otherwise.
+	 */
+	int (*attempt_commit)(struct cd_store *s, int64_t attempt_id,
+	    const struct cd_commit_info *ci, struct cd_err *err);
+	/*
+	 * The attempt moves from in progress to state (cancelled, failed,
+	 * aborted) at now, and its request goes back to awaiting collection
+	 * if the attempt still holds it.  stale_before != 0 applies it only
+	 * if the heartbeat is older than that (the sweep).  CD_E_LOST and
+	 * nothing written when the attempt was no longer in progress (or
+	 * not stale), so two sweeps abort an attempt exactly once.
+	 */
+	int (*attempt_release)(struct cd_store *s, int64_t attempt_id,
+	    int state, int64_t now, int64_t stale_before, struct cd_err *err);
 	int (*attempt_get)(struct cd_store *s, int64_t id,
 	    struct cd_attempt *out, struct cd_err *err);
 	int (*attempt_list)(struct cd_store *s,
 	    const struct cd_attempt_filter *f, cd_attempt_cb cb, void *arg,
 	    struct cd_err *err);
+
+	/*
+	 * The file journal.  journal_add fills j->id and applies only while
+	 * the attempt is in progress (CD_E_LOST otherwise), so an aborted
+	 * attempt cannot write another file.  journal_list: the rows of one
+	 * attempt (0 = every attempt) in a state (-1 = any), oldest first.
+	 * journal_mark sets a row's state and note.
+	 */
+	int (*journal_add)(struct cd_store *s, struct cd_journal *j,
+	    struct cd_err *err);
+	int (*journal_list)(struct cd_store *s, int64_t attempt_id, int state,
+	    cd_journal_cb cb, void *arg, struct cd_err *err);
+	int (*journal_mark)(struct cd_store *s, int64_t id, int state,
+	    const char *note, struct cd_err *err);
 
 	/* append-only: there is no update or delete */
 	int (*audit_add)(struct cd_store *s, struct cd_audit *a,

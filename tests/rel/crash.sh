@@ -25,6 +25,13 @@ if [ "$RC" -eq 0 ]; then
 	skip_all "certdesk was built without --enable-fault-injection"
 fi
 expect_rc 137 "probe: CERTDESK_FAULT=after-keygen kills the process with SIGKILL"
+# a dead process alone does not make its attempt stale: only the age of
+# its heartbeat does
+run "$CERTDESK" -c "$CONF" sweep
+expect_out '^0 attempts aborted' "probe: a sweep now leaves the dead attempt (its heartbeat is recent)"
+check "probe: the request is still being collected" status_is "$probe" being-collected
+CERTDESK_CLOCK_OFFSET=$LATER run "$CERTDESK" -c "$CONF" sweep
+expect_out '^1 attempt aborted' "probe: past attempt_timeout the sweep aborts it"
 
 cups=
 if cupsd_available && cupsd_start "$T/cups"; then

@@ -278,9 +278,35 @@ test_two_processes(struct cd_engine *e)
 	cd_collect_free(c);
 }
 
+struct audit_count {
+	const char *action;
+	int n;
+};
+
+static int
+count_audit(const struct cd_audit *a, void *arg)
+{
+	struct audit_count *k = arg;
+
+	if (strcmp(a->action, k->action) == 0 && strcmp(a->outcome, "ok") == 0)
+		k->n++;
+	return 0;
+}
+
+static int
+audit_rows(struct cd_engine *e, int64_t id, const char *action)
+{
+	struct audit_count k = { action, 0 };
+
+	if (cd_request_history(e, id, count_audit, &k, NULL) != 0)
+		return -1;
+	return k.n;
+}
+
 static void
 test_crash_recovery(struct cd_engine *e)
 {
+	struct cd_engine *later;
 	struct cd_sweep_result res;
 	struct cd_collect *c;
 	struct cd_err err;
@@ -302,11 +328,81 @@ test_crash_recovery(struct cd_engine *e)
 	    "child wrote files and died");
 	is_int(count_files(), 2, "its files are there");
 	is_int(status(e, id), CD_RS_BEING_COLLECTED, "request still held");
-	ok(cd_sweep(e, &res, &err) == 0 && res.aborted == 1,
-	    "the sweep aborts the dead process's attempt");
+	ok(cd_sweep(e, &res, &err) == 0 && res.aborted == 0,
+	    "a dead process alone is not stale: only the heartbeat's age is");
+	is_int(count_files(), 2, "so its files are still there");
+	later = open_engine(601);
+	ok(later != NULL && cd_sweep(later, &res, &err) == 0 &&
+	    res.aborted == 1 && res.files_removed == 2,
+	    "past attempt_timeout the sweep aborts the attempt");
 	is_int(count_files(), 0, "and removes its files");
 	is_int(status(e, id), CD_RS_AWAIT_COLLECTION, "collectable again");
-	is_int(certs(e, id).due, 2, "its certificates await revocation");
+	is_int(certs(e, id).revoked, 2, "its certificates are revoked (their "
+	    "delay, counted from the last heartbeat, has passed)");
+	ok(cd_sweep(later, &res, &err) == 0 && res.aborted == 0 &&
+	    res.files_removed == 0 && res.revoked == 0,
+	    "a second sweep finds nothing to do");
+	is_int(audit_rows(e, id, "cert.revoke"), 2, "each revoked once");
+	cd_engine_close(later);
+}
+
+/*
+ * The double collection of issue 13: A begins and goes quiet past
+ * attempt_timeout; the sweep aborts it; B collects the request.  A can
+ * then neither heartbeat (tick) nor commit: CD_E_LOST, one commit in
+ * the audit trail, and only B's certificates active.
+ */
+static void
+test_double_collection(struct cd_engine *e)
+{
+	struct cd_engine *later;
+	struct cd_sweep_result res;
+	struct cd_collect *a = NULL, *b = NULL;
+	struct cd_err err;
+	struct cd_cert_filter f;
+	struct count k, act;
+	int64_t id = new_request(e);
+	int i, j, mine;
+
+	ok(cd_collect_begin(e, id, &a, &err) == 0 && steps(a, S_COMMIT,
+	    &err) == 0, "A: begin and deliver, then wait on a person");
+	is_int(cd_collect_tick(a, &err), 0, "A: a tick while it holds");
+	later = open_engine(601);
+	ok(later != NULL && cd_sweep(later, &res, &err) == 0 &&
+	    res.aborted == 1, "past attempt_timeout the sweep aborts A");
+	is_int(count_files(), 0, "A's files are removed");
+	ok(cd_collect_begin(later, id, &b, &err) == 0 &&
+	    steps(b, S_END, &err) == 0, "B: begin and commit: %s", err.msg);
+	is_int(status(e, id), CD_RS_COMPLETED, "the request is completed");
+	is_int(cd_collect_tick(a, &err), CD_E_LOST, "A: tick says lost");
+	is_int(cd_collect_heartbeat(a, &err), CD_E_LOST,
+	    "A: a heartbeat is not applied");
+	is_int(cd_collect_commit(a, &err), CD_E_LOST,
+	    "A: commit fails with CD_E_LOST");
+	like(err.msg, "aborted", "A: saying the sweep stopped it");
+	cd_collect_free(a);
+	is_int(status(e, id), CD_RS_COMPLETED, "still completed by B");
+	is_int(audit_rows(e, id, "collect.commit"), 1,
+	    "exactly one collect.commit in the audit trail");
+	k = certs(e, id);
+	is_int(k.active, 2, "two certificates active");
+	is_int(k.revoked, 2, "A's two are revoked");
+	is_int(audit_rows(e, id, "cert.revoke"), 2, "each once");
+	memset(&act, 0, sizeof(act));
+	cd_cert_filter_init(&f);
+	f.request_id = id;
+	f.status = CD_CS_ACTIVE;
+	cd_cert_list(e, &f, count_cert, &act, NULL);
+	for (i = 0, mine = 0; i < act.n; i++)
+		for (j = 0; j < cd_collect_nitems(b); j++)
+			mine += strcmp(act.serials[i],
+			    cd_collect_item(b, j)->serial) == 0;
+	is_int(mine, 2, "the active ones are exactly B's");
+	is_int(count_files(), 2, "B's two files are there");
+	cd_collect_free(b);
+	cd_engine_close(later);
+	if (system("rm -f out/*") != 0)
+		diag("cleanup failed");
 }
 
 static int
@@ -494,6 +590,7 @@ main(void)
 	test_sweep_and_retry(e);
 	test_two_processes(e);
 	test_crash_recovery(e);
+	test_double_collection(e);
 	test_progress_cancel(e);
 	test_bulk_check(e);
 	test_collectable(e);

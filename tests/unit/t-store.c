@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <sqlite3.h>
 
@@ -559,7 +560,7 @@ test_devices(const struct reqs *k)
 }
 
 struct atts {
-	int64_t a1, a2, a3;
+	int64_t a1, a2, a3, a4;
 };
 
 static const char *
@@ -574,24 +575,48 @@ attempts(int64_t request, int state, int64_t before)
 	return got(&x);
 }
 
+/* Claim request for a new attempt with the given heartbeat time. */
 static int64_t
-add_attempt(int64_t request, int state, int64_t heartbeat)
+add_attempt(int64_t request, int64_t heartbeat)
 {
 	struct cd_attempt a;
 
 	memset(&a, 0, sizeof(a));
 	a.request_id = request;
-	a.state = state;
-	a.heartbeat_at = heartbeat;
-	if (O->attempt_add(S, &a, &E) != 0)
-		diag("attempt_add: %s", E.msg);
+	a.started_at = a.heartbeat_at = heartbeat;
+	if (O->claim(S, &a, &E) != 0)
+		diag("claim: %s", E.msg);
 	return a.id;
 }
 
+static int
+req_state(int64_t id, int64_t *holder)
+{
+	struct cd_request r;
+
+	memset(&r, 0, sizeof(r));
+	if (O->request_get(S, id, &r, &E) != 0)
+		return -1;
+	if (holder != NULL)
+		*holder = r.attempt_id;
+	return r.status;
+}
+
+static int
+att_state(int64_t id)
+{
+	struct cd_attempt a;
+
+	return O->attempt_get(S, id, &a, &E) == 0 ? a.state : -1;
+}
+
+/* The claim: only a request awaiting collection, and only once. */
 static void
-test_attempts(const struct reqs *k, struct atts *t)
+test_claim(const struct reqs *k, struct atts *t)
 {
 	struct cd_attempt a, q;
+	struct cd_request r;
+	int64_t h = 0;
 
 	memset(&a, 0, sizeof(a));
 	a.request_id = k->r2;
@@ -600,36 +625,190 @@ test_attempts(const struct reqs *k, struct atts *t)
 	cd_strlcpy(a.host, "desk1", sizeof(a.host));
 	a.started_at = 90;
 	a.heartbeat_at = 100;
-	a.state = CD_AS_IN_PROGRESS;
-	cd_strlcpy(a.detail, "file /tmp/x.pfx\n", sizeof(a.detail));
-	ok(O->attempt_add(S, &a, &E) == 0 && a.id > 0,
-	    "%s: attempt_add fills the id", O->name);
+	cd_strlcpy(a.detail, "a note", sizeof(a.detail));
+	ok(O->claim(S, &a, &E) == 0 && a.id > 0,
+	    "%s: claim fills the attempt id", O->name);
 	t->a1 = a.id;
 	memset(&q, 0x55, sizeof(q));
 	ok(O->attempt_get(S, a.id, &q, &E) == 0 &&
-	    memcmp(&a, &q, sizeof(a)) == 0,
-	    "%s: attempt: every field round-trips", O->name);
-	t->a2 = add_attempt(k->r2, CD_AS_COMPLETED, 300);
-	t->a3 = add_attempt(k->r3, CD_AS_IN_PROGRESS, 500);
+	    memcmp(&a, &q, sizeof(a)) == 0 && q.state == CD_AS_IN_PROGRESS,
+	    "%s: attempt: every field round-trips, in progress", O->name);
+	ok(req_state(k->r2, &h) == CD_RS_BEING_COLLECTED && h == a.id,
+	    "%s: the claimed request is being collected, held by it",
+	    O->name);
+	memset(&q, 0, sizeof(q));
+	q.request_id = k->r2;
+	q.started_at = q.heartbeat_at = 110;
+	is_int(O->claim(S, &q, &E), CD_E_BUSY,
+	    "%s: claim on a taken request is refused", O->name);
+	like(E.msg, "being collected by op1", "%s: ... naming the holder",
+	    O->name);
+	like(E.msg, "process 4242 on desk1", "%s: ... and its process",
+	    O->name);
+	ok(q.id == 0 && req_state(k->r2, &h) == CD_RS_BEING_COLLECTED &&
+	    h == a.id, "%s: ... and the holder is unchanged", O->name);
+	q.request_id = k->r1;
+	is_int(O->claim(S, &q, &E), CD_E_STATE,
+	    "%s: claim on a request awaiting approval is refused", O->name);
+	q.request_id = 999999;
+	is_int(O->claim(S, &q, &E), CD_E_NOTFOUND,
+	    "%s: claim on a missing request is NOTFOUND", O->name);
+	ok(O->request_get(S, k->r2, &r, &E) == 0, "%s: read the held "
+	    "request", O->name);
+	r.status = CD_RS_CANCELLED;
+	is_int(O->request_update(S, &r, &E), CD_E_STATE,
+	    "%s: request_update cannot touch a request being collected",
+	    O->name);
+	ok(O->request_get(S, k->r1, &r, &E) == 0, "%s: read another", O->name);
+	r.status = CD_RS_BEING_COLLECTED;
+	is_int(O->request_update(S, &r, &E), CD_E_STATE,
+	    "%s: ... nor put one into collection", O->name);
+	is_int(req_state(k->r1, NULL), CD_RS_AWAIT_APPROVAL,
+	    "%s: ... which stays as it was", O->name);
+}
+
+/* Heartbeat, release and commit apply only while the attempt holds. */
+static void
+test_attempt_cas(const struct reqs *k, struct atts *t)
+{
+	struct cd_commit_info ci;
+	struct cd_attempt q;
+	int64_t h = 0;
+
+	ok(O->attempt_heartbeat(S, t->a1, 150, &E) == 0 &&
+	    O->attempt_get(S, t->a1, &q, &E) == 0 && q.heartbeat_at == 150 &&
+	    q.started_at == 90 && strcmp(q.detail, "a note") == 0,
+	    "%s: heartbeat sets only heartbeat_at", O->name);
+	is_int(O->attempt_release(S, t->a1, CD_AS_ABORTED, 160, 120, &E),
+	    CD_E_LOST, "%s: a release for a stale attempt leaves a fresh "
+	    "one alone", O->name);
+	ok(O->attempt_release(S, t->a1, CD_AS_ABORTED, 160, 200, &E) == 0,
+	    "%s: ... and takes a stale one", O->name);
+	ok(att_state(t->a1) == CD_AS_ABORTED &&
+	    req_state(k->r2, &h) == CD_RS_AWAIT_COLLECTION && h == 0,
+	    "%s: aborted, the request awaits collection again", O->name);
+	is_int(O->attempt_release(S, t->a1, CD_AS_ABORTED, 170, 200, &E),
+	    CD_E_LOST, "%s: a second abort is not applied", O->name);
+	is_int(O->attempt_heartbeat(S, t->a1, 180, &E), CD_E_LOST,
+	    "%s: heartbeat on an aborted attempt is not applied", O->name);
+	ok(O->attempt_get(S, t->a1, &q, &E) == 0 &&
+	    q.state == CD_AS_ABORTED && q.heartbeat_at == 150 &&
+	    q.ended_at == 160, "%s: ... and does not revive it", O->name);
+	t->a2 = add_attempt(k->r2, 300);
+	ok(t->a2 > 0 && req_state(k->r2, &h) == CD_RS_BEING_COLLECTED &&
+	    h == t->a2, "%s: a new claim takes the request", O->name);
+	memset(&ci, 0, sizeof(ci));
+	ci.device_id = k->dev;
+	cd_strlcpy(ci.collected_by, "op2", sizeof(ci.collected_by));
+	ci.at = 310;
+	is_int(O->attempt_commit(S, t->a1, &ci, &E), CD_E_LOST,
+	    "%s: commit of an aborted attempt is not applied", O->name);
+	ok(att_state(t->a1) == CD_AS_ABORTED && req_state(k->r2, &h) ==
+	    CD_RS_BEING_COLLECTED && h == t->a2, "%s: ... and changes nothing",
+	    O->name);
+	is_int(O->attempt_commit(S, t->a2, &ci, &E), 0,
+	    "%s: the holder commits", O->name);
+	ok(att_state(t->a2) == CD_AS_COMPLETED && req_state(k->r2, &h) ==
+	    CD_RS_COMPLETED && h == t->a2, "%s: attempt and request completed",
+	    O->name);
+	is_int(O->attempt_commit(S, t->a2, &ci, &E), CD_E_LOST,
+	    "%s: a second commit is not applied", O->name);
+	is_int(O->attempt_release(S, t->a2, CD_AS_CANCELLED, 320, 0, &E),
+	    CD_E_LOST, "%s: a committed attempt cannot be cancelled",
+	    O->name);
+	is_int(req_state(k->r2, NULL), CD_RS_COMPLETED, "%s: ... the request "
+	    "stays completed", O->name);
+	t->a3 = add_attempt(k->r3, 500);
+	ok(O->attempt_release(S, t->a3, CD_AS_CANCELLED, 510, 0, &E) == 0 &&
+	    att_state(t->a3) == CD_AS_CANCELLED && req_state(k->r3, NULL) ==
+	    CD_RS_AWAIT_COLLECTION, "%s: cancel gives the request back",
+	    O->name);
+	t->a4 = add_attempt(k->r3, 600);
+	is_int(O->attempt_release(S, t->a4, CD_AS_IN_PROGRESS, 610, 0, &E),
+	    CD_E_INTERNAL, "%s: release never means in progress", O->name);
+}
+
+static void
+test_attempts(const struct reqs *k, struct atts *t)
+{
+	struct cd_attempt q;
+
+	test_claim(k, t);
+	test_attempt_cas(k, t);
 	is_str(attempts(k->r2, -1, 0), want(2, t->a1, t->a2),
 	    "%s: attempts by request", O->name);
-	is_str(attempts(0, CD_AS_IN_PROGRESS, 0), want(2, t->a1, t->a3),
+	is_str(attempts(0, CD_AS_IN_PROGRESS, 0), want(1, t->a4),
 	    "%s: attempts by state", O->name);
 	is_str(attempts(0, -1, 400), want(2, t->a1, t->a2),
 	    "%s: attempts by heartbeat_before (exclusive)", O->name);
-	is_str(attempts(0, -1, 100), "", "%s: ... strictly before", O->name);
-	is_str(attempts(k->r2, CD_AS_IN_PROGRESS, 0), want(1, t->a1),
+	is_str(attempts(0, -1, 150), "", "%s: ... strictly before", O->name);
+	is_str(attempts(k->r3, CD_AS_CANCELLED, 0), want(1, t->a3),
 	    "%s: attempt filters combine", O->name);
-	a.state = CD_AS_FAILED;
-	a.ended_at = 120;
-	ok(O->attempt_update(S, &a, &E) == 0 &&
-	    O->attempt_get(S, a.id, &q, &E) == 0 &&
-	    memcmp(&a, &q, sizeof(a)) == 0, "%s: attempt_update", O->name);
 	is_int(O->attempt_get(S, 999999, &q, &E), CD_E_NOTFOUND,
 	    "%s: missing attempt is NOTFOUND", O->name);
-	a.id = 999999;
-	is_int(O->attempt_update(S, &a, &E), CD_E_NOTFOUND,
-	    "%s: updating a missing attempt is NOTFOUND", O->name);
+	is_int(O->attempt_heartbeat(S, 999999, 1, &E), CD_E_LOST,
+	    "%s: heartbeat of a missing attempt is LOST", O->name);
+}
+
+static int
+cb_journal(const struct cd_journal *j, void *arg)
+{
+	return take(arg, j->id);
+}
+
+static const char *
+journal(int64_t attempt, int state)
+{
+	static struct ids x;
+
+	memset(&x, 0, sizeof(x));
+	if (O->journal_list(S, attempt, state, cb_journal, &x, &E) != 0)
+		return "error";
+	return got(&x);
+}
+
+/* The journal as rows: added only while the attempt is in progress. */
+static void
+test_journal(const struct reqs *k, struct atts *t)
+{
+	struct cd_commit_info ci;
+	struct cd_journal j, j2;
+	struct ids x;
+	int64_t first;
+
+	memset(&j, 0, sizeof(j));
+	j.attempt_id = t->a4;
+	cd_strlcpy(j.host, "desk1", sizeof(j.host));
+	memset(j.path, 'p', sizeof(j.path) - 1);
+	j.path[0] = '/';
+	memset(j.sha256, 'a', 64);
+	j.at = 620;
+	ok(O->journal_add(S, &j, &E) == 0 && j.id > 0, "%s: journal_add "
+	    "fills the id", O->name);
+	j2 = j;
+	cd_strlcpy(j2.path, "/out/two.pfx", sizeof(j2.path));
+	O->journal_add(S, &j2, &E);
+	first = j.id;
+	memset(&x, 0, sizeof(x));
+	ok(O->journal_list(S, t->a4, -1, cb_journal, &x, &E) == 0 &&
+	    x.n == 2, "%s: journal rows of an attempt", O->name);
+	ok(O->journal_mark(S, j2.id, CD_JS_REMOVED, "removed", &E) == 0,
+	    "%s: journal_mark", O->name);
+	is_str(journal(t->a4, CD_JS_PENDING), want(1, j.id),
+	    "%s: journal rows by state", O->name);
+	is_str(journal(0, CD_JS_REMOVED), want(1, j2.id),
+	    "%s: journal rows of every attempt", O->name);
+	j.id = 0;
+	j.attempt_id = t->a3;
+	is_int(O->journal_add(S, &j, &E), CD_E_LOST,
+	    "%s: no journal row for an attempt no longer in progress",
+	    O->name);
+	memset(&ci, 0, sizeof(ci));
+	ci.at = 630;
+	ok(O->attempt_commit(S, t->a4, &ci, &E) == 0 &&
+	    strcmp(journal(t->a4, CD_JS_KEPT), want(1, first)) == 0, "%s: the commit keeps the pending rows", O->name);
+	is_int(O->journal_mark(S, 999999, CD_JS_REMOVED, "", &E),
+	    CD_E_NOTFOUND, "%s: marking a missing row is NOTFOUND", O->name);
 }
 
 static const char *
@@ -876,6 +1055,80 @@ test_busy(const char *dir)
 	o->close(s2);
 }
 
+/* A child: its own handle, wait for go, claim; 0 won, 1 refused. */
+static int
+race_child(const char *dir, int64_t request, int go)
+{
+	struct cd_store *s = NULL;
+	struct cd_attempt a;
+	struct cd_err e;
+	char b;
+	int r;
+
+	setenv("CERTDESK_BUSY_TIMEOUT_MS", "10000", 1);
+	if (O->open(NULL, dir, 0, &s, &e) != 0 || read(go, &b, 1) != 1)
+		return 2;
+	memset(&a, 0, sizeof(a));
+	a.request_id = request;
+	a.pid = (int)getpid();
+	a.started_at = a.heartbeat_at = 7000;
+	r = O->claim(s, &a, &e);
+	O->close(s);
+	if (r == 0)
+		return 0;
+	return r == CD_E_BUSY && strstr(e.msg, "being collected") ? 1 : 2;
+}
+
+/*
+ * Two claims at once, from two processes with their own handles on one
+ * store: exactly one wins, the other is refused as held.  And a claim
+ * made on a stale read (a second handle that saw the request free) is
+ * refused too: the claim decides, not what the caller read before.
+ */
+static void
+test_claim_race(const char *dir, const struct reqs *k)
+{
+	struct cd_store *s2 = NULL;
+	struct cd_request r;
+	struct cd_attempt a;
+	struct cd_err e2;
+	int64_t id = add_request(k->a, CD_RS_AWAIT_COLLECTION, "p3", 7000, 0);
+	int go[2], i, st, won = 0, refused = 0;
+	pid_t pid[2];
+
+	if (pipe(go) != 0)
+		return;
+	for (i = 0; i < 2; i++)
+		if ((pid[i] = fork()) == 0)
+			_exit(race_child(dir, id, go[0]));
+	if (write(go[1], "gg", 2) != 2)
+		diag("write: %s", strerror(errno));
+	for (i = 0; i < 2; i++) {
+		waitpid(pid[i], &st, 0);
+		won += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+		refused += WIFEXITED(st) && WEXITSTATUS(st) == 1;
+	}
+	close(go[0]);
+	close(go[1]);
+	ok(won == 1 && refused == 1, "%s: two concurrent claims: exactly one "
+	    "wins (%d won, %d refused)", O->name, won, refused);
+	id = add_request(k->a, CD_RS_AWAIT_COLLECTION, "p3", 7001, 0);
+	if (O->open(NULL, dir, 0, &s2, &e2) != 0)
+		return;
+	ok(O->request_get(s2, id, &r, &e2) == 0 &&
+	    r.status == CD_RS_AWAIT_COLLECTION, "%s: a second handle sees it "
+	    "free", O->name);
+	memset(&a, 0, sizeof(a));
+	a.request_id = id;
+	ok(O->claim(S, &a, &E) == 0, "%s: the first handle claims it",
+	    O->name);
+	memset(&a, 0, sizeof(a));
+	a.request_id = id;
+	is_int(O->claim(s2, &a, &e2), CD_E_BUSY, "%s: the second's claim, "
+	    "made on what it read before, is refused", O->name);
+	O->close(s2);
+}
+
 static void
 test_persistence(const char *dir, const struct reqs *k)
 {
@@ -1071,10 +1324,12 @@ run_suite(const struct cd_store_ops *ops)
 	test_requests(&k);
 	test_devices(&k);
 	test_attempts(&k, &t);
+	test_journal(&k, &t);
 	test_certs(&k, &t);
 	test_audit();
 	test_transactions();
 	test_busy(dir);
+	test_claim_race(dir, &k);
 	test_persistence(dir, &k);
 	if (S != NULL)
 		test_scale();
@@ -1178,6 +1433,66 @@ sqlite_raw(const char *db)
 	    "sqlite: a request for a missing person is refused");
 }
 
+/* Take the current schema back to version 2 (before claims and rows). */
+#define BACK_TO_2 "DROP TABLE journal;" \
+	"ALTER TABLE requests DROP COLUMN attempt_id;"
+
+/*
+ * A version 2 store with a request being collected (its attempt's files
+ * journalled as text in the attempt's detail) is moved to version 3: the
+ * in-progress attempt becomes the request's holder and its journal text
+ * becomes rows, so it can still heartbeat or be aborted -- and nobody
+ * else can claim the request.
+ */
+static void
+sqlite_migrate2(const char *dir, const char *db)
+{
+	struct cd_attempt q;
+	char v[64] = "", sql[1024];
+	int n = 0;
+
+	store_close();
+	snprintf(sql, sizeof(sql), BACK_TO_2
+	    "INSERT INTO people (id, logon) VALUES (9001, 'mig.one');"
+	    "INSERT INTO requests (id, status, person_id, profile)"
+	    " VALUES (9001, 3, 9001, 'p');"
+	    "INSERT INTO attempts (id, request_id, operator, state,"
+	    " heartbeat_at, detail) VALUES (9001, 9001, 'op', 0, 50,"
+	    " 'F' || char(9) || '%064d' || char(9) || '/out/a b.pfx' ||"
+	    " char(10) || 'F' || char(9) || '%064d' || char(9) ||"
+	    " '/out/c.pfx' || char(10));"
+	    "INSERT INTO attempts (id, request_id, operator, state)"
+	    " VALUES (9002, 9001, 'op', 2);"
+	    "PRAGMA user_version = 2;", 1, 2);
+	is_int(raw_exec(db, sql, v, sizeof(v)), SQLITE_OK,
+	    "sqlite: a version 2 store with a request being collected%s%s",
+	    v[0] ? ": " : "", v);
+	is_int(store_open(dir, 0), 0, "sqlite: a version 2 store opens");
+	if (S == NULL)
+		return;
+	O->schema_version(S, &n, &E);
+	is_int(n, 3, "sqlite: ... and is moved to version 3");
+	is_int(req_state(9001, &q.id), CD_RS_BEING_COLLECTED,
+	    "sqlite: ... the request is still being collected");
+	is_int(q.id, 9001, "sqlite: ... held by its in-progress attempt");
+	is_str(journal(9001, CD_JS_PENDING), want(2, (int64_t)1, (int64_t)2),
+	    "sqlite: ... whose journal text became rows");
+	raw_text(db, "SELECT path || '|' || length(sha256) || '|' ||"
+	    " ltrim(sha256, '0') FROM journal WHERE id = 2", v);
+	is_str(v, "/out/c.pfx|64|2", "sqlite: ... path and hash kept");
+	ok(O->attempt_get(S, 9001, &q, &E) == 0 && q.detail[0] == '\0',
+	    "sqlite: ... and left the attempt's detail");
+	memset(&q, 0, sizeof(q));
+	q.request_id = 9001;
+	is_int(O->claim(S, &q, &E), CD_E_BUSY,
+	    "sqlite: ... nobody else can claim it");
+	is_int(O->attempt_heartbeat(S, 9001, 60, &E), 0,
+	    "sqlite: ... its attempt can heartbeat");
+	ok(O->attempt_release(S, 9001, CD_AS_ABORTED, 70, 100, &E) == 0 &&
+	    req_state(9001, NULL) == CD_RS_AWAIT_COLLECTION,
+	    "sqlite: ... and be aborted");
+}
+
 /*
  * A store of schema version 1 (before the covering search indexes) is
  * moved forward when opened, and keeps its requests.
@@ -1189,16 +1504,18 @@ sqlite_migrate(const char *dir, const char *db)
 	int n = 0;
 
 	store_close();
-	raw_exec(db, "DROP INDEX requests_person_status;"
+	raw_exec(db, BACK_TO_2 "DROP INDEX requests_person_status;"
 	    "DROP INDEX requests_status_created;"
 	    "CREATE INDEX requests_status_created ON requests(status,"
 	    " created_at);"
 	    "DROP INDEX requests_created;"
 	    "CREATE INDEX requests_created ON requests(created_at, id);"
-	    "PRAGMA user_version = 1;", NULL, 0);
+	    "PRAGMA user_version = 1;", v, sizeof(v));
+	if (v[0] != '\0')
+		diag("%s", v);
 	is_int(store_open(dir, 0), 0, "sqlite: a version 1 store opens");
 	O->schema_version(S, &n, &E);
-	is_int(n, 2, "sqlite: ... and is moved to version 2");
+	is_int(n, 3, "sqlite: ... and is moved to version 3");
 	raw_text(db, "SELECT count(*) FROM sqlite_master WHERE name IN "
 	    "('requests_person_status', 'requests_status_created',"
 	    " 'requests_created') AND sql LIKE '%person_id%'", v);
@@ -1234,6 +1551,7 @@ run_sqlite(void)
 	if (S == NULL)
 		return;
 	sqlite_raw(db);
+	sqlite_migrate2(dir, db);
 	sqlite_migrate(dir, db);
 	sqlite_newer(dir, db);
 }

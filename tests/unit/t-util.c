@@ -98,25 +98,40 @@ test_atomic(void)
 static void
 test_journal(void)
 {
-	char j[4096] = "", p1[512], p2[512];
+	char p1[512], p2[512], h1[65], h2[65], why[256], res[4096], cwd[4096];
 	struct cd_err err;
 
 	snprintf(p1, sizeof(p1), "%s/one.pfx", dir);
 	snprintf(p2, sizeof(p2), "%s/two.pfx", dir);
-	ok(cd_journal_add(j, sizeof(j), p1, (const unsigned char *)"AAA", 3,
-	    &err) == 0 && cd_journal_add(j, sizeof(j), p2,
-	    (const unsigned char *)"BBB", 3, &err) == 0, "journal two files");
+	cd_journal_hash((const unsigned char *)"AAA", 3, h1);
+	cd_journal_hash((const unsigned char *)"BBB", 3, h2);
+	is_int((int)strlen(h1), 64, "journal hash: SHA-256 hex");
 	cd_write_atomic(dir, "one.pfx", "AAA", 3, 0600, NULL, 0, &err);
 	/* two.pfx was replaced by someone else's package: must survive */
 	cd_write_atomic(dir, "two.pfx", "OTHER", 5, 0600, NULL, 0, &err);
-	is_int(cd_journal_remove_files(j), 1, "only the matching file removed");
+	is_int(cd_journal_remove_one(p1, h1, why, sizeof(why)), CD_JR_REMOVED,
+	    "the matching file is removed");
 	ok(access(p1, F_OK) != 0, "journalled file gone");
-	ok(access(p2, F_OK) == 0, "a different file under the same name kept");
+	is_int(cd_journal_remove_one(p2, h2, why, sizeof(why)), CD_JR_GONE,
+	    "a different file under the same name is not ours");
+	ok(access(p2, F_OK) == 0, "and is kept");
 	unlink(p2);
-	ok(cd_journal_add(j, 40, p1, (const unsigned char *)"A", 1, &err) ==
-	    CD_E_INVAL, "journal overflow is an error, not a silent loss");
-	ok(cd_journal_add(j, sizeof(j), "/x/a\nb", (const unsigned char *)"A",
-	    1, &err) == CD_E_INVAL, "newline in a path refused");
+	is_int(cd_journal_remove_one(p1, h1, why, sizeof(why)), CD_JR_GONE,
+	    "a missing file is gone, not a failure");
+	if (getcwd(cwd, sizeof(cwd)) == NULL || chdir(dir) != 0)
+		return;
+	ok(cd_journal_resolve("./sub/../one.pfx", res, sizeof(res), &err) !=
+	    0, "resolve: a missing folder is refused");
+	ok(cd_journal_resolve("one.pfx", res, sizeof(res), &err) == 0 &&
+	    res[0] == '/' && strstr(res, "/one.pfx") != NULL &&
+	    strstr(res, "./") == NULL, "resolve: a bare name becomes an "
+	    "absolute path (%s)", res);
+	ok(cd_journal_resolve("../", res, sizeof(res), &err) == CD_E_INVAL,
+	    "resolve: a folder is not a file name");
+	ok(cd_journal_resolve("a\nb", res, sizeof(res), &err) == CD_E_INVAL,
+	    "resolve: a newline in a name is refused");
+	if (chdir(cwd) != 0)
+		diag("chdir back failed");
 }
 
 /* Create dir/.three.pfx.PID.abcdef; returns its path in buf. */
@@ -137,19 +152,18 @@ temporary(char *buf, size_t len, long pid)
 static void
 test_journal_temporaries(void)
 {
-	char j[1024] = "", p[512], mine[600], dead[600], live[600];
-	struct cd_err err;
+	char p[512], mine[600], dead[600], live[600], h[65], why[256];
 	pid_t child;
 
 	snprintf(p, sizeof(p), "%s/three.pfx", dir);
-	cd_journal_add(j, sizeof(j), p, (const unsigned char *)"C", 1, &err);
+	cd_journal_hash((const unsigned char *)"C", 1, h);
 	if ((child = fork()) == 0)
 		_exit(0);
 	waitpid(child, NULL, 0);
 	temporary(mine, sizeof(mine), (long)getpid());
 	temporary(dead, sizeof(dead), (long)child);
 	temporary(live, sizeof(live), 1L);
-	cd_journal_remove_files(j);
+	cd_journal_remove_one(p, h, why, sizeof(why));
 	ok(access(mine, F_OK) != 0, "our own temporary removed");
 	ok(access(dead, F_OK) != 0, "a dead writer's temporary removed");
 	ok(access(live, F_OK) == 0, "a live writer's temporary kept");
