@@ -17,7 +17,7 @@ SRV_PID=
 # need_root: these tests create users and switch to them.
 need_root() {
 	[ "$(id -u)" -eq 0 ] || skip_all "needs root (useradd, runuser)"
-	for c in useradd runuser curl; do
+	for c in useradd runuser setpriv curl; do
 		command -v "$c" >/dev/null 2>&1 || skip_all "no $c"
 	done
 }
@@ -98,8 +98,10 @@ wait_socket() {
 
 # srv_start [ARGS]: certdeskd as the server's user on $SOCK.
 srv_start() {
-	runuser -u "$SRV_USER" -- "$CERTDESKD" -c "$CONF" -s "$SOCK" \
-	    --sweep-interval 0 "$@" 2>"$T/certdeskd.log" &
+	# setpriv execs (runuser forks): $SRV_PID is certdeskd itself.
+	setpriv --reuid="$SRV_USER" --regid="$SRV_USER" --init-groups \
+	    "$CERTDESKD" -c "$CONF" -s "$SOCK" --sweep-interval 0 "$@" \
+	    2>"$T/certdeskd.log" &
 	SRV_PID=$!
 	wait_socket
 }
