@@ -26,6 +26,13 @@ check "sysusers.d makes the certdesk user" \
 	grep -q '^u certdesk ' "$top_srcdir/etc/certdesk.sysusers"
 check "tmpfiles.d makes /var/lib/certdesk 0700" \
 	grep -q '^d /var/lib/certdesk 0700 certdesk' "$top_srcdir/etc/certdesk.tmpfiles"
+hits=$(grep -rnE '(^|[^a-z_])(printf|fprintf|puts|putchar|exit|_exit|abort|perror)[[:space:]]*\(' \
+    "$top_srcdir/src/common" "$top_srcdir/src/api" --include='*.c' |
+    grep -vE 'snprintf|vsnprintf|sprintf|/\*')
+check "the codecs and the client API never print or exit" test -z "$hits"
+hits=$(grep -rlE '#include[[:space:]]*<(n?curses|microhttpd)\.h>' \
+    "$top_srcdir/src/common" "$top_srcdir/src/api")
+check "nor include curses or the server's HTTP library" test -z "$hits"
 if command -v python3 >/dev/null; then
 	"$CERTDESKD" --list-routes >"$T/routes"
 	python3 "$top_srcdir/tests/server/openapi.py" \
