@@ -884,6 +884,32 @@ static const struct opt autosave_opts[] = {
 	    ".fseventsd, .Trash-*"),
 };
 
+static const char *const client_modes[] = { "embedded", "server" };
+
+static int
+p_client_mode(struct loader *ld, const char *sec, const struct opt *o,
+    const char *val, void *obj)
+{
+	int i;
+
+	if ((i = find_name(client_modes, CD_NELEM(client_modes), val)) < 0)
+		return fail(ld, sec, o->key, "'%s' is not embedded or server",
+		    val);
+	return p_str(ld, sec, o, client_modes[i], obj);
+}
+
+static const struct opt server_opts[] = {
+	C("socket", p_path, server_socket, 0, 0, "/run/certdesk/certdesk.sock"),
+	C("body_limit", p_int, server_body_limit, 1024, 64 << 20, "1048576"),
+	C("idle_timeout", p_dur, server_idle_timeout, 1, 3600, "30"),
+	C("max_connections", p_int, server_max_conn, 1, 10000, "256"),
+	C("workers", p_int, server_workers, 1, 256, "8"),
+};
+
+static const struct opt client_opts[] = {
+	C("mode", p_client_mode, client_mode, 0, 0, "embedded"),
+};
+
 /* p_bits: min 1 means the list must not be empty. */
 static const struct opt policy_opts[] = {
 	P("name", p_str, name, 0, 0, ""),
@@ -922,6 +948,8 @@ static const struct section sections[] = {
 	SECTION("autosave", autosave_opts),
 	SECTION("policy.", policy_opts),
 	SECTION("profile.", profile_opts),
+	SECTION("server", server_opts),
+	SECTION("client", client_opts),
 };
 #define POLICY_SECTION (&sections[7])
 #define PROFILE_SECTION (&sections[8])
@@ -1419,8 +1447,11 @@ load_all(struct loader *ld)
 	if ((r = read_conf(ld)) != 0 ||
 	    (r = check_structure(ld, &npol, &nprof)) != 0)
 		return r;
-	for (i = 0; &sections[i] != POLICY_SECTION; i++)
-		if ((r = load_values(ld, sections[i].name, &sections[i],
+	/* The fixed sections (the families load below). */
+	for (i = 0; i < CD_NELEM(sections); i++)
+		if (&sections[i] != POLICY_SECTION &&
+		    &sections[i] != PROFILE_SECTION &&
+		    (r = load_values(ld, sections[i].name, &sections[i],
 		    conf)) != 0)
 			return r;
 	if ((r = load_store(ld)) != 0 || (r = load_ca(ld)) != 0 ||

@@ -145,6 +145,16 @@ struct cd_conf {
 	int nignore;
 	char usb_ignore[CD_MAX_IGNORE][CD_NAME_MAX];
 
+	/* [server]: certdeskd */
+	char server_socket[CD_PATH_MAX];	/* Unix socket path */
+	int server_body_limit;		/* bytes; larger bodies get 413 */
+	int server_idle_timeout;	/* seconds before an idle connection closes */
+	int server_max_conn;		/* concurrent connections */
+	int server_workers;		/* engine handles (parallel requests) */
+
+	/* [client]: how certdesk reaches the engine */
+	char client_mode[16];		/* "embedded" or "server" */
+
 	int npolicies;
 	struct cd_policy *policies;
 	int nprofiles;

@@ -144,6 +144,48 @@ out:
 	return r;
 }
 
+static void
+drop_operator(struct cd_engine *e)
+{
+	memset(&e->op, 0, sizeof(e->op));
+	e->impersonated = 0;
+}
+
+int
+cd_engine_set_operator(struct cd_engine *e, const char *logon,
+    int impersonated, struct cd_err *err)
+{
+	struct cd_err sub;
+	char obj[CD_LOGON_MAX + 16];
+	const char *why;
+	int r;
+
+	drop_operator(e);
+	if (logon == NULL)
+		return 0;
+	r = e->so->person_get(e->st, 0, logon, &e->op, &sub);
+	if (r != 0 && r != CD_E_NOTFOUND) {
+		drop_operator(e);
+		return cd_err_set(err, r, "%s", sub.msg);
+	}
+	if (r == 0 && e->op.status == CD_PS_ACTIVE) {
+		e->impersonated = impersonated != 0;
+		return 0;
+	}
+	why = r == CD_E_NOTFOUND ? "not a certdesk operator" : "disabled";
+	drop_operator(e);
+	cd_strlcpy(e->op.logon, logon, sizeof(e->op.logon));
+	e->impersonated = impersonated != 0;
+	snprintf(obj, sizeof(obj), "operator %s", logon);
+	cd_eng_audit(e, "operator.identify", obj, "refused", why, NULL);
+	drop_operator(e);
+	if (r == CD_E_NOTFOUND)
+		return cd_err_set(err, CD_E_AUTH,
+		    "'%s' is not a certdesk operator: an administrator can add "
+		    "you with 'certdesk person add --logon %s'", logon, logon);
+	return cd_err_set(err, CD_E_AUTH, "operator '%s' is disabled", logon);
+}
+
 void
 cd_engine_close(struct cd_engine *e)
 {

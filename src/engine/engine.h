@@ -43,6 +43,17 @@ int cd_engine_open(const struct cd_open_opts *o, struct cd_engine **out,
     struct cd_err *err);
 void cd_engine_close(struct cd_engine *e);
 
+/*
+ * Make logon the operator of the calls that follow (a server acting for
+ * the peer of each request; the handle must be opened in system mode).
+ * impersonated: root acting as logon (audited as "logon (as root)").
+ * An unknown or disabled operator gives CD_E_AUTH, is audited as refused,
+ * and leaves the handle with no operator (no roles).  logon NULL drops
+ * the operator.
+ */
+int cd_engine_set_operator(struct cd_engine *e, const char *logon,
+    int impersonated, struct cd_err *err);
+
 const struct cd_conf *cd_engine_conf(const struct cd_engine *e);
 const struct cd_person *cd_engine_operator(const struct cd_engine *e);
 /* "sqlite:/var/lib/certdesk" - for the TUI header */

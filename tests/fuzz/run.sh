@@ -9,7 +9,7 @@
 : "${FUZZ_SECONDS:=2}"
 n=0
 fail=0
-for h in conf fname template csv; do
+for h in conf fname template csv http; do
 	n=$((n + 1))
 	prog=$top_builddir/tests/fuzz/fuzz-$h
 	corpus=$top_srcdir/tests/fuzz/corpus/$h

@@ -1,0 +1,688 @@
+/*
+ * api-server.c - the client API over certdeskd's HTTP/JSON interface,
+ * with libcurl on the server's Unix socket (CURLOPT_UNIX_SOCKET_PATH).
+ *
+ * The server decides who the operator is (the socket's peer); this side
+ * only sends the call's arguments.  What the operator's side must do as
+ * the operator (writing or printing the transport document, writing the
+ * CRL) is done here, with the bytes the server returns.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "api.h"
+#include "json-model.h"
+#include "print.h"
+#include "util.h"
+
+#define MAX_REPLY (256u << 20)
+
+struct srv {
+	struct cd_api api;
+	CURL *h;
+	char socket[CD_PATH_MAX];
+	char as[CD_LOGON_MAX];
+};
+
+#define S(a) ((struct srv *)(a))
+
+struct buf {
+	char *p;
+	size_t len, cap;
+	int overflow;
+};
+
+static size_t
+on_data(char *data, size_t size, size_t n, void *arg)
+{
+	struct buf *b = arg;
+	size_t len = size * n, cap;
+	char *np;
+
+	if (b->len + len + 1 > MAX_REPLY) {
+		b->overflow = 1;
+		return 0;
+	}
+	if (b->len + len + 1 > b->cap) {
+		for (cap = b->cap ? b->cap : 8192; cap < b->len + len + 1;)
+			cap *= 2;
+		if ((np = realloc(b->p, cap)) == NULL)
+			return 0;
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, data, len);
+	b->len += len;
+	b->p[b->len] = '\0';
+	return len;
+}
+
+/* "?k=v&k=v" from an object of strings (NULL or empty: ""). */
+static char *
+query_string(CURL *h, const json_t *q)
+{
+	const char *key;
+	json_t *v;
+	char *out, *ek, *ev, *np;
+	size_t len = 0;
+
+	if ((out = calloc(1, 1)) == NULL)
+		return NULL;
+	json_object_foreach((json_t *)q, key, v) {
+		if (!json_is_string(v))
+			continue;
+		ek = curl_easy_escape(h, key, 0);
+		ev = curl_easy_escape(h, json_string_value(v), 0);
+		np = ek && ev ? realloc(out, len + strlen(ek) + strlen(ev) +
+		    3) : NULL;
+		if (np != NULL) {
+			out = np;
+			len += (size_t)sprintf(out + len, "%c%s=%s",
+			    len ? '&' : '?', ek, ev);
+		}
+		curl_free(ek);
+		curl_free(ev);
+		if (np == NULL) {
+			free(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+/*
+ * One HTTP exchange.  body (may be NULL) of type ctype.  The reply goes
+ * to *rb; a status of 400 or more becomes the CD_E_* code of its error
+ * body.
+ */
+static int
+exchange(struct srv *s, const char *method, const char *path, const json_t *q,
+    const void *body, size_t len, const char *ctype, struct buf *rb,
+    struct cd_err *err)
+{
+	struct curl_slist *hdr = NULL;
+	char url[2048], line[CD_LOGON_MAX + 64], *qs;
+	json_t *j;
+	long status = 0;
+	CURLcode cc;
+	int r = 0;
+
+	if ((qs = query_string(s->h, q)) == NULL)
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	snprintf(url, sizeof(url), "http://localhost%s%s", path, qs);
+	free(qs);
+	curl_easy_reset(s->h);
+	curl_easy_setopt(s->h, CURLOPT_UNIX_SOCKET_PATH, s->socket);
+	curl_easy_setopt(s->h, CURLOPT_URL, url);
+	curl_easy_setopt(s->h, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(s->h, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(s->h, CURLOPT_WRITEDATA, rb);
+	curl_easy_setopt(s->h, CURLOPT_NOSIGNAL, 1L);
+	if (body != NULL) {
+		curl_easy_setopt(s->h, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(s->h, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)len);
+		snprintf(line, sizeof(line), "Content-Type: %s", ctype);
+		hdr = curl_slist_append(hdr, line);
+	}
+	if (s->as[0] != '\0') {
+		snprintf(line, sizeof(line), "X-Certdesk-As: %s", s->as);
+		hdr = curl_slist_append(hdr, line);
+	}
+	hdr = curl_slist_append(hdr, "Expect:");
+	curl_easy_setopt(s->h, CURLOPT_HTTPHEADER, hdr);
+	cc = curl_easy_perform(s->h);
+	curl_slist_free_all(hdr);
+	if (cc != CURLE_OK)
+		return cd_err_set(err, CD_E_IO, "cannot reach certdeskd at %s: "
+		    "%s", s->socket, rb->overflow ? "the reply is too large" :
+		    curl_easy_strerror(cc));
+	curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &status);
+	if (status >= 400) {
+		j = rb->p ? json_loadb(rb->p, rb->len, 0, NULL) : NULL;
+		r = cdj_error_parse(j, (int)status, err);
+		json_decref(j);
+	}
+	return r;
+}
+
+/* A JSON call: *out gets the reply object (if out is not NULL). */
+static int
+call(struct cd_api *a, const char *method, const char *path, const json_t *q,
+    json_t *body, json_t **out, struct cd_err *err)
+{
+	struct buf rb = { 0 };
+	char *text = NULL;
+	json_error_t je;
+	int r;
+
+	if (out != NULL)
+		*out = NULL;
+	if (body != NULL && (text = json_dumps(body, JSON_COMPACT)) == NULL) {
+		json_decref(body);
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	}
+	json_decref(body);
+	r = exchange(S(a), method, path, q, text, text ? strlen(text) : 0,
+	    "application/json", &rb, err);
+	free(text);
+	if (r == 0 && out != NULL) {
+		*out = rb.p ? json_loadb(rb.p, rb.len, 0, &je) : NULL;
+		if (!json_is_object(*out)) {
+			json_decref(*out);
+			*out = NULL;
+			r = cd_err_set(err, CD_E_INTERNAL, "certdeskd sent a "
+			    "reply that is not a JSON object");
+		}
+	}
+	free(rb.p);
+	return r;
+}
+
+/* ---- opening ----------------------------------------------------------- */
+
+static int
+srv_open(const struct cd_api_opts *o, struct cd_api **out, struct cd_err *err)
+{
+	static int inited;
+	struct srv *s;
+
+	if (!inited && curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		return cd_err_set(err, CD_E_INTERNAL, "cannot start libcurl");
+	inited = 1;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	s->api.ops = &cd_api_server;
+	cd_strlcpy(s->socket, o->socket ? o->socket : CD_API_DEFAULT_SOCKET,
+	    sizeof(s->socket));
+	if (o->as_logon != NULL)
+		cd_strlcpy(s->as, o->as_logon, sizeof(s->as));
+	if ((s->h = curl_easy_init()) == NULL) {
+		free(s);
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	}
+	*out = &s->api;
+	return 0;
+}
+
+static void
+srv_close(struct cd_api *a)
+{
+	curl_easy_cleanup(S(a)->h);
+	free(a);
+}
+
+/* ---- lists ---------------------------------------------------------------- */
+
+/* GET path with a filter; each element of reply[key] through each(). */
+static int
+list(struct cd_api *a, const char *path, json_t *filter, const char *key,
+    int (*each)(const json_t *, void *), void *ctx, struct cd_err *err)
+{
+	json_t *reply = NULL, *arr, *v;
+	size_t i;
+	int r;
+
+	if (filter == NULL)
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	r = call(a, "GET", path, filter, NULL, &reply, err);
+	json_decref(filter);
+	if (r != 0)
+		return r;
+	if (!json_is_array(arr = json_object_get(reply, key))) {
+		json_decref(reply);
+		return cd_err_set(err, CD_E_INTERNAL, "certdeskd's reply has no "
+		    "'%s' list", key);
+	}
+	json_array_foreach(arr, i, v) {
+		if ((r = each(v, ctx)) != 0)
+			break;
+	}
+	json_decref(reply);
+	return r;
+}
+
+struct each_ctx {
+	void *cb;
+	void *arg;
+	struct cd_err *err;
+};
+
+#define EACH(name, type, parse, cbtype) \
+static int \
+name(const json_t *v, void *arg) \
+{ \
+	struct each_ctx *c = arg; \
+	type rec; \
+	int r; \
+	memset(&rec, 0, sizeof(rec)); \
+	if ((r = parse(v, &rec, c->err)) != 0) \
+		return r; \
+	return ((cbtype)c->cb)(&rec, c->arg); \
+}
+EACH(each_person, struct cd_person, cdj_person_parse, cd_person_cb)
+EACH(each_request, struct cd_request, cdj_request_parse, cd_request_cb)
+EACH(each_device, struct cd_device, cdj_device_parse, cd_device_cb)
+EACH(each_cert, struct cd_cert, cdj_cert_parse, cd_cert_cb)
+EACH(each_audit, struct cd_audit, cdj_audit_parse, cd_audit_cb)
+
+/* One record reply[key] through parse. */
+static int
+one(json_t *reply, const char *key, int (*parse)(const json_t *, void *,
+    struct cd_err *), void *out, struct cd_err *err)
+{
+	int r;
+
+	r = parse(json_object_get(reply, key), out, err);
+	json_decref(reply);
+	return r;
+}
+
+typedef int (*parse_fn)(const json_t *, void *, struct cd_err *);
+
+/* ---- calls --------------------------------------------------------------- */
+
+static int
+srv_whoami(struct cd_api *a, struct cd_person *out, int *impersonated,
+    struct cd_err *err)
+{
+	json_t *reply;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = call(a, "GET", "/v1/whoami", NULL, NULL, &reply, err)) != 0)
+		return r;
+	if (impersonated != NULL)
+		*impersonated = json_is_true(json_object_get(reply,
+		    "impersonated"));
+	return one(reply, "operator", (parse_fn)cdj_person_parse, out, err);
+}
+
+static int
+srv_person_add(struct cd_api *a, struct cd_person *p, struct cd_err *err)
+{
+	json_t *reply;
+	int r;
+
+	if ((r = call(a, "POST", "/v1/people", NULL, cdj_person(p), &reply,
+	    err)) != 0)
+		return r;
+	memset(p, 0, sizeof(*p));
+	return one(reply, "person", (parse_fn)cdj_person_parse, p, err);
+}
+
+/* "/v1/people/<logon escaped>" */
+static int
+person_path(struct cd_api *a, const char *logon, char *path, size_t len,
+    struct cd_err *err)
+{
+	char *e = curl_easy_escape(S(a)->h, logon, 0);
+
+	if (e == NULL)
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	snprintf(path, len, "/v1/people/%s", e);
+	curl_free(e);
+	return 0;
+}
+
+static int
+srv_person_edit(struct cd_api *a, const struct cd_person *p,
+    struct cd_err *err)
+{
+	char path[CD_LOGON_MAX * 3 + 16];
+	int r;
+
+	if ((r = person_path(a, p->logon, path, sizeof(path), err)) != 0)
+		return r;
+	return call(a, "PUT", path, NULL, cdj_person(p), NULL, err);
+}
+
+static int
+srv_person_get(struct cd_api *a, int64_t id, const char *logon,
+    struct cd_person *out, struct cd_err *err)
+{
+	char path[CD_LOGON_MAX * 3 + 32];
+	json_t *reply;
+	int r;
+
+	if (id != 0)
+		snprintf(path, sizeof(path), "/v1/people/by-id/%lld",
+		    (long long)id);
+	else if ((r = person_path(a, logon ? logon : "", path, sizeof(path),
+	    err)) != 0)
+		return r;
+	if ((r = call(a, "GET", path, NULL, NULL, &reply, err)) != 0)
+		return r;
+	memset(out, 0, sizeof(*out));
+	return one(reply, "person", (parse_fn)cdj_person_parse, out, err);
+}
+
+static int
+srv_person_list(struct cd_api *a, const struct cd_person_filter *f,
+    cd_person_cb cb, void *arg, struct cd_err *err)
+{
+	struct each_ctx c = { (void *)cb, arg, err };
+
+	return list(a, "/v1/people", cdj_person_filter(f), "people",
+	    each_person, &c, err);
+}
+
+static int
+srv_person_import_csv(struct cd_api *a, const char *path,
+    struct cd_import_result *res, struct cd_err *err)
+{
+	unsigned char *data = NULL;
+	struct buf rb = { 0 };
+	json_t *j;
+	size_t len;
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	if ((r = cd_read_file(path, 64u << 20, &data, &len, err)) != 0)
+		return r;
+	r = exchange(S(a), "POST", "/v1/people/import", NULL, data, len,
+	    "text/csv", &rb, err);
+	free(data);
+	j = rb.p ? json_loadb(rb.p, rb.len, 0, NULL) : NULL;
+	if (r == 0)
+		r = cdj_import_result_parse(j, res, err);
+	else
+		cdj_get_str(json_object_get(j, "error"), "report",
+		    res->report, sizeof(res->report), NULL);
+	json_decref(j);
+	free(rb.p);
+	return r;
+}
+
+static int
+srv_device_get(struct cd_api *a, int64_t id, struct cd_device *out,
+    struct cd_err *err)
+{
+	char path[64];
+	json_t *reply;
+	int r;
+
+	snprintf(path, sizeof(path), "/v1/devices/%lld", (long long)id);
+	if ((r = call(a, "GET", path, NULL, NULL, &reply, err)) != 0)
+		return r;
+	memset(out, 0, sizeof(*out));
+	return one(reply, "device", (parse_fn)cdj_device_parse, out, err);
+}
+
+static int
+srv_device_list(struct cd_api *a, const struct cd_device_filter *f,
+    cd_device_cb cb, void *arg, struct cd_err *err)
+{
+	struct each_ctx c = { (void *)cb, arg, err };
+
+	return list(a, "/v1/devices", cdj_device_filter(f), "devices",
+	    each_device, &c, err);
+}
+
+static int
+srv_request_new(struct cd_api *a, const char *person_logon,
+    const char *profile_id, int64_t *id, int *status, struct cd_err *err)
+{
+	json_t *reply;
+	int64_t v = 0;
+	int r;
+
+	if ((r = call(a, "POST", "/v1/requests", NULL, json_pack("{s:o,s:o}",
+	    "person", cdj_string(person_logon), "profile",
+	    cdj_string(profile_id)), &reply, err)) != 0)
+		return r;
+	cdj_get_int(reply, "id", &v, NULL);
+	*id = v;
+	*status = cd_status_parse(json_string_value(json_object_get(reply,
+	    "status")) ? json_string_value(json_object_get(reply, "status")) :
+	    "");
+	json_decref(reply);
+	return 0;
+}
+
+static int
+srv_request_get(struct cd_api *a, int64_t id, struct cd_request *out,
+    struct cd_err *err)
+{
+	char path[64];
+	json_t *reply;
+	int r;
+
+	snprintf(path, sizeof(path), "/v1/requests/%lld", (long long)id);
+	if ((r = call(a, "GET", path, NULL, NULL, &reply, err)) != 0)
+		return r;
+	memset(out, 0, sizeof(*out));
+	return one(reply, "request", (parse_fn)cdj_request_parse, out, err);
+}
+
+static int
+srv_request_search(struct cd_api *a, const struct cd_request_filter *f,
+    cd_request_cb cb, void *arg, struct cd_err *err)
+{
+	struct each_ctx c = { (void *)cb, arg, err };
+
+	return list(a, "/v1/requests", cdj_request_filter(f), "requests",
+	    each_request, &c, err);
+}
+
+static int
+transition(struct cd_api *a, int64_t id, const char *verb, const char *note,
+    struct cd_err *err)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/v1/requests/%lld/%s", (long long)id,
+	    verb);
+	return call(a, "POST", path, NULL, note ? json_pack("{s:o}", "note",
+	    cdj_string(note)) : json_object(), NULL, err);
+}
+
+static int
+srv_request_approve(struct cd_api *a, int64_t id, const char *note,
+    struct cd_err *err)
+{
+	return transition(a, id, "approve", note, err);
+}
+
+static int
+srv_request_reject(struct cd_api *a, int64_t id, const char *note,
+    struct cd_err *err)
+{
+	return transition(a, id, "reject", note, err);
+}
+
+static int
+srv_request_validate(struct cd_api *a, int64_t id, const char *note,
+    struct cd_err *err)
+{
+	return transition(a, id, "validate", note, err);
+}
+
+static int
+srv_request_cancel(struct cd_api *a, int64_t id, const char *note,
+    struct cd_err *err)
+{
+	return transition(a, id, "cancel", note, err);
+}
+
+static int
+srv_request_collectable(struct cd_api *a, const char *profile_id, int limit,
+    int64_t **ids, int *n, struct cd_err *err)
+{
+	json_t *q, *reply, *arr, *v;
+	char lim[16];
+	size_t i;
+	int r;
+
+	*ids = NULL;
+	*n = 0;
+	snprintf(lim, sizeof(lim), "%d", limit);
+	q = json_pack("{s:o,s:s}", "profile", cdj_string(profile_id), "limit",
+	    lim);
+	r = call(a, "GET", "/v1/requests/collectable", q, NULL, &reply, err);
+	json_decref(q);
+	if (r != 0)
+		return r;
+	arr = json_object_get(reply, "ids");
+	if (json_array_size(arr) > 0 &&
+	    (*ids = calloc(json_array_size(arr), sizeof(**ids))) == NULL) {
+		json_decref(reply);
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	}
+	json_array_foreach(arr, i, v)
+		(*ids)[(*n)++] = json_integer_value(v);
+	json_decref(reply);
+	return 0;
+}
+
+static int
+srv_request_actions(struct cd_api *a, int64_t id, struct cd_actions *out,
+    struct cd_err *err)
+{
+	char path[96];
+	json_t *reply;
+	int r;
+
+	snprintf(path, sizeof(path), "/v1/requests/%lld/actions",
+	    (long long)id);
+	if ((r = call(a, "GET", path, NULL, NULL, &reply, err)) != 0)
+		return r;
+	memset(out, 0, sizeof(*out));
+	r = cdj_actions_parse(reply, out, err);
+	json_decref(reply);
+	return r;
+}
+
+static int
+srv_request_history(struct cd_api *a, int64_t id, cd_audit_cb cb, void *arg,
+    struct cd_err *err)
+{
+	struct each_ctx c = { (void *)cb, arg, err };
+	char path[96];
+
+	snprintf(path, sizeof(path), "/v1/requests/%lld/history",
+	    (long long)id);
+	return list(a, path, json_object(), "audit", each_audit, &c, err);
+}
+
+static int
+srv_cert_list(struct cd_api *a, const struct cd_cert_filter *f,
+    cd_cert_cb cb, void *arg, struct cd_err *err)
+{
+	struct each_ctx c = { (void *)cb, arg, err };
+
+	return list(a, "/v1/certificates", cdj_cert_filter(f),
+	    "certificates", each_cert, &c, err);
+}
+
+static int
+srv_audit_list(struct cd_api *a, int64_t since, cd_audit_cb cb, void *arg,
+    struct cd_err *err)
+{
+	struct each_ctx c = { (void *)cb, arg, err };
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", (long long)since);
+	return list(a, "/v1/audit", json_pack("{s:s}", "since", buf), "audit",
+	    each_audit, &c, err);
+}
+
+/* Bytes to path (atomically, with mode) or to fd. */
+static int
+put_bytes(const char *path, int fd, const void *data, size_t len, mode_t mode,
+    char *final, size_t finallen, struct cd_err *err)
+{
+	char dir[CD_PATH_MAX];
+	const char *slash, *name = path;
+
+	if (path == NULL)
+		return write(fd, data, len) == (ssize_t)len ? 0 :
+		    cd_err_set(err, CD_E_IO, "cannot write the output");
+	cd_strlcpy(dir, ".", sizeof(dir));
+	if ((slash = strrchr(path, '/')) != NULL) {
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 :
+		    (int)(slash - path), path);
+		name = slash + 1;
+	}
+	return cd_write_atomic(dir, name, data, len, mode, final, finallen,
+	    err);
+}
+
+static int
+srv_print_transport(struct cd_api *a, int64_t request_id,
+    const char *printer, const char *outfile, char *job, size_t joblen,
+    struct cd_err *err)
+{
+	struct cd_print_cups_cfg cups;
+	struct buf rb = { 0 };
+	char path[96], title[64];
+	int r;
+
+	snprintf(path, sizeof(path), "/v1/requests/%lld/transport",
+	    (long long)request_id);
+	if ((r = exchange(S(a), "GET", path, NULL, NULL, 0, NULL, &rb, err)))
+		goto out;
+	if (outfile != NULL) {
+		r = put_bytes(outfile, -1, rb.p, rb.len, 0600, job, joblen, err);
+		goto out;
+	}
+	snprintf(title, sizeof(title), "certdesk transport document %lld",
+	    (long long)request_id);
+	/* The operator's side has no print settings: libcups' defaults. */
+	memset(&cups, 0, sizeof(cups));
+	r = cd_print_cups.submit(&cups, CD_PRINT_TRANSPORT, printer ? printer :
+	    "", title, rb.p, rb.len, job, joblen, NULL, err);
+out:
+	free(rb.p);
+	return r;
+}
+
+static int
+srv_crl_write(struct cd_api *a, const char *path, int der, int fd,
+    struct cd_err *err)
+{
+	struct buf rb = { 0 };
+	json_t *q = json_pack("{s:s}", "format", der ? "der" : "pem");
+	int r;
+
+	r = exchange(S(a), "GET", "/v1/crl", q, NULL, 0, NULL, &rb, err);
+	json_decref(q);
+	if (r == 0)
+		r = put_bytes(path, fd, rb.p, rb.len, 0644, NULL, 0, err);
+	free(rb.p);
+	return r;
+}
+
+const struct cd_api_ops cd_api_server = {
+	.name = "server",
+	.open = srv_open,
+	.close = srv_close,
+	.whoami = srv_whoami,
+	.person_add = srv_person_add,
+	.person_edit = srv_person_edit,
+	.person_get = srv_person_get,
+	.person_list = srv_person_list,
+	.person_import_csv = srv_person_import_csv,
+	.device_get = srv_device_get,
+	.device_list = srv_device_list,
+	.request_new = srv_request_new,
+	.request_get = srv_request_get,
+	.request_search = srv_request_search,
+	.request_approve = srv_request_approve,
+	.request_reject = srv_request_reject,
+	.request_validate = srv_request_validate,
+	.request_cancel = srv_request_cancel,
+	.request_collectable = srv_request_collectable,
+	.request_actions = srv_request_actions,
+	.request_history = srv_request_history,
+	.cert_list = srv_cert_list,
+	.print_transport = srv_print_transport,
+	.audit_list = srv_audit_list,
+	.crl_write = srv_crl_write,
+};
