@@ -14,7 +14,7 @@ PW='Mq4-Tz8w-Hn3c'
 [ -x "$MKDOC" ] || skip_all "tests/unit/mkdoc not built"
 cupsd_available || skip_all "$CUPSD_WHY"
 trap 'cupsd_stop; rm -rf "$T"' EXIT
-cupsd_start "$T/cups" || skip_all "private cupsd: $CUPSD_WHY"
+cupsd_start "$T/cups" || bail_out "private cupsd: $CUPSD_WHY"
 
 # only_file DIR: the one file in DIR
 only_file() { set -- "$1"/*; [ $# -eq 1 ] && [ -f "$1" ] && echo "$1"; }

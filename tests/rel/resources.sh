@@ -12,7 +12,7 @@
 . "$top_srcdir/tests/lib/cupsd.sh"
 . "$top_srcdir/tests/rel/lib.sh"
 
-setup_store || { echo "1..0 # SKIP setup failed"; exit 1; }
+setup_store
 mkdir "$T/out"
 mkfifo "$T/fifo"
 mounted=
@@ -39,9 +39,7 @@ if mount -t tmpfs -o size=4k,mode=0755 tmpfs "$T/full" 2>/dev/null; then
 else
 	# ulimit -f would also stop the store's own writes (its WAL grows
 	# past any limit small enough for a package), so it cannot stand in
-	for n in 1 2 3 4 5 6; do
-		ok "full file system # SKIP cannot mount a tmpfs here"
-	done
+	skip_n 6 "full file system" "cannot mount a tmpfs here"
 fi
 
 # --- read-only folder
@@ -55,7 +53,7 @@ if mount -t tmpfs -o ro,size=64k tmpfs "$T/ro" 2>/dev/null; then
 	    "read-only folder: the message names the folder and the reason"
 	rolled_back "read-only folder" "$id" "$T/ro"
 else
-	for n in 1 2 3 4 5; do ok "read-only folder # SKIP cannot mount a read-only tmpfs"; done
+	skip_n 5 "read-only folder" "cannot mount a read-only tmpfs"
 fi
 
 # --- the folder vanishes while the collection waits for its password
@@ -129,9 +127,9 @@ rolled_back "$what" "$id" "$T/noprint"
 # not write, a CA key they cannot read
 NB=65534
 if [ "$(id -u)" -ne 0 ]; then
-	for n in 1 2 3 4 5 6 7 8; do ok "non-root cases # SKIP not running as root (cannot switch users)"; done
+	skip_n 8 "non-root cases" "not running as root (cannot switch users)"
 elif ! getent passwd "$NB" >/dev/null || ! command -v setpriv >/dev/null; then
-	for n in 1 2 3 4 5 6 7 8; do ok "non-root cases # SKIP no user $NB or no setpriv"; done
+	skip_n 8 "non-root cases" "no user $NB or no setpriv"
 else
 	chmod 711 "$T"
 	U=$T/u
