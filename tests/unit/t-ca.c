@@ -17,11 +17,12 @@
 #include <openssl/x509v3.h>
 
 #include "ca.h"
-#include "tap.h"
+#include "fixture.h"
 #include "x509.h"
 
 static const struct cd_ca_ops *O;
-static char base[256];
+static struct fx fx;
+static const char *base = fx.dir;
 
 static void
 fresh_dir(char *out, size_t len, const char *name)
@@ -335,13 +336,9 @@ test_backend(void)
 int
 main(void)
 {
-	const char *tmp = getenv("TMPDIR");
-	char cmd[400];
 	int i;
 
-	snprintf(base, sizeof(base), "%s/t-ca.XXXXXX", tmp ? tmp : "/tmp");
-	if (mkdtemp(base) == NULL)
-		return 1;
+	fx_init(&fx, "t-ca");
 	for (i = 0; cd_ca_backends[i] != NULL; i++) {
 		O = cd_ca_backends[i];
 		test_backend();
@@ -349,8 +346,6 @@ main(void)
 	ok(cd_ca_find(NULL) == cd_ca_backends[0] && cd_ca_find("LOCAL") ==
 	    &cd_ca_local_ops && cd_ca_find("remote-x") == NULL,
 	    "backends are found by name");
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
-	if (system(cmd) != 0)
-		diag("cleanup failed");
+	fx_cleanup(&fx);
 	return done_testing();
 }
