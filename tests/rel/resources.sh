@@ -109,7 +109,8 @@ rolled_back "store locked during the collection" "$id" "$T/locked" none
 # --- a stopped print scheduler for a generated-password profile
 id=$(new_req Susan.Smith generated)
 mkdir "$T/noprint"
-if cupsd_available && cupsd_start "$T/cups"; then
+if cupsd_available; then
+	cupsd_start "$T/cups" || bail_out "private cupsd: $CUPSD_WHY"
 	sed -i "s|^pin_printer = .*|pin_printer = secure|; s|^cups_server = .*|cups_server = $CUPS_SERVER|" "$CONF"
 	cupsd_stop
 	what="stopped cupsd"

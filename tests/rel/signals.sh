@@ -20,7 +20,8 @@ mkdir "$T/out"
 mkfifo "$T/fifo"
 
 cups=
-if cupsd_available && cupsd_start "$T/cups"; then
+if cupsd_available; then
+	cupsd_start "$T/cups" || bail_out "private cupsd: $CUPSD_WHY"
 	trap 'cupsd_stop; rm -rf "$T"' EXIT
 	# a queue whose backend takes 60 s: the collection waits in "print",
 	# and a signal must stop that wait (the job is cancelled) long before
