@@ -179,7 +179,7 @@ lock_store() {
 	LOCK_PID=$!
 	exec 7>"$T/lock.fifo"
 	echo "BEGIN EXCLUSIVE;" >&7
-	wait_until 10 store_locked
+	wait_until 30 store_locked
 }
 # store_locked: another connection cannot take the write lock now
 store_locked() {

@@ -75,7 +75,7 @@ rolled_back "vanished folder" "$id" "$T/gone"
 
 # --- the store locked by another process
 id0=$(new_req Susan.Smith user-pin)
-lock_store
+check "store locked at the start: another process holds the lock" lock_store
 CERTDESK_BUSY_TIMEOUT_MS=300 run "$CERTDESK" -c "$CONF" collect "$id0" \
     --folder "$T/out" --password-file "$T/pw.$id0"
 unlock_store
@@ -91,7 +91,8 @@ CERTDESK_BUSY_TIMEOUT_MS=300 "$CERTDESK" -c "$CONF" collect "$id" \
 BG_PID=$!
 exec 4>"$T/fifo"
 wait_until 10 status_is "$id" being-collected
-lock_store
+check "store locked during the collection: another process holds the lock" \
+    lock_store
 printf '%s\n' "$PW" >&4
 exec 4>&-
 bg_finish 20

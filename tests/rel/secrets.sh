@@ -141,9 +141,17 @@ found_in() {
 	[ "$_bytes" -gt 0 ] || { echo "# found_in: $# files, all empty"; return 1; }
 	return 0
 }
-# found_in_any FILES...: as found_in, but no file at all is a pass (a
-# folder nothing was written to): the caller says so in its description
-found_in_any() { [ $# -eq 0 ] || found_in "$@"; }
+# found_in_any FILES...: as found_in over those of FILES that still
+# exist and are not empty (other processes come and go in /tmp); none at
+# all is a pass (a folder nothing was written to): the caller gives the
+# count in its description
+found_in_any() {
+	for _f in "$@"; do
+		shift
+		[ -s "$_f" ] && set -- "$@" "$_f"
+	done
+	[ $# -eq 0 ] || found_in "$@"
+}
 files_under() { find "$@" -type f 2>/dev/null; }
 
 # the search must be able to find them where they are
