@@ -1,12 +1,14 @@
 #!/bin/sh
 # check-layering.sh - the engine never talks to the operator and only
 # src/tui includes curses.  TAP output.
-cd "${top_srcdir:-.}" || exit 1
-n=0; fail=0
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+cd "$top_srcdir" || exit 1
+. tests/lib/tap.sh
+[ -d src/engine ] || bail_out "no src/engine under $top_srcdir"
+# check DESC HITS: ok when HITS is empty
 check() {
-	n=$((n + 1))
-	if [ -z "$2" ]; then echo "ok $n - $1"; else
-		echo "not ok $n - $1"; echo "$2" | sed 's/^/#   /'; fail=1; fi
+	if [ -z "$2" ]; then ok "$1"; else
+		not_ok "$1"; echo "$2" | sed 's/^/#   /'; fi
 }
 hits=$(grep -rnE '(^|[^a-z_])(printf|fprintf|puts|putchar|exit|_exit|abort|perror)[[:space:]]*\(' src/engine --include='*.c' | grep -vE 'snprintf|vsnprintf|BIO_printf|/\*')
 check "no printf/exit/abort in src/engine" "$hits"
@@ -14,5 +16,4 @@ hits=$(grep -rlE '#include[[:space:]]*<(n?curses|form|menu|panel)\.h>' src src/c
 check "curses headers only under src/tui" "$hits"
 hits=$(grep -rlE 'sqlite3' src --include='*.c' --include='*.h' | grep -v 'src/engine/store-sqlite.c' | grep -v 'src/engine/store.c')
 check "SQLite only inside its store backend" "$hits"
-echo "1..$n"
-exit $fail
+done_testing

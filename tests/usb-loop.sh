@@ -3,15 +3,16 @@
 # kernel: an ext4 image on a loop device, mounted at a path with a space,
 # probed through "t-mountinfo --probe" (device number -> mount point in
 # /proc/self/mountinfo, read-only flag, entries not ignored).  Needs root
-# and loop devices; otherwise the whole file is skipped.
+# and loop devices; otherwise the whole file is skipped (a failure under
+# CERTDESK_TEST_STRICT=1, tests/lib/tap.sh).
 set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+. "$top_srcdir/tests/lib/tap.sh"
 probe="${top_builddir:-.}/tests/unit/t-mountinfo"
 T=
 LOOP=
 MNT=
 BIND=
-
-skip_all() { echo "1..0 # SKIP loop mounts not available: $*"; exit 0; }
 
 cleanup() {
 	[ -n "$BIND" ] && umount "$BIND" 2>/dev/null
@@ -22,27 +23,22 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
-[ -x "$probe" ] || { echo "1..0 # SKIP $probe not built"; exit 0; }
-[ "$(id -u)" -eq 0 ] || skip_all "not root"
-for c in losetup mkfs.ext4 mount umount; do
-	command -v "$c" >/dev/null 2>&1 || skip_all "$c not installed"
+[ -x "$probe" ] || bail_out "$probe not built"
+[ "$(id -u)" -eq 0 ] || skip_all "loop mounts need root"
+for c in losetup mkfs.ext4 mount umount truncate; do
+	need_cmd "$c"
 done
-T=$(mktemp -d "${TMPDIR:-/tmp}/usb-loop.XXXXXX") || skip_all "no temp dir"
-truncate -s 8M "$T/stick.img" 2>/dev/null || skip_all "cannot make an image"
+T=$(mktemp -d "${TMPDIR:-/tmp}/usb-loop.XXXXXX") || bail_out "no temp dir"
+truncate -s 8M "$T/stick.img" || bail_out "cannot make an image"
 mkfs.ext4 -q -F -L "CD TEST" "$T/stick.img" >"$T/err" 2>&1 ||
-	skip_all "mkfs.ext4: $(head -n 1 "$T/err")"
+	bail_out "mkfs.ext4: $(head -n 1 "$T/err")"
+# no loop device or no mount in this container: not available here
 LOOP=$(losetup -f --show "$T/stick.img" 2>"$T/err") ||
-	{ LOOP=; skip_all "losetup: $(head -n 1 "$T/err")"; }
+	{ LOOP=; skip_all "loop devices not available: $(head -n 1 "$T/err")"; }
 mkdir "$T/my stick" "$T/bind"
 mount -t ext4 "$LOOP" "$T/my stick" 2>"$T/err" ||
-	skip_all "mount: $(head -n 1 "$T/err")"
+	skip_all "loop mounts not available: $(head -n 1 "$T/err")"
 MNT="$T/my stick"
-
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; failed=1; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $(head -n 1 "$T/err")"; }
 
 # probe: run the helper, output in $T/out
 probe() { "$probe" --probe "$LOOP" "$MNT" >"$T/out" 2>"$T/err"; }
@@ -78,7 +74,7 @@ if mount -o remount,ro "$MNT" 2>"$T/err"; then
 	expect "readonly=1" "remounted read-only"
 	mount -o remount,rw "$MNT" 2>/dev/null
 else
-	skip "remounted read-only"
+	skip "remounted read-only" "$(head -n 1 "$T/err")"
 fi
 
 mkdir "$MNT/sub"
@@ -91,8 +87,6 @@ if mount --bind "$MNT/sub" "$T/bind" 2>"$T/err"; then
 		not_ok "unmount under a bind mount: $(head -n 1 "$T/err")"
 	fi
 else
-	skip "bind mounts skipped"
+	skip "bind mounts" "$(head -n 1 "$T/err")"
 fi
-
-echo "1..$n"
-exit $failed
+done_testing

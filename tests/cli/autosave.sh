@@ -7,7 +7,7 @@
 . "${top_srcdir:-.}/tests/lib/common.sh"
 command -v umockdev-run >/dev/null 2>&1 || skip_all "umockdev-run not installed"
 
-setup_store || { echo "1..0 # SKIP setup failed"; exit 1; }
+setup_store
 printf 'Corr3ct-Horse(9)\n' >"$T/pw"
 mkdir "$T/stick"
 MI=$T/mountinfo

@@ -47,7 +47,7 @@ check_mode() {
 		certutil -K -d "sql:$db" </dev/null >"$T/k" 2>&1
 		check "NSS holds its key ($mode)" grep -q 'Ida Interop - Signing' "$T/k"
 	else
-		ok "NSS ($mode) # SKIP pk12util not installed"
+		skip_n 3 "NSS ($mode)" "pk12util not installed"
 	fi
 	if command -v keytool >/dev/null 2>&1; then
 		keytool -list -v -storetype PKCS12 -keystore "$f" \
@@ -55,8 +55,7 @@ check_mode() {
 		check "Java keytool reads a PrivateKeyEntry ($mode)" grep -q 'PrivateKeyEntry' "$T/kt"
 		check "Java keytool sees the chain of 2 ($mode)" grep -q 'Certificate chain length: 2' "$T/kt"
 	else
-		ok "keytool ($mode) # SKIP keytool not installed"
-		ok "keytool chain ($mode) # SKIP keytool not installed"
+		skip_n 2 "keytool ($mode)" "keytool not installed"
 	fi
 	if command -v certtool >/dev/null 2>&1; then
 		certtool --p12-info --inder --password "$PW" --infile "$f" \
@@ -65,8 +64,7 @@ check_mode() {
 		check "GnuTLS certtool sees the $mac MAC ($mode)" grep -q "MAC: $mac " "$T/ct"
 		check "GnuTLS certtool decrypts the bags ($mode)" grep -q 'Friendly name: Ida Interop - Signing' "$T/ct"
 	else
-		ok "certtool ($mode) # SKIP certtool not installed"
-		ok "certtool key ($mode) # SKIP certtool not installed"
+		skip_n 2 "certtool ($mode)" "certtool not installed"
 	fi
 }
 

@@ -4,7 +4,7 @@
 # show, history and the audit trail.
 . "${top_srcdir:-.}/tests/lib/common.sh"
 
-setup_store || { echo "1..0 # SKIP setup failed"; exit 1; }
+setup_store
 
 cd_as Olivia.Operator request new --person Susan.Smith --profile approved
 expect_rc 0 "request new"

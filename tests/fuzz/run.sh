@@ -7,15 +7,12 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 : "${FUZZ_SECONDS:=2}"
-n=0
-fail=0
+. "$top_srcdir/tests/lib/tap.sh"
 for h in conf fname template csv http; do
-	n=$((n + 1))
 	prog=$top_builddir/tests/fuzz/fuzz-$h
 	corpus=$top_srcdir/tests/fuzz/corpus/$h
 	if [ ! -x "$prog" ]; then
-		echo "not ok $n - fuzz-$h: $prog is not built"
-		fail=1
+		not_ok "fuzz-$h: $prog is not built"
 		continue
 	fi
 	set -- -t "$FUZZ_SECONDS"
@@ -24,13 +21,11 @@ for h in conf fname template csv http; do
 	rc=$?
 	summary=$(printf '%s\n' "$out" | sed -n 's/^ok [12] - //p' | paste -sd ',' - | sed 's/,/, /g')
 	if [ "$rc" -eq 0 ] && printf '%s\n' "$out" | grep -q '^ok 2 - '; then
-		echo "ok $n - fuzz-$h: $summary"
+		ok "fuzz-$h: $summary"
 	else
-		echo "not ok $n - fuzz-$h (exit $rc)"
-		fail=1
+		not_ok "fuzz-$h (exit $rc)"
 	fi
 	printf '%s\n' "$out" | grep -v '^ok [12] - \|^1\.\.2$' |
 	    sed 's/^#* *//; s/^/#   /'
 done
-echo "1..$n"
-exit $fail
+done_testing

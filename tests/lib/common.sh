@@ -7,35 +7,22 @@ set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 : "${CERTDESK:=$top_builddir/certdesk}"
-T=$(mktemp -d "${TMPDIR:-/tmp}/cdtest.XXXXXX")
+T=$(mktemp -d "${TMPDIR:-/tmp}/cdtest.XXXXXX") && [ -d "$T" ] ||
+    { echo "Bail out! cannot make a temporary directory"; exit 1; }
 CONF=$T/certdesk.conf
 OUT=$T/stdout
 ERR=$T/stderr
 RC=0
-tap_n=0
-tap_failed=0
 trap 'rm -rf "$T"' EXIT
 unset CERTDESK_CONF CERTDESK_CLOCK_OFFSET CERTDESK_FAULT
 # Under ASan, umockdev's preload library comes before the ASan runtime.
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 export ASAN_OPTIONS
 
-ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
-not_ok() {
-	tap_n=$((tap_n + 1)); echo "not ok $tap_n - $*"; tap_failed=1
-	sed 's/^/#   out: /' "$OUT" 2>/dev/null | head -5
-	sed 's/^/#   err: /' "$ERR" 2>/dev/null | head -5
-}
-# skip_all REASON: this script cannot run here.  Under
-# CERTDESK_TEST_STRICT=1 (.ci/run, whose scripts install and start all
-# that the tests need) that is a failure instead of a skip.
-skip_all() {
-	if [ "${CERTDESK_TEST_STRICT:-0}" = 1 ]; then
-		echo "1..1"; echo "not ok 1 - cannot run: $*"; exit 1
-	fi
-	echo "1..0 # SKIP $*"; exit 0
-}
-done_testing() { echo "1..$tap_n"; exit $tap_failed; }
+# ok, not_ok (which shows the last command's output), check, is, like,
+# skip, skip_all, bail_out, never_contains, done_testing: tests/lib/tap.sh
+. "$top_srcdir/tests/lib/tap.sh"
+TAP_DIAG_FILES="out:$OUT err:$ERR"
 
 # run CMD ARGS...: capture output and exit code
 run() { "$@" >"$OUT" 2>"$ERR"; RC=$?; }
@@ -56,10 +43,6 @@ expect_err() {
 	pat=$1; shift
 	if grep -qE -- "$pat" "$ERR"; then ok "$*"; else
 		not_ok "$* (stderr lacks /$pat/)"; fi
-}
-check() {
-	desc=$1; shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
 
 # json_get KEY: first "KEY":value in $OUT (strings unquoted)
@@ -193,11 +176,13 @@ policies = store, usb
 CONF
 }
 
-# init the store and add a few people
+# init the store and add a few people; a store that cannot be made or
+# a person that cannot be added is a set-up failure (Bail out!), never a
+# skip, so "setup_store || ..." after it is never reached
 setup_store() {
 	write_conf
 	cd_ init
-	[ "$RC" -eq 0 ] || { echo "# init failed: $(cat "$ERR")"; return 1; }
+	[ "$RC" -eq 0 ] || bail_out "certdesk init failed: $(head -n 3 "$ERR")"
 	cd_ person add --logon Susan.Smith --name "Susan Smith" \
 	    --email susan@example.com --upn susan@corp.example.com \
 	    --group Finance --roles view
@@ -208,4 +193,8 @@ setup_store() {
 	cd_ person add --logon Adam.Approver --name "Adam Approver" \
 	    --roles view,approve,validate
 	cd_ person add --logon Vic.Viewer --name "Vic Viewer" --roles view
+	[ "$RC" -eq 0 ] || bail_out "person add failed: $(head -n 3 "$ERR")"
+	cd_ person list
+	[ "$(grep -c . "$OUT")" -ge 5 ] ||
+	    bail_out "the store does not list the five people added"
 }

@@ -1,7 +1,8 @@
 # cupsd.sh - a private CUPS scheduler for printing tests (source it).
 #
 #	. "$top_srcdir/tests/lib/cupsd.sh"
-#	cupsd_start "$dir" || skip_all "cannot start cupsd"
+#	cupsd_available || skip_all "$CUPSD_WHY"
+#	cupsd_start "$dir" || bail_out "private cupsd: $CUPSD_WHY"
 #	... print to queues "test" and "secure" on $CUPS_SERVER ...
 #	cupsd_stop
 #
@@ -200,7 +201,8 @@ cupsd_for_test() {
 	command -v gs >/dev/null 2>&1 || skip_all "ghostscript not installed"
 	cupsd_available || skip_all "$CUPSD_WHY"
 	trap "cupsd_stop; $1" EXIT
-	cupsd_start "$T/cups" || skip_all "private cupsd: $CUPSD_WHY"
+	# installed but not starting: a failure, not a skip
+	cupsd_start "$T/cups" || bail_out "private cupsd: $CUPSD_WHY"
 	PRINTER=test PIN_PRINTER=secure
 	export PRINTER PIN_PRINTER
 }

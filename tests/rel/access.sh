@@ -10,7 +10,7 @@
 . "${top_srcdir:-.}/tests/lib/common.sh"
 . "$top_srcdir/tests/rel/lib.sh"
 
-setup_store || { echo "1..0 # SKIP setup failed"; exit 1; }
+setup_store
 for r in none view request approve validate collect admin collectonly; do
 	case $r in
 	none) roles='' ;;
@@ -20,7 +20,7 @@ for r in none view request approve validate collect admin collectonly; do
 	esac
 	cd_ person add --logon "Op.$r" --name "Op ${r}er" \
 	    --roles "$roles"
-	[ "$RC" -eq 0 ] || { echo "1..0 # SKIP cannot add Op.$r: $(cat "$ERR")"; exit 1; }
+	[ "$RC" -eq 0 ] || bail_out "cannot add Op.$r: $(head -n 1 "$ERR")"
 done
 mkdir "$T/out"
 
@@ -138,13 +138,11 @@ while IFS='|' read -r action role whose want rc op audit_action obj outcome msg;
 	desc="$action by $role on $whose request: $( [ "$want" -eq 0 ] && echo allowed || echo refused)"
 	rec="\"operator\":\"$op (as root)\",\"action\":\"$audit_action\",\"object\":\"$obj\",\"outcome\":\"$outcome\""
 	if [ "$rc" -ne "$want" ]; then
-		tap_n=$((tap_n + 1)); tap_failed=1
-		echo "not ok $tap_n - $desc (exit $rc, expected $want)"
-		echo "#   err: $msg"
+		TAP_DIAG_FILES= not_ok "$desc (exit $rc, expected $want)"
+		diag "  err: $msg"
 	elif ! grep -qF -- "$rec" "$T/audit.json"; then
-		tap_n=$((tap_n + 1)); tap_failed=1
-		echo "not ok $tap_n - $desc (no audit record {$rec})"
-		echo "#   err: $msg"
+		TAP_DIAG_FILES= not_ok "$desc (no audit record {$rec})"
+		diag "  err: $msg"
 	else
 		ok "$desc"
 	fi

@@ -80,6 +80,9 @@ inv_check() {
 	    echo "cannot write the CRL" >>"$T/inv.why"
 	: >"$T/inv.store"
 	: >"$T/inv.files"
+	[ -s "$REL_IDS" ] ||
+	    echo "no request to check (none was made with new_req)" >>"$T/inv.why"
+	[ -d "$_root" ] || echo "$_root is not a folder" >>"$T/inv.why"
 	for _r in $(cat "$REL_IDS"); do
 		_rs=$(status_of "$_r")
 		certs_of "$_r" >"$T/inv.c"
@@ -120,6 +123,7 @@ inv_check() {
 	done
 	# every certificate the CA issued is known to the store
 	cd_ audit
+	[ "$RC" -eq 0 ] || echo "cannot read the audit trail" >>"$T/inv.why"
 	grep -o 'cert\.issue .* certificate [0-9a-f]* for policy' "$OUT" |
 	    sed 's/.* certificate \([0-9a-f]*\) for policy/\1/' | norm_serial |
 	    sort -u >"$T/inv.issued"
@@ -175,7 +179,7 @@ lock_store() {
 	LOCK_PID=$!
 	exec 7>"$T/lock.fifo"
 	echo "BEGIN EXCLUSIVE;" >&7
-	wait_until 10 store_locked
+	wait_until 30 store_locked
 }
 # store_locked: another connection cannot take the write lock now
 store_locked() {

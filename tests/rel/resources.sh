@@ -12,7 +12,7 @@
 . "$top_srcdir/tests/lib/cupsd.sh"
 . "$top_srcdir/tests/rel/lib.sh"
 
-setup_store || { echo "1..0 # SKIP setup failed"; exit 1; }
+setup_store
 mkdir "$T/out"
 mkfifo "$T/fifo"
 mounted=
@@ -39,9 +39,7 @@ if mount -t tmpfs -o size=4k,mode=0755 tmpfs "$T/full" 2>/dev/null; then
 else
 	# ulimit -f would also stop the store's own writes (its WAL grows
 	# past any limit small enough for a package), so it cannot stand in
-	for n in 1 2 3 4 5 6; do
-		ok "full file system # SKIP cannot mount a tmpfs here"
-	done
+	skip_n 6 "full file system" "cannot mount a tmpfs here"
 fi
 
 # --- read-only folder
@@ -55,7 +53,7 @@ if mount -t tmpfs -o ro,size=64k tmpfs "$T/ro" 2>/dev/null; then
 	    "read-only folder: the message names the folder and the reason"
 	rolled_back "read-only folder" "$id" "$T/ro"
 else
-	for n in 1 2 3 4 5; do ok "read-only folder # SKIP cannot mount a read-only tmpfs"; done
+	skip_n 5 "read-only folder" "cannot mount a read-only tmpfs"
 fi
 
 # --- the folder vanishes while the collection waits for its password
@@ -77,7 +75,7 @@ rolled_back "vanished folder" "$id" "$T/gone"
 
 # --- the store locked by another process
 id0=$(new_req Susan.Smith user-pin)
-lock_store
+check "store locked at the start: another process holds the lock" lock_store
 CERTDESK_BUSY_TIMEOUT_MS=300 run "$CERTDESK" -c "$CONF" collect "$id0" \
     --folder "$T/out" --password-file "$T/pw.$id0"
 unlock_store
@@ -93,7 +91,8 @@ CERTDESK_BUSY_TIMEOUT_MS=300 "$CERTDESK" -c "$CONF" collect "$id" \
 BG_PID=$!
 exec 4>"$T/fifo"
 wait_until 10 status_is "$id" being-collected
-lock_store
+check "store locked during the collection: another process holds the lock" \
+    lock_store
 printf '%s\n' "$PW" >&4
 exec 4>&-
 bg_finish 20
@@ -112,7 +111,8 @@ rolled_back "store locked during the collection" "$id" "$T/locked" none
 # --- a stopped print scheduler for a generated-password profile
 id=$(new_req Susan.Smith generated)
 mkdir "$T/noprint"
-if cupsd_available && cupsd_start "$T/cups"; then
+if cupsd_available; then
+	cupsd_start "$T/cups" || bail_out "private cupsd: $CUPSD_WHY"
 	sed -i "s|^pin_printer = .*|pin_printer = secure|; s|^cups_server = .*|cups_server = $CUPS_SERVER|" "$CONF"
 	cupsd_stop
 	what="stopped cupsd"
@@ -130,9 +130,9 @@ rolled_back "$what" "$id" "$T/noprint"
 # not write, a CA key they cannot read
 NB=65534
 if [ "$(id -u)" -ne 0 ]; then
-	for n in 1 2 3 4 5 6 7 8; do ok "non-root cases # SKIP not running as root (cannot switch users)"; done
+	skip_n 8 "non-root cases" "not running as root (cannot switch users)"
 elif ! getent passwd "$NB" >/dev/null || ! command -v setpriv >/dev/null; then
-	for n in 1 2 3 4 5 6 7 8; do ok "non-root cases # SKIP no user $NB or no setpriv"; done
+	skip_n 8 "non-root cases" "no user $NB or no setpriv"
 else
 	chmod 711 "$T"
 	U=$T/u

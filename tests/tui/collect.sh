@@ -34,8 +34,7 @@ check_screen "Verify Certificate Password:" "... and Verify Certificate Password
 check_screen "Maria.Garcia Signing.pfx" "shows the file of each certificate"
 check_screen "FileStore" "... and where it goes"
 check_screen "[ Download ]" "Download button"
-if screen | grep -q "\[ Print \]"; then fail "Print disabled before download"; else
-	ok "Print disabled before download"; fi
+screen_lacks "[ Print ]" "Print disabled before download"
 
 # mismatch
 type_secret "$PW"
@@ -80,8 +79,7 @@ if secret_shown "$PW" || secret_shown "abc"; then
 else
 	ok "the password never appears on screen ($shot_n captures)"
 fi
-if grep -rqF "$PW" "$T/data" 2>/dev/null; then fail "password not stored"; else
-	ok "password not stored in the data directory"; fi
+check "password not stored in the data directory" never_contains "$PW" "$T/data"
 send c
 check_screen "Status:             completed" "back on View Request: completed"
 cd_ request show "$ID" --json

@@ -61,6 +61,8 @@ if [ "$st" = awaiting-collection ]; then
 	ok "request 7 back to awaiting collection"
 else fail "request 7 back to awaiting collection ($st)"; fi
 first=$(cert_statuses 7 | awk '{ print $1 }' | sort)
+check "the cancelled attempt's certificates are listed" \
+    test "$(printf '%s\n' "$first" | grep -c .)" -eq 2
 if ls "$D" | grep -q Maria; then fail "no files left"; else ok "no files left"; fi
 typetext "$PW"
 send Enter
@@ -70,7 +72,8 @@ wait_for "Select the folder"
 choose_folder "$F"
 check_screen "Download complete" "Download again succeeds"
 second=$(cert_statuses 7 | awk '$2 == "active" { print $1 }' | sort)
-if [ -n "$second" ] && [ -z "$(printf '%s\n' "$first" | grep -xF "$second")" ]; then
+if [ -n "$second" ] && [ -n "$first" ] &&
+    [ -z "$(printf '%s\n' "$first" | grep -xF "$second")" ]; then
 	ok "new certificates were issued"
 else
 	fail "new certificates were issued"
@@ -93,7 +96,9 @@ wait_for "Select the folder"
 send Escape
 check_screen "Collection cancelled:" "ESC in the folder browser cancels"
 check_screen "revoked" "... and says the certificates will be revoked"
-if [ -z "$(ls "$G")" ]; then ok "no files written"; else fail "no files written"; fi
+# no folder was chosen: no file of this request anywhere under $T
+if [ -z "$(find "$T" -name 'Olga.Petrova*')" ]; then ok "no files written"
+else fail "no files written: $(find "$T" -name 'Olga.Petrova*')"; fi
 if [ "$(request_status "$R4")" = awaiting-collection ]; then
 	ok "request back to awaiting collection"
 else fail "request back to awaiting collection"; fi

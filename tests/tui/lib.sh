@@ -9,13 +9,21 @@
 #   typetext TEXT                  literal text
 #   screen                     print the current screen
 #   check_screen TEXT DESC     ok / not ok on whether TEXT is shown
+#   screen_lacks TEXT DESC     ok when the screen now is drawn and lacks TEXT
+#   secret_shown TEXT          0 when TEXT was on any screen captured, or
+#                              when there is nothing to search
+#
+# Every screen captured (by screen, and by every poll of wait_for,
+# wait_gone, check_screen and choose_folder) that differs from the one
+# before is kept in $SHOTS, so that secret_shown searches all the screens
+# a test saw.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 : "${CERTDESK:=$top_builddir/certdesk}"
 export top_srcdir top_builddir CERTDESK
 
 . "$top_srcdir/tests/lib/common.sh"
-command -v tmux >/dev/null 2>&1 || skip_all "tmux not installed"
+need_cmd tmux
 
 TMUX_SOCK=cdtest$$
 TM="tmux -L $TMUX_SOCK -f /dev/null"
@@ -38,8 +46,7 @@ fail() {
 tui_setup() {
 	write_conf
 	cd_ init --demo
-	[ "$RC" -eq 0 ] || { echo "Bail out! init --demo failed: $(cat "$ERR")"
-		exit 1; }
+	[ "$RC" -eq 0 ] || bail_out "init --demo failed: $(head -n 3 "$ERR")"
 }
 
 # start [COLS ROWS [TERM]]: $TUI_ENV (VAR=value ...) is added to the
@@ -55,11 +62,20 @@ start() {
 	wait_for "Search for a request"
 }
 
-# The pane's text; every capture is also kept in $SHOTS.
+# capture: the pane's text in $T/pane; kept in $SHOTS when it differs
+# from the last capture kept.  Fails when tmux gives nothing.
+capture() {
+	$TM capture-pane -p -t S >"$T/pane" 2>/dev/null || return 1
+	if [ "$shot_n" -eq 0 ] || ! cmp -s "$T/pane" "$SHOTS/$shot_n"; then
+		shot_n=$((shot_n + 1))
+		cp "$T/pane" "$SHOTS/$shot_n"
+	fi
+	return 0
+}
+
+# The pane's text (and a capture).
 screen() {
-	shot_n=$((shot_n + 1))
-	$TM capture-pane -p -t S >"$SHOTS/$shot_n" 2>/dev/null
-	cat "$SHOTS/$shot_n"
+	capture && cat "$T/pane"
 }
 
 # wait_for TEXT [TENTHS]: poll every 0.1 s, at most TENTHS (default
@@ -67,9 +83,7 @@ screen() {
 wait_for() {
 	i=0
 	while [ "$i" -lt "${2:-100}" ]; do
-		if $TM capture-pane -p -t S 2>/dev/null | grep -qF -- "$1"; then
-			return 0
-		fi
+		capture && grep -qF -- "$1" "$T/pane" && return 0
 		[ -s "$T/tui.rc" ] && return 1
 		sleep 0.1
 		i=$((i + 1))
@@ -81,9 +95,7 @@ wait_for() {
 wait_gone() {
 	i=0
 	while [ "$i" -lt 100 ]; do
-		if ! $TM capture-pane -p -t S 2>/dev/null | grep -qF -- "$1"; then
-			return 0
-		fi
+		capture && ! grep -qF -- "$1" "$T/pane" && return 0
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -108,23 +120,54 @@ wait_cursor_from() {
 send() { $TM send-keys -t S "$@"; }
 typetext() { $TM send-keys -t S -l -- "$1"; }
 
-# type_secret TEXT: one key at a time, a capture after each one.
+# type_secret TEXT: one key at a time, a capture after each one; 1 (and
+# a comment) when a key did not move the cursor (not taken by a field)
 type_secret() {
-	s=$1
+	s=$1 _taken=0
 	while [ -n "$s" ]; do
 		c=${s%"${s#?}"}
 		s=${s#?}
 		x=$(cursor_x)
 		$TM send-keys -t S -l -- "$c"
-		wait_cursor_from "$x" || true
-		screen >/dev/null
+		if ! wait_cursor_from "$x"; then
+			diag "type_secret: a key did not move the cursor"
+			_taken=1
+		fi
+		capture
 	done
+	return $_taken
 }
 
-# secret_shown TEXT: 0 if any capture so far contains TEXT
+# secret_shown TEXT: 0 if any capture so far contains TEXT, and also when
+# the search could not be made (an empty TEXT, no capture): a caller's
+# "never appeared" check must not pass on nothing
 secret_shown() {
-	screen >/dev/null
-	grep -rqF -- "$1" "$SHOTS"
+	capture
+	diag "searching $shot_n screens captured for a secret"
+	! never_contains "$1" "$SHOTS"
+}
+
+# screen_lacks TEXT DESC: the screen, drawn now, does not show TEXT
+screen_lacks() {
+	if ! capture || ! grep -q '[^[:space:]]' "$T/pane"; then
+		fail "$2 (no screen to look at)"
+	elif grep -qF -- "$1" "$T/pane"; then
+		fail "$2 ('$1' is shown)"
+	else
+		ok "$2"
+	fi
+}
+
+# never_shown TEXT TENTHS DESC: for TENTHS tenths of a second certdesk
+# keeps running and TEXT does not appear
+never_shown() {
+	if wait_for "$1" "$2"; then
+		fail "$3 ('$1' appeared)"
+	elif [ -s "$T/tui.rc" ]; then
+		fail "$3 (certdesk ended)"
+	else
+		ok "$3"
+	fi
 }
 
 check_screen() {
@@ -205,7 +248,9 @@ choose_folder() {
 	send C-u
 	typetext "$1"
 	wait_for "Folder: $1 " || return 1
-	row=$($TM capture-pane -p -t S | grep -n "Folder: " | head -n 1 | cut -d: -f1)
+	capture
+	row=$(grep -n "Folder: " "$T/pane" | head -n 1 | cut -d: -f1)
+	[ -n "$row" ] || return 1
 	send Enter
 	i=0
 	while [ "$i" -lt 100 ] &&

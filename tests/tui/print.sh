@@ -31,6 +31,7 @@ send d
 wait_for "Select the folder" || fail "Download asks for the folder"
 choose_folder "$T/out"
 check_screen "Download complete" "the download completes"
+shots_at_download=$shot_n
 check "the PIN mailer went to the secure queue" \
     test "$(jobs_in "$CUPSD_OUT_SECURE")" -eq 1
 PW=$(ps_text "$CUPSD_OUT_SECURE"/* |
@@ -54,7 +55,7 @@ ps_text "$job" >"$T/transport.txt"
 check "the transport document is for this request" grep -q "$ID" "$T/transport.txt"
 check "... and this person" grep -q "Susan Smith" "$T/transport.txt"
 check "the transport document does not carry the password" \
-    sh -c "! grep -qF -- '$PW' '$T/transport.txt' '$job'"
+    never_contains "$PW" "$T/transport.txt" "$job"
 
 # Save as a PostScript file
 send p
@@ -84,7 +85,9 @@ send t
 wait_for "[ Save as file ]" && send p
 check_screen "scheduler" "a stopped scheduler is reported on screen"
 check "still two jobs" test "$(jobs_in "$CUPSD_OUT_TEST")" -eq 2
+check "the screens after the download were captured" \
+    test "$shot_n" -gt "$shots_at_download"
 if secret_shown "$PW"; then fail "the password never appeared on screen"
-else ok "the password never appeared on screen"; fi
+else ok "the password never appeared on screen ($shot_n screens)"; fi
 send q
 done_testing

@@ -25,8 +25,8 @@ for term in vt100 vt220 linux xterm xterm-256color screen tmux; do
 	if [ "$rc" = 0 ]; then ok "$term: q quits with status 0"
 	else fail "$term: q quits with status 0 (status $rc)"; fi
 	alt=$($TM display-message -p -t S '#{alternate_on}' 2>/dev/null)
-	if [ "$alt" != 1 ]; then ok "$term: the terminal is restored"
-	else fail "$term: the terminal is restored (alternate screen on)"; fi
+	if [ "$alt" = 0 ]; then ok "$term: the terminal is restored"
+	else fail "$term: the terminal is restored (alternate_on '$alt')"; fi
 	$TM kill-session -t S >/dev/null 2>&1
 	i=0
 	while $TM has-session -t S 2>/dev/null && [ $i -lt 50 ]; do
@@ -53,8 +53,8 @@ rc=$(wait_exit)
 if [ -n "$rc" ] && [ "$rc" != 0 ]; then ok "SIGHUP ends certdesk (status $rc)"
 else fail "SIGHUP ends certdesk (status $rc)"; fi
 alt=$($TM display-message -p -t S '#{alternate_on}' 2>/dev/null)
-if [ "$alt" != 1 ]; then ok "the terminal is restored after the hang-up"
-else fail "the terminal is restored after the hang-up"; fi
+if [ "$alt" = 0 ]; then ok "the terminal is restored after the hang-up"
+else fail "the terminal is restored after the hang-up (alternate_on '$alt')"; fi
 st=$(request_status 7)
 if [ "$st" = awaiting-collection ]; then ok "the collection was rolled back"
 else fail "the collection was rolled back ($st)"; fi

@@ -22,11 +22,12 @@
 #include <openssl/x509v3.h>
 
 #include "ca.h"
-#include "tap.h"
+#include "fixture.h"
 #include "x509.h"
 
 static const struct cd_ca_ops *O;
-static char base[256];
+static struct fx fx;
+static const char *base = fx.dir;
 
 static void
 fresh_dir(char *out, size_t len, const char *name)
@@ -503,13 +504,9 @@ test_backend(void)
 int
 main(void)
 {
-	const char *tmp = getenv("TMPDIR");
-	char cmd[400];
 	int i;
 
-	snprintf(base, sizeof(base), "%s/t-ca.XXXXXX", tmp ? tmp : "/tmp");
-	if (mkdtemp(base) == NULL)
-		return 1;
+	fx_init(&fx, "t-ca");
 	for (i = 0; cd_ca_backends[i] != NULL; i++) {
 		O = cd_ca_backends[i];
 		test_backend();
@@ -527,8 +524,6 @@ main(void)
 		    O->cancel != NULL)), "%s: its operations match its "
 		    "capability bits", O->name);
 	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
-	if (system(cmd) != 0)
-		diag("cleanup failed");
+	fx_cleanup(&fx);
 	return done_testing();
 }

@@ -18,22 +18,19 @@
 
 #include "collect.h"
 #include "engine.h"
-#include "tap.h"
+#include "fixture.h"
 
-static char dir[256], conf[300], out[300];
+static struct fx fx;
+static const char *dir = fx.dir, *conf = fx.conf;
+static char out[PATH_MAX];
 static const char *pw = "Sup3r-secret-pw";
 
 static void
 write_conf(void)
 {
-	FILE *f;
-	const char *src = getenv("top_srcdir");
-
-	snprintf(conf, sizeof(conf), "%s/certdesk.conf", dir);
-	snprintf(out, sizeof(out), "%s/out", dir);
-	f = fopen(conf, "w");
-	fprintf(f, "[general]\ndatadir = %s/data\ntemplatedir = %s/etc/"
-	    "templates\n[security]\nrevoke_delay = 300\npfx_iterations = 1000\n"
+	snprintf(out, sizeof(out), "%s", fx_path(&fx, "out"));
+	fx_write_conf(&fx,
+	    "[security]\nrevoke_delay = 300\npfx_iterations = 1000\n"
 	    "attempt_timeout = 600\n"
 	    "[policy.sig]\nname = Signing\nkey = ec-p256\nvalidity = 30\n"
 	    "key_usage = digitalSignature\nsubject = CN=[[People.FullName]]\n"
@@ -49,26 +46,15 @@ write_conf(void)
 	    "[profile.g]\npassword = generated\npassword_min = 12\n"
 	    "policies = sig\npin_mailer_template = pin-mailer.txt\n"
 	    "[profile.gu]\npassword = generated\npassword_min = 12\n"
-	    "policies = sig, usb\npin_mailer_template = pin-mailer.txt\n",
-	    dir, src ? src : ".");
-	fclose(f);
+	    "policies = sig, usb\npin_mailer_template = pin-mailer.txt\n");
 	mkdir(out, 0700);
 }
 
 static struct cd_engine *
 open_engine(int64_t offset)
 {
-	struct cd_open_opts o;
-	struct cd_engine *e = NULL;
-	struct cd_err err;
-
-	memset(&o, 0, sizeof(o));
-	o.conf_path = conf;
-	o.clock_offset = offset;
-	o.no_sweep = offset != 0;	/* the test runs it itself */
-	if (cd_engine_open(&o, &e, &err) != 0)
-		diag("open: %s", err.msg);
-	return e;
+	/* with an offset the test runs the sweep itself */
+	return fx_open(&fx, offset, offset != 0);
 }
 
 static int64_t
@@ -570,22 +556,15 @@ test_folder_new(struct cd_engine *e)
 int
 main(void)
 {
-	struct cd_init_opts io;
 	struct cd_engine *e;
-	struct cd_err err;
-	const char *tmp = getenv("TMPDIR");
-	char cmd[600];
 
-	snprintf(dir, sizeof(dir), "%s/t-collect.XXXXXX", tmp ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL || chdir(dir) != 0)
-		return 1;
+	fx_init(&fx, "t-collect");
+	if (chdir(dir) != 0)
+		bail_out("cd %s", dir);
 	write_conf();
-	memset(&io, 0, sizeof(io));
-	io.conf_path = conf;
-	if (!ok(cd_init(&io, &err) == 0, "init"))
-		diag("%s", err.msg);
+	fx_init_store(&fx);
 	if ((e = open_engine(0)) == NULL)
-		return done_testing() | 1;
+		bail_out("cannot open the engine on %s", conf);
 	test_cancel_each_step(e);
 	test_sweep_and_retry(e);
 	test_two_processes(e);
@@ -596,8 +575,6 @@ main(void)
 	test_collectable(e);
 	test_folder_new(e);
 	cd_engine_close(e);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		diag("cleanup failed");
+	fx_cleanup(&fx);
 	return done_testing();
 }

@@ -20,7 +20,7 @@
 #include <sys/sysmacros.h>
 
 #include "mountinfo.h"
-#include "tap.h"
+#include "fixture.h"
 
 static char fixture[PATH_MAX];
 
@@ -214,8 +214,8 @@ probe(const char *devnode, const char *dir)
 int
 main(int argc, char **argv)
 {
-	const char *src = getenv("top_srcdir"), *tmp = getenv("TMPDIR");
-	char dir[512], cmd[600];
+	const char *src = getenv("top_srcdir");
+	struct fx fx;
 
 	if (argc == 4 && strcmp(argv[1], "--probe") == 0)
 		return probe(argv[2], argv[3]);
@@ -223,12 +223,8 @@ main(int argc, char **argv)
 	    src ? src : ".");
 	test_parse_line();
 	test_find();
-	snprintf(dir, sizeof(dir), "%s/t-mountinfo.XXXXXX", tmp ? tmp : "/tmp");
-	if (!ok(mkdtemp(dir) != NULL, "temporary folder"))
-		return done_testing() | 1;
-	test_empty(dir);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		diag("cannot remove %s", dir);
+	fx_init(&fx, "t-mountinfo");
+	test_empty(fx.dir);
+	fx_cleanup(&fx);
 	return done_testing();
 }

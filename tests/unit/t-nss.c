@@ -22,13 +22,14 @@
 #include <openssl/x509v3.h>
 
 #include "nss.h"
-#include "tap.h"
+#include "fixture.h"
 #include "util.h"
 
 #define PFXPW	"Tr0ub4dor&3 pfx"
 #define DBPW	"store secret 42"
 
-static char tmp[256];
+static struct fx fx;
+static const char *tmp = fx.dir;
 static EVP_PKEY *ca_key;
 static X509 *ca_cert;
 
@@ -619,19 +620,12 @@ make_ca(void)
 int
 main(void)
 {
-	char cmd[300], out[256];
+	char out[256];
 
-	snprintf(tmp, sizeof(tmp), "%s/t-nss.XXXXXX",
-	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(tmp) == NULL) {
-		printf("1..0 # SKIP cannot make a temporary directory\n");
-		return 0;
-	}
 	if (run("certutil -H >/dev/null 2>&1; command -v certutil", out,
-	    sizeof(out)) != 0) {
-		printf("1..0 # SKIP certutil (libnss3-tools) not installed\n");
-		return 0;
-	}
+	    sizeof(out)) != 0)
+		skip_all("certutil (libnss3-tools) not installed");
+	fx_init(&fx, "t-nss");
 	if (!ok(make_ca(), "test CA made"))
 		return done_testing();
 	test_resolve();
@@ -645,11 +639,6 @@ main(void)
 	test_bad_input();
 	EVP_PKEY_free(ca_key);
 	X509_free(ca_cert);
-	if (getenv("T_NSS_KEEP") == NULL) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-		if (system(cmd) != 0)
-			diag("could not remove %s", tmp);
-	} else
-		diag("kept %s", tmp);
+	fx_cleanup(&fx);
 	return done_testing();
 }

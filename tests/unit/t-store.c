@@ -23,14 +23,15 @@
 #include "error.h"
 #include "model.h"
 #include "store.h"
-#include "tap.h"
+#include "fixture.h"
 #include "util.h"
 
 /* The backend under test, its open store and the last error. */
 static const struct cd_store_ops *O;
 static struct cd_store *S;
 static struct cd_err E;
-static char topdir[512];
+static struct fx fx;
+static const char *topdir = fx.dir;
 
 /* ------------------------------------------------------------ helpers */
 
@@ -1556,30 +1557,18 @@ run_sqlite(void)
 	sqlite_newer(dir, db);
 }
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	return remove(path);
-}
-
 int
 main(void)
 {
-	const char *tmp = getenv("TMPDIR");
 	int i;
 
-	snprintf(topdir, sizeof(topdir), "%s/t-store.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(topdir) == NULL) {
-		printf("Bail out! mkdtemp %s: %s\n", topdir, strerror(errno));
-		return 1;
-	}
+	fx_init(&fx, "t-store");
 	/* lock conflicts show up after 200 ms instead of 10 s */
 	setenv("CERTDESK_BUSY_TIMEOUT_MS", "200", 1);
 	test_registry();
 	for (i = 0; cd_store_backends[i] != NULL; i++)
 		run_suite(cd_store_backends[i]);
 	run_sqlite();
-	nftw(topdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	fx_cleanup(&fx);
 	return done_testing();
 }

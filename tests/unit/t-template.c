@@ -14,11 +14,12 @@
 
 #include "print.h"
 #include "ps.h"
-#include "tap.h"
+#include "fixture.h"
 #include "template.h"
 #include "util.h"
 
-static char dir[] = "/tmp/t-template.XXXXXX";
+static struct fx fx;
+static const char *dir = fx.dir;
 static struct cd_person person;
 static struct cd_doc_item items[2];
 
@@ -327,17 +328,12 @@ test_print_file(void)
 int
 main(void)
 {
-	char cmd[600];
-
-	if (mkdtemp(dir) == NULL)
-		return 1;
+	fx_init(&fx, "t-template");
 	test_check();
 	test_password();
 	test_escaping();
 	test_layout();
 	test_print_file();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		diag("could not remove %s", dir);
+	fx_cleanup(&fx);
 	return done_testing();
 }

@@ -24,10 +24,11 @@
 #include "mountinfo.h"
 #include "usb.h"
 #include "util.h"
-#include "tap.h"
+#include "fixture.h"
 
 static UMockdevTestbed *tb;
-static char dir[256];			/* everything lives here */
+static struct fx fx;
+static const char *dir = fx.dir;	/* everything lives here */
 static char mi[512];			/* the fake mount table */
 static char mtab[4096];			/* its current content */
 static char bindir[512], emptybin[512], log_path[512];
@@ -612,20 +613,12 @@ out:
 int
 main(void)
 {
-	const char *tmp = getenv("TMPDIR");
-	char cmd[300];
-
 	tb = umockdev_testbed_new();
 	if (!umockdev_in_mock_environment()) {
-		printf("1..0 # SKIP not running under umockdev-wrapper\n");
 		g_object_unref(tb);
-		return 0;
+		skip_all("not running under umockdev-wrapper");
 	}
-	snprintf(dir, sizeof(dir), "%s/t-usb.XXXXXX", tmp ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		printf("Bail out! cannot create a temporary folder\n");
-		return 1;
-	}
+	fx_init(&fx, "t-usb");
 	snprintf(mi, sizeof(mi), "%s/mountinfo", dir);
 	snprintf(bindir, sizeof(bindir), "%s/bin", dir);
 	snprintf(emptybin, sizeof(emptybin), "%s/nobin", dir);
@@ -638,8 +631,6 @@ main(void)
 	test_cancel();
 	test_mount_and_eject();
 	g_object_unref(tb);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		diag("cannot remove %s", dir);
+	fx_cleanup(&fx);
 	return done_testing();
 }
