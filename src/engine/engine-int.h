@@ -42,6 +42,14 @@ int cd_eng_sweep(struct cd_engine *e, struct cd_sweep_result *res,
 const char *cd_eng_holder_text(struct cd_engine *e, int64_t request_id,
     char *buf, size_t len);
 
+/*
+ * May the operator collect r now (request.c)?  0, or the refusal's code
+ * (CD_E_STATE, CD_E_DENIED, CD_E_BUSY, or the store's) with the reason
+ * in buf: the request's state, the operator's roles, a disabled person.
+ */
+int cd_eng_collect_refusal(struct cd_engine *e, const struct cd_request *r,
+    char *buf, size_t len);
+
 /* The short demo data set builder (demo.c). */
 int cd_demo_build(struct cd_engine *e, struct cd_err *err);
 
