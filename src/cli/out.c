@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "util.h"
+#include "cdutil.h"
 
 int
 cli_exit_code(int code)

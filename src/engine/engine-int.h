@@ -6,7 +6,9 @@
 #define CD_ENGINE_INT_H
 
 #include "ca.h"
+#include "conf.h"
 #include "engine.h"
+#include "store.h"
 
 struct cd_engine {
 	struct cd_conf *conf;
@@ -20,6 +22,10 @@ struct cd_engine {
 	char source[CD_PATH_MAX + 32];
 	int64_t clock_offset;
 };
+
+/* The whole configuration: for the engine only (front-ends use the
+ * accessors in engine.h). */
+const struct cd_conf *cd_engine_conf(const struct cd_engine *e);
 
 /* CD_E_DENIED with "you need the X role to Y" unless op has role. */
 int cd_eng_need_role(struct cd_engine *e, unsigned role, const char *what,

@@ -11,9 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
 #include "tui-int.h"
-#include "util.h"
+#include "cdutil.h"
 
 enum { P_PRINT, P_FILE, P_CANCEL };
 
@@ -55,14 +54,14 @@ tui_print_transport(struct tui *t, int64_t id)
 		{ "Save as file", 's', P_FILE, 0 },
 		{ "Cancel", 'x', P_CANCEL, 0 },
 	};
-	const struct cd_conf *conf = cd_engine_conf(t->e);
+	const char *printer = cd_engine_printer(t->e);
 	char text[CD_NAME_MAX + 200], file[CD_PATH_MAX];
 	int k;
 
 	snprintf(text, sizeof(text), "Print the transport document of "
 	    "request %lld on %s%s, or save it as a PostScript file.",
-	    (long long)id, conf->printer[0] ? "printer " : "the default "
-	    "printer", conf->printer);
+	    (long long)id, printer[0] ? "printer " : "the default "
+	    "printer", printer);
 	k = tui_choice(t, "Print transport document", text, b, 3);
 	if (k == P_PRINT) {
 		send_to(t, id, NULL);

@@ -15,7 +15,7 @@
 
 #include "tui-int.h"
 #include "tui.h"
-#include "util.h"
+#include "cdutil.h"
 
 volatile sig_atomic_t tui_signalled;
 
