@@ -41,12 +41,14 @@ fresh
 expect_pass "the tree as it is passes"
 
 fresh
-printf '%s\n' 'static void noisy(void) { int x = 1; /* note */ printf("%d", x); }' \
+printf '%s\n' \
+    'static void noisy(void) { int x = 1; /* note */ printf("%d", x); }' \
     >>"$T/tree/src/engine/model.c"
 expect_fail "an engine printf after a comment on the same line" model.c
 
 fresh
-printf '%s\n' '/* a comment' '   that ends here */ static void f(void) { exit(1); }' \
+printf '%s\n' '/* a comment' \
+    '   that ends here */ static void f(void) { exit(1); }' \
     >>"$T/tree/src/engine/request.c"
 expect_fail "an engine exit after a comment spanning lines" request.c
 
@@ -69,7 +71,8 @@ expect_pass "commented-out calls and calls inside strings do not count"
 fresh
 sed 's/^#include "tui-int.h"$/#include "tui-int.h"\n#include "util.h"/' \
     "$T/tree/src/tui/widget.c" >"$T/w" && mv "$T/w" "$T/tree/src/tui/widget.c"
-grep -q '^#include "util.h"' "$T/tree/src/tui/widget.c" || not_ok "setup: widget.c"
+grep -q '^#include "util.h"' "$T/tree/src/tui/widget.c" ||
+    not_ok "setup: widget.c"
 expect_fail "a TUI file including an internal engine header" widget.c
 
 fresh
@@ -86,8 +89,10 @@ expect_pass "a commented-out include does not count"
 
 fresh
 sed 's/^#include "model.h"$/#include "model.h"\n#include "store.h"/' \
-    "$T/tree/src/engine/engine.h" >"$T/h" && mv "$T/h" "$T/tree/src/engine/engine.h"
-grep -q '^#include "store.h"' "$T/tree/src/engine/engine.h" || not_ok "setup: engine.h"
+    "$T/tree/src/engine/engine.h" >"$T/h" &&
+    mv "$T/h" "$T/tree/src/engine/engine.h"
+grep -q '^#include "store.h"' "$T/tree/src/engine/engine.h" ||
+    not_ok "setup: engine.h"
 expect_fail "a public header including an internal header" engine.h
 
 fresh
