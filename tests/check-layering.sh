@@ -1,19 +1,111 @@
 #!/bin/sh
-# check-layering.sh - the engine never talks to the operator and only
-# src/tui includes curses.  TAP output.
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-cd "$top_srcdir" || exit 1
-. tests/lib/tap.sh
-[ -d src/engine ] || bail_out "no src/engine under $top_srcdir"
-# check DESC HITS: ok when HITS is empty
+# check-layering.sh - the layers stay apart, checked on the code with its
+# comments removed (block comments across lines, line comments, and the
+# text of string literals, so neither hides nor fakes a call):
+#  - the engine never talks to the operator: no printf, puts, exit, abort,
+#    stdout/stderr or curses in src/engine;
+#  - front-ends (src/cli, src/tui) include only the engine's public headers,
+#    listed in src/engine/public-headers, and public headers include only
+#    each other;
+#  - only src/tui includes curses; only the SQLite backend names SQLite.
+# Runs on the tree at $top_srcdir (tests/check-layering-self.sh feeds it
+# broken trees).  TAP output.
+cd "${top_srcdir:-.}" || exit 1
+LIST=src/engine/public-headers
+n=0; fail=0
 check() {
 	if [ -z "$2" ]; then ok "$1"; else
 		not_ok "$1"; echo "$2" | sed 's/^/#   /'; fi
 }
-hits=$(grep -rnE '(^|[^a-z_])(printf|fprintf|puts|putchar|exit|_exit|abort|perror)[[:space:]]*\(' src/engine --include='*.c' | grep -vE 'snprintf|vsnprintf|BIO_printf|/\*')
-check "no printf/exit/abort in src/engine" "$hits"
-hits=$(grep -rlE '#include[[:space:]]*<(n?curses|form|menu|panel)\.h>' src src/cli src/engine 2>/dev/null | grep -v '^src/tui/' | sort -u)
+
+# strip [keep] FILE...: print "file:line:code" for every line, comments
+# replaced by a space; string and character literals emptied unless the
+# first argument is "keep" (to read #include "x.h").
+strip() {
+	keep=0
+	if [ "$1" = keep ]; then keep=1; shift; fi
+	[ $# -gt 0 ] || return 0
+	awk -v keep="$keep" '
+	FNR == 1 { st = "" }
+	{
+		out = ""; i = 1; len = length($0)
+		while (i <= len) {
+			c = substr($0, i, 1); d = substr($0, i, 2)
+			if (st == "block") {
+				if (d == "*/") { st = ""; out = out " "; i += 2 }
+				else i++
+				continue
+			}
+			if (st == "\"" || st == "'\''") {
+				if (c == "\\") {
+					if (keep) out = out d
+					i += 2; continue
+				}
+				if (c == st) { out = out c; st = "" }
+				else if (keep) out = out c
+				i++; continue
+			}
+			if (d == "/*") { st = "block"; i += 2; continue }
+			if (d == "//") break
+			if (c == "\"" || c == "'\''") st = c
+			out = out c; i++
+		}
+		if (st != "block") st = ""
+		print FILENAME ":" FNR ":" out
+	}' "$@"
+}
+
+engine_src=$(ls src/engine/*.c src/engine/*.h 2>/dev/null)
+front_src=$(ls src/cli/*.c src/cli/*.h src/tui/*.c src/tui/*.h 2>/dev/null)
+# shellcheck disable=SC2086
+hits=$(strip $engine_src | grep -E ':.*(^|[^A-Za-z0-9_])(printf|fprintf|vprintf|vfprintf|dprintf|puts|fputs|putchar|putc|fputc|perror|exit|_exit|_Exit|quick_exit|abort)[[:space:]]*\(')
+check "no printf/puts/exit/abort in src/engine" "$hits"
+# shellcheck disable=SC2086
+hits=$(strip $engine_src | grep -E ':.*(^|[^A-Za-z0-9_])(stdout|stderr|stdin)([^A-Za-z0-9_]|$)')
+check "src/engine does not use stdin/stdout/stderr" "$hits"
+# shellcheck disable=SC2086
+hits=$(strip $engine_src | grep -E ':.*((n?curses|form|menu|panel|term)\.h|(^|[^A-Za-z0-9_])(initscr|endwin|newwin|wrefresh|refresh|printw|wprintw|mvprintw|mvwprintw|getch|wgetch|addstr|waddstr|mvaddstr)[[:space:]]*\()')
+check "no curses in src/engine" "$hits"
+# shellcheck disable=SC2086
+hits=$(strip keep $(ls src/*/*.c src/*/*.h 2>/dev/null | grep -v '^src/tui/') |
+    grep -E ':[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](n?curses|ncursesw/[a-z]+|form|menu|panel|term)\.h[>"]')
 check "curses headers only under src/tui" "$hits"
+
+# The public headers, by file name.
+if [ -r "$LIST" ]; then
+	public=$(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$LIST" | grep -v '^$')
+	missing=$(for h in $public; do [ -f "$h" ] || echo "$h"; done)
+	pubnames=$(for h in $public; do basename "$h"; done)
+else
+	public=""; pubnames=""; missing="$LIST is missing"
+fi
+check "every public header listed in $LIST exists" "$missing"
+is_public() { echo "$pubnames" | grep -qxF "$(basename "$1")"; }
+
+# includes FILE...: "file:line:name" for every #include "name" / <name>
+includes() {
+	strip keep "$@" | sed -n 's/^\([^:]*:[0-9]*\):[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]\([^>"]*\)[>"].*/\1:\2/p'
+}
+
+# A front-end includes: config.h, its own headers, system headers, and
+# the engine's public headers.  An engine header that is not public is
+# refused however it is named ("util.h", <util.h>, "../engine/util.h").
+enames=$(find src/engine -name '*.h' 2>/dev/null | sed 's|.*/||' | sort -u)
+is_engine() { echo "$enames" | grep -qxF "$(basename "$1")"; }
+# shellcheck disable=SC2086
+hits=$(includes $front_src | while IFS=: read -r f l name; do
+	if is_public "$name" || ! is_engine "$name"; then continue; fi
+	echo "$f:$l: includes $name, which is not a public engine header"
+done)
+check "front-ends include only public engine headers" "$hits"
+
+# shellcheck disable=SC2086
+hits=$(includes $public 2>/dev/null | while IFS=: read -r f l name; do
+	if is_public "$name" || ! is_engine "$name"; then continue; fi
+	echo "$f:$l: includes $name, which is not public"
+done)
+check "public headers include only public headers" "$hits"
+
 hits=$(grep -rlE 'sqlite3' src --include='*.c' --include='*.h' | grep -v 'src/engine/store-sqlite.c' | grep -v 'src/engine/store.c')
 check "SQLite only inside its store backend" "$hits"
 done_testing

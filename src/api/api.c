@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "conf.h"
 #include "util.h"
 
 static const struct cd_api_ops *const impls[] = {

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "util.h"
+#include "cdutil.h"
 
 static int
 print_audit(const struct cd_audit *a, void *arg)

@@ -17,8 +17,8 @@
 
 #include "cli.h"
 #include "collect.h"
-#include "usb.h"
-#include "util.h"
+#include "usbdrive.h"
+#include "cdutil.h"
 
 #define SECRET_MAX 256
 

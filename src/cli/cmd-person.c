@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "util.h"
+#include "cdutil.h"
 
 static const struct option person_opts[] = {
 	{ "logon", required_argument, NULL, 'l' },

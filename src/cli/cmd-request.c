@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "util.h"
+#include "cdutil.h"
 
 static int
 request_new(struct cli *cli, int argc, char **argv)
@@ -198,8 +198,7 @@ static void
 show_text(struct cd_engine *e, const struct cd_request *r,
     const struct cd_actions *act)
 {
-	const struct cd_profile *prof = cd_conf_profile(cd_engine_conf(e),
-	    r->profile);
+	const struct cd_profile *prof = cd_engine_profile(e, r->profile);
 	char when[32];
 	int i;
 

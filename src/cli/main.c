@@ -14,7 +14,7 @@
 
 #include "cli.h"
 #include "tui.h"
-#include "util.h"
+#include "cdutil.h"
 
 static const struct cli_cmd commands[] = {
 	{ "init", "create the data directory, store and CA", cmd_init },

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "util.h"
+#include "cdutil.h"
 
 int
 cli_exit_code(int code)
@@ -41,9 +41,9 @@ int
 cli_fail(const struct cd_err *err)
 {
 	fputs("certdesk: ", stderr);
-	text_safe(stderr, err->msg[0] ? err->msg : cd_strerror(err->code));
+	text_safe(stderr, err != NULL ? cd_err_msg(err) : "failed");
 	fputc('\n', stderr);
-	return cli_exit_code(err->code);
+	return cli_exit_code(err != NULL ? err->code : CD_E_INTERNAL);
 }
 
 int

@@ -147,16 +147,19 @@ cd_print_transport(struct cd_engine *e, int64_t request_id,
 	struct doc_certs *dc = NULL;
 	struct cd_actions act;
 	struct cd_doc doc;
+	struct cd_err local;
 	char *ps = NULL, obj[64], where[CD_PATH_MAX];
 	size_t len = 0;
 	int r;
 
+	if (err == NULL)		/* refusals and failures are audited */
+		err = &local;
 	snprintf(obj, sizeof(obj), "request %lld", (long long)request_id);
 	if ((r = cd_request_actions(e, request_id, &act, err)) != 0 ||
 	    (r = e->so->request_get(e->st, request_id, &req, err)) != 0) {
 		if (r == CD_E_DENIED)
 			cd_audit(e, "print.transport", obj, "refused", "%s",
-			    err ? err->msg : "");
+			    err->msg);
 		return r;
 	}
 	if (!(act.allowed & CD_ACT_PRINT)) {
@@ -211,7 +214,7 @@ cd_print_transport(struct cd_engine *e, int64_t request_id,
 		ops->describe(cfg, CD_PRINT_TRANSPORT, where, sizeof(where));
 	cd_audit(e, "print.transport", obj, r == 0 ? "ok" : "failed",
 	    "transport document via %s to %s%s%s", ops->name, where,
-	    r == 0 ? ", job " : ": ", r == 0 ? job : (err ? err->msg : ""));
+	    r == 0 ? ", job " : ": ", r == 0 ? job : err->msg);
 out:
 	cd_doc_free(ps, len);
 	free(dc);

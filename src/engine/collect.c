@@ -41,8 +41,6 @@
 
 #define PW_MAX 256
 
-const char *cd_eng_collect_refusal(struct cd_engine *e,
-    const struct cd_request *r, char *buf, size_t len);
 int cd_eng_mark_attempt_certs(struct cd_engine *e, int64_t attempt_id,
     int64_t revoke_after, int *count, struct cd_err *err);
 
@@ -215,7 +213,6 @@ static int
 take_request(struct cd_collect *c, int64_t id, struct cd_err *err)
 {
 	struct cd_engine *e = c->e;
-	const char *why;
 	char buf[CD_FIELD_MAX];
 	int r;
 
@@ -226,10 +223,9 @@ take_request(struct cd_collect *c, int64_t id, struct cd_err *err)
 		return cd_err_set(err, CD_E_BUSY, "request %lld is %s",
 		    (long long)id, cd_eng_holder_text(e, id, buf,
 		    sizeof(buf)));
-	if ((why = cd_eng_collect_refusal(e, &c->req, buf, sizeof(buf))))
-		return cd_err_set(err, strstr(why, "role") ? CD_E_DENIED :
-		    CD_E_STATE, "request %lld cannot be collected: %s",
-		    (long long)id, why);
+	if ((r = cd_eng_collect_refusal(e, &c->req, buf, sizeof(buf))) != 0)
+		return cd_err_set(err, r, "request %lld cannot be collected: "
+		    "%s", (long long)id, buf);
 	if ((r = e->so->person_get(e->st, c->req.person_id, NULL, &c->person,
 	    err)) != 0)
 		return r;
@@ -426,11 +422,12 @@ build_issue(struct cd_collect *c, struct cd_coll_item *it,
 	iss->not_before = cd_engine_now(c->e);
 	if ((r = expand(c, pol, pol->subject, text, sizeof(text), err)) != 0 ||
 	    (r = cd_x509_name_parse(text, &iss->subject, err)) != 0)
-		return cd_err_prefix(err, "policy %s subject", pol->id);
+		return cd_err_context(err, r, "policy %s subject", pol->id);
 	if (pol->san[0] != '\0' && ((r = expand(c, pol, pol->san, text,
 	    sizeof(text), err)) != 0 ||
 	    (r = cd_x509_san_parse(text, &iss->san, err)) != 0))
-		return cd_err_prefix(err, "policy %s subjectAltName", pol->id);
+		return cd_err_context(err, r, "policy %s subjectAltName",
+		    pol->id);
 	return cd_ca_req_build(it->key, req, err);
 }
 
@@ -575,8 +572,8 @@ cd_collect_package(struct cd_collect *c, struct cd_err *err)
 			return r;
 		if ((r = cd_p12_verify(it->p12, it->p12len, c->pw, it->cert,
 		    &p, conf->readback_full, err)) != 0)
-			return cd_err_prefix(err, "the package for %s did not "
-			    "read back", it->pub.policy->name);
+			return cd_err_context(err, r, "the package for %s "
+			    "did not read back", it->pub.policy->name);
 		EVP_PKEY_free(it->key);
 		it->key = NULL;
 	}
@@ -784,9 +781,12 @@ cd_collect_bulk_check(struct cd_engine *e, const char *profile_id,
     struct cd_err *err)
 {
 	const struct cd_profile *prof;
+	struct cd_err local;
 	char obj[96];
 	int i, r = 0;
 
+	if (err == NULL)		/* the refusal's reason is audited */
+		err = &local;
 	if ((prof = cd_conf_profile(e->conf, profile_id)) == NULL)
 		return cd_err_set(err, CD_E_NOTFOUND, "no credential profile "
 		    "'%s'", profile_id);
@@ -804,8 +804,7 @@ cd_collect_bulk_check(struct cd_engine *e, const char *profile_id,
 			    prof->policies[i]->id);
 	if (r != 0) {
 		snprintf(obj, sizeof(obj), "profile %s", prof->id);
-		cd_audit(e, "collect.bulk", obj, "refused", "%s", err ?
-		    err->msg : "");
+		cd_audit(e, "collect.bulk", obj, "refused", "%s", err->msg);
 	}
 	return r;
 }
@@ -943,8 +942,11 @@ fail:
 int
 cd_collect_commit(struct cd_collect *c, struct cd_err *err)
 {
+	struct cd_err local;
 	int r;
 
+	if (err == NULL)		/* a rollback's reason is audited */
+		err = &local;
 	if ((r = all_delivered(c, err)) != 0)
 		return r;
 	/* A lost attempt prints no PIN mailer and commits nothing. */

@@ -6,7 +6,9 @@
 #define CD_ENGINE_INT_H
 
 #include "ca.h"
+#include "conf.h"
 #include "engine.h"
+#include "store.h"
 
 struct cd_engine {
 	struct cd_conf *conf;
@@ -21,6 +23,10 @@ struct cd_engine {
 	char source[CD_PATH_MAX + 32];
 	int64_t clock_offset;
 };
+
+/* The whole configuration: for the engine only (front-ends use the
+ * accessors in engine.h). */
+const struct cd_conf *cd_engine_conf(const struct cd_engine *e);
 
 /* CD_E_DENIED with "you need the X role to Y" unless op has role. */
 int cd_eng_need_role(struct cd_engine *e, unsigned role, const char *what,
@@ -47,6 +53,14 @@ int cd_eng_sweep(struct cd_engine *e, struct cd_sweep_result *res,
 
 /* Who holds a request being collected, for refusals (request.c). */
 const char *cd_eng_holder_text(struct cd_engine *e, int64_t request_id,
+    char *buf, size_t len);
+
+/*
+ * May the operator collect r now (request.c)?  0, or the refusal's code
+ * (CD_E_STATE, CD_E_DENIED, CD_E_BUSY, or the store's) with the reason
+ * in buf: the request's state, the operator's roles, a disabled person.
+ */
+int cd_eng_collect_refusal(struct cd_engine *e, const struct cd_request *r,
     char *buf, size_t len);
 
 /* The short demo data set builder (demo.c). */

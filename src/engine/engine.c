@@ -205,6 +205,26 @@ cd_engine_conf(const struct cd_engine *e)
 	return e->conf;
 }
 
+int
+cd_engine_nprofiles(const struct cd_engine *e)
+{
+	return e->conf->nprofiles;
+}
+
+const struct cd_profile *
+cd_engine_profile_at(const struct cd_engine *e, int i)
+{
+	if (i < 0 || i >= e->conf->nprofiles)
+		return NULL;
+	return &e->conf->profiles[i];
+}
+
+const struct cd_profile *
+cd_engine_profile(const struct cd_engine *e, const char *id)
+{
+	return cd_conf_profile(e->conf, id);
+}
+
 const struct cd_person *
 cd_engine_operator(const struct cd_engine *e)
 {

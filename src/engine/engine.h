@@ -12,10 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "conf.h"
 #include "error.h"
 #include "model.h"
-#include "store.h"
+#include "profile.h"
+#include "query.h"
 
 struct cd_engine;
 
@@ -54,13 +54,25 @@ void cd_engine_close(struct cd_engine *e);
 int cd_engine_set_operator(struct cd_engine *e, const char *logon,
     int impersonated, struct cd_err *err);
 
-const struct cd_conf *cd_engine_conf(const struct cd_engine *e);
 const struct cd_person *cd_engine_operator(const struct cd_engine *e);
 /* "sqlite:/var/lib/certdesk" - for the TUI header */
 const char *cd_engine_source(const struct cd_engine *e);
 int64_t cd_engine_now(const struct cd_engine *e);
 /* The Unix login running this process ("" if unknown). */
 const char *cd_unix_login(void);
+
+/* ---- what the configuration offers -------------------------------------- */
+
+/*
+ * The credential profiles, in the configuration's order: how many, the
+ * i-th (NULL when i is out of range), and one by id (NULL when no such
+ * profile is configured).  Valid until cd_engine_close().
+ */
+int cd_engine_nprofiles(const struct cd_engine *e);
+const struct cd_profile *cd_engine_profile_at(const struct cd_engine *e,
+    int i);
+const struct cd_profile *cd_engine_profile(const struct cd_engine *e,
+    const char *id);
 
 /* ---- init --------------------------------------------------------------- */
 

@@ -103,20 +103,49 @@ cd_err_join(char *out, size_t len, const char *pre, const char *old)
 	snprintf(out + n, len - n, "%.*s", (int)(len - n - 1), old);
 }
 
+static void
+cd_err_vprefix(struct cd_err *err, const char *fmt, va_list ap)
+{
+	char pre[CD_ERR_MSGLEN], old[CD_ERR_MSGLEN];
+
+	vsnprintf(pre, sizeof(pre), fmt, ap);
+	memcpy(old, err->msg, sizeof(old));
+	cd_err_join(err->msg, sizeof(err->msg), pre, old);
+}
+
+int
+cd_err_context(struct cd_err *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return code;
+	va_start(ap, fmt);
+	cd_err_vprefix(err, fmt, ap);
+	va_end(ap);
+	err->code = code;
+	return code;
+}
+
 int
 cd_err_prefix(struct cd_err *err, const char *fmt, ...)
 {
-	char pre[CD_ERR_MSGLEN], old[CD_ERR_MSGLEN];
 	va_list ap;
 
 	if (err == NULL)
 		return CD_E_INTERNAL;
 	va_start(ap, fmt);
-	vsnprintf(pre, sizeof(pre), fmt, ap);
+	cd_err_vprefix(err, fmt, ap);
 	va_end(ap);
-	memcpy(old, err->msg, sizeof(old));
-	cd_err_join(err->msg, sizeof(err->msg), pre, old);
 	return err->code;
+}
+
+const char *
+cd_err_msg(const struct cd_err *err)
+{
+	if (err == NULL)
+		return "";
+	return err->msg[0] != '\0' ? err->msg : cd_strerror(err->code);
 }
 
 void

@@ -5,6 +5,12 @@
  * given a non-NULL struct cd_err they leave a complete, operator-readable
  * sentence in it.  The engine never prints: front-ends decide what to show.
  * Messages never contain a password or key material.
+ *
+ * The code is the classification: callers (the engine's own too) branch
+ * on it, never on the message text, which is for people and may change.
+ * err may be NULL in every call: the code is returned all the same.  A
+ * function that reads back a message it set (to audit it, say) uses a
+ * local struct cd_err when given NULL.
  */
 #ifndef CD_ERROR_H
 #define CD_ERROR_H
@@ -62,9 +68,21 @@ int cd_err_vset(struct cd_err *err, int code, const char *fmt, va_list ap)
 int cd_err_ssl(struct cd_err *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Prefix an existing message: "ctx: old message".  Returns err->code. */
+/*
+ * Prefix an existing message: "ctx: old message", and return code (also
+ * when err is NULL).  For "return cd_err_context(err, r, ...)".
+ */
+int cd_err_context(struct cd_err *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The same, returning err->code (CD_E_INTERNAL when err is NULL). */
 int cd_err_prefix(struct cd_err *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/*
+ * The text to show for err: its message, or the code's short text when
+ * the message is empty, or "" when err is NULL.  Never NULL.
+ */
+const char *cd_err_msg(const struct cd_err *err);
 
 void cd_err_clear(struct cd_err *err);
 

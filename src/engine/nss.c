@@ -206,7 +206,7 @@ store_dir(const char *dir, struct cd_err *err)
 	int r;
 
 	if ((r = cd_mkdir_p(dir, 0700, err)) != 0)
-		return cd_err_prefix(err, "personal certificate store");
+		return cd_err_context(err, r, "personal certificate store");
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
 		return cd_err_set(err, CD_E_IO, "the personal certificate "
 		    "store %s is not a directory", dir);

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +39,12 @@ cd_request_new(struct cd_engine *e, const char *person_logon,
 	const struct cd_profile *prof;
 	struct cd_person p;
 	struct cd_request r;
+	struct cd_err local;
 	char obj[64], detail[CD_DETAIL_MAX];
 	int rc;
 
+	if (err == NULL)		/* the refusal's reason is audited */
+		err = &local;
 	if ((prof = cd_conf_profile(e->conf, profile_id)) == NULL)
 		return cd_err_set(err, CD_E_NOTFOUND,
 		    "no credential profile '%s'", profile_id);
@@ -54,13 +58,13 @@ cd_request_new(struct cd_engine *e, const char *person_logon,
 	if (p.id != e->op.id && (rc = cd_eng_need_role(e, CD_ROLE_REQUEST,
 	    "requesting a certificate for someone else", err)) != 0) {
 		cd_audit(e, "request.new", obj, "refused", "profile %s: %s",
-		    prof->id, err ? err->msg : "needs the 'request' role");
+		    prof->id, err->msg);
 		return rc;
 	}
 	if (p.status != CD_PS_ACTIVE) {
-		cd_audit(e, "request.new", obj, "refused", "profile %s: %s is "
-		    "disabled", prof->id, p.logon);
-		return cd_err_set(err, CD_E_STATE, "%s is disabled",
+		cd_audit(e, "request.new", obj, "refused", "profile %s: the "
+		    "person %s is disabled", prof->id, p.logon);
+		return cd_err_set(err, CD_E_STATE, "the person %s is disabled",
 		    p.logon);
 	}
 	memset(&r, 0, sizeof(r));
@@ -126,64 +130,134 @@ is_recipient(struct cd_engine *e, const struct cd_request *r)
 	return r->person_id == e->op.id;
 }
 
-/* Why the operator may not approve r (NULL if they may). */
-static const char *
-approve_refusal(struct cd_engine *e, const struct cd_request *r)
+/*
+ * Why a rule refuses: the code the refusal returns (0 when the rule
+ * allows it) and the reason for the operator.  Callers pass the code on;
+ * nothing reads the reason but people.
+ */
+struct refusal {
+	int code;		/* 0, CD_E_STATE, CD_E_DENIED or CD_E_BUSY */
+	char why[CD_FIELD_MAX];
+};
+
+static struct refusal
+refuse(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static struct refusal
+refuse(int code, const char *fmt, ...)
+{
+	struct refusal rf;
+	va_list ap;
+
+	rf.code = code;
+	va_start(ap, fmt);
+	vsnprintf(rf.why, sizeof(rf.why), fmt, ap);
+	va_end(ap);
+	return rf;
+}
+
+static struct refusal
+allowed(void)
+{
+	struct refusal rf = { 0, "" };
+
+	return rf;
+}
+
+/* A disabled person's requests go no further (p may be NULL: unknown). */
+static struct refusal
+holder_refusal(const struct cd_person *p)
+{
+	if (p != NULL && p->status != CD_PS_ACTIVE)
+		return refuse(CD_E_STATE, "the person %s is disabled",
+		    p->logon);
+	return allowed();
+}
+
+/* Why the operator may not approve r, leaving its person aside. */
+static struct refusal
+approve_rule(struct cd_engine *e, const struct cd_request *r)
 {
 	if (r->status != CD_RS_AWAIT_APPROVAL)
-		return "it is not awaiting approval";
+		return refuse(CD_E_STATE, "it is not awaiting approval");
 	if (!(e->op.roles & CD_ROLE_APPROVE))
-		return "approving needs the 'approve' role";
+		return refuse(CD_E_DENIED, "approving needs the 'approve' "
+		    "role");
 	if (strcmp(r->created_by, e->op.logon) == 0)
-		return "you made this request: another operator must approve "
-		    "it";
+		return refuse(CD_E_DENIED, "you made this request: another "
+		    "operator must approve it");
 	if (is_recipient(e, r))
-		return "it is your own request: another operator must "
-		    "approve it";
-	return NULL;
+		return refuse(CD_E_DENIED, "it is your own request: another "
+		    "operator must approve it");
+	return allowed();
 }
 
-static const char *
-validate_refusal(struct cd_engine *e, const struct cd_request *r)
+static struct refusal
+validate_rule(struct cd_engine *e, const struct cd_request *r)
 {
 	if (r->status != CD_RS_AWAIT_VALIDATION)
-		return "it is not awaiting validation";
+		return refuse(CD_E_STATE, "it is not awaiting validation");
 	if (!(e->op.roles & CD_ROLE_VALIDATE))
-		return "validating needs the 'validate' role";
+		return refuse(CD_E_DENIED, "validating needs the 'validate' "
+		    "role");
 	if (is_recipient(e, r))
-		return "it is your own request: another operator must "
-		    "validate it";
-	return NULL;
+		return refuse(CD_E_DENIED, "it is your own request: another "
+		    "operator must validate it");
+	return allowed();
 }
 
-static const char *
-reject_refusal(struct cd_engine *e, const struct cd_request *r)
+static struct refusal
+approve_refusal(struct cd_engine *e, const struct cd_request *r,
+    const struct cd_person *p)
 {
+	struct refusal rf = approve_rule(e, r);
+
+	return rf.code != 0 ? rf : holder_refusal(p);
+}
+
+static struct refusal
+validate_refusal(struct cd_engine *e, const struct cd_request *r,
+    const struct cd_person *p)
+{
+	struct refusal rf = validate_rule(e, r);
+
+	return rf.code != 0 ? rf : holder_refusal(p);
+}
+
+/* Rejecting is for approvers and validators, whoever the person is. */
+static struct refusal
+reject_refusal(struct cd_engine *e, const struct cd_request *r,
+    const struct cd_person *p)
+{
+	(void)p;
 	if (r->status == CD_RS_AWAIT_APPROVAL)
-		return approve_refusal(e, r);
+		return approve_rule(e, r);
 	if (r->status == CD_RS_AWAIT_VALIDATION)
-		return validate_refusal(e, r);
-	return "only a request awaiting approval or validation can be "
-	    "rejected";
+		return validate_rule(e, r);
+	return refuse(CD_E_STATE, "only a request awaiting approval or "
+	    "validation can be rejected");
 }
 
-static const char *
-cancel_refusal(struct cd_engine *e, const struct cd_request *r)
+static struct refusal
+cancel_refusal(struct cd_engine *e, const struct cd_request *r,
+    const struct cd_person *p)
 {
+	(void)p;
 	switch (r->status) {
 	case CD_RS_AWAIT_APPROVAL:
 	case CD_RS_AWAIT_VALIDATION:
 	case CD_RS_AWAIT_COLLECTION:
 		break;
 	case CD_RS_BEING_COLLECTED:
-		return "it is being collected";
+		return refuse(CD_E_BUSY, "it is being collected");
 	default:
-		return "it is already finished";
+		return refuse(CD_E_STATE, "it is already finished");
 	}
 	if (strcmp(r->created_by, e->op.logon) == 0 || is_recipient(e, r) ||
 	    (e->op.roles & (CD_ROLE_REQUEST | CD_ROLE_ADMIN)))
-		return NULL;
-	return "cancelling someone else's request needs the 'request' role";
+		return allowed();
+	return refuse(CD_E_DENIED, "cancelling someone else's request needs "
+	    "the 'request' role");
 }
 
 static int
@@ -213,47 +287,78 @@ cd_eng_holder_text(struct cd_engine *e, int64_t request_id, char *buf,
 	return buf;
 }
 
-/* Why r cannot be collected by the operator, or NULL. */
-static const char *
-collect_refusal(struct cd_engine *e, const struct cd_request *r, char *buf,
-    size_t len)
+/* Why r cannot be collected by the operator, leaving its person aside. */
+static struct refusal
+collect_rule(struct cd_engine *e, const struct cd_request *r)
 {
+	struct refusal rf;
+
 	switch (r->status) {
 	case CD_RS_AWAIT_APPROVAL:
-		return "awaiting approval by another operator";
+		return refuse(CD_E_STATE, "awaiting approval by another "
+		    "operator");
 	case CD_RS_AWAIT_VALIDATION:
-		return "requires validation";
+		return refuse(CD_E_STATE, "requires validation");
 	case CD_RS_AWAIT_COLLECTION:
 		break;
 	case CD_RS_BEING_COLLECTED:
-		return cd_eng_holder_text(e, r->id, buf, len);
+		rf.code = CD_E_BUSY;
+		cd_eng_holder_text(e, r->id, rf.why, sizeof(rf.why));
+		return rf;
 	case CD_RS_COMPLETED:
-		return "already collected";
+		return refuse(CD_E_STATE, "already collected");
 	case CD_RS_REJECTED:
-		return "the request was rejected";
+		return refuse(CD_E_STATE, "the request was rejected");
 	case CD_RS_CANCELLED:
-		return "the request was cancelled";
+		return refuse(CD_E_STATE, "the request was cancelled");
 	default:
-		return "the request has expired";
+		return refuse(CD_E_STATE, "the request has expired");
 	}
 	if (!is_recipient(e, r) && !(e->op.roles & CD_ROLE_COLLECT))
-		return "collecting for someone else needs the 'collect' role";
-	return NULL;
+		return refuse(CD_E_DENIED, "collecting for someone else needs "
+		    "the 'collect' role");
+	return allowed();
 }
 
-const char *cd_eng_collect_refusal(struct cd_engine *e,
-    const struct cd_request *r, char *buf, size_t len);
+static struct refusal
+collect_refusal(struct cd_engine *e, const struct cd_request *r,
+    const struct cd_person *p)
+{
+	struct refusal rf = collect_rule(e, r);
 
-const char *
+	return rf.code != 0 ? rf : holder_refusal(p);
+}
+
+/* The person a request is for; a refusal when they cannot be read. */
+static struct refusal
+holder_get(struct cd_engine *e, const struct cd_request *r,
+    struct cd_person *p)
+{
+	struct cd_err sub;
+	int rc;
+
+	if ((rc = e->so->person_get(e->st, r->person_id, NULL, p, &sub)) != 0)
+		return refuse(rc, "%s", cd_err_msg(&sub));
+	return allowed();
+}
+
+int
 cd_eng_collect_refusal(struct cd_engine *e, const struct cd_request *r,
     char *buf, size_t len)
 {
-	return collect_refusal(e, r, buf, len);
+	struct cd_person p;
+	struct refusal rf;
+
+	if ((rf = collect_rule(e, r)).code == 0 &&
+	    (rf = holder_get(e, r, &p)).code == 0)
+		rf = holder_refusal(&p);
+	cd_strlcpy(buf, rf.why, len);
+	return rf.code;
 }
 
 struct ready_list {
 	struct cd_engine *e;
-	int64_t *ids;
+	int64_t *ids, *pids;	/* requests, and whom each is for */
 	int n, cap;
 	int failed;		/* out of memory */
 };
@@ -262,21 +367,45 @@ static int
 ready_one(const struct cd_request *r, void *arg)
 {
 	struct ready_list *l = arg;
-	char buf[CD_FIELD_MAX];
 	int64_t *grown;
 
-	if (collect_refusal(l->e, r, buf, sizeof(buf)) != NULL)
+	if (collect_rule(l->e, r).code != 0)
 		return 0;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 64;
 		if ((grown = realloc(l->ids, (size_t)l->cap *
-		    sizeof(*grown))) == NULL) {
-			l->failed = 1;
-			return 1;
-		}
+		    sizeof(*grown))) == NULL)
+			goto nomem;
 		l->ids = grown;
+		if ((grown = realloc(l->pids, (size_t)l->cap *
+		    sizeof(*grown))) == NULL)
+			goto nomem;
+		l->pids = grown;
 	}
-	l->ids[l->n++] = r->id;
+	l->ids[l->n] = r->id;
+	l->pids[l->n++] = r->person_id;
+	return 0;
+nomem:
+	l->failed = 1;
+	return 1;
+}
+
+/* Drop the requests of people who are disabled (after the search). */
+static int
+ready_people(struct ready_list *l, struct cd_err *err)
+{
+	struct cd_person p;
+	int i, k, rc;
+
+	p.id = 0;
+	for (i = k = 0; i < l->n; i++) {
+		if (p.id != l->pids[i] && (rc = l->e->so->person_get(
+		    l->e->st, l->pids[i], NULL, &p, err)) != 0)
+			return rc;
+		if (holder_refusal(&p).code == 0)
+			l->ids[k++] = l->ids[i];
+	}
+	l->n = k;
 	return 0;
 }
 
@@ -285,7 +414,7 @@ cd_request_collectable(struct cd_engine *e, const char *profile_id,
     int limit, int64_t **ids, int *n, struct cd_err *err)
 {
 	struct cd_request_filter f;
-	struct ready_list l = { e, NULL, 0, 0, 0 };
+	struct ready_list l = { e, NULL, NULL, 0, 0, 0 };
 	int64_t t;
 	int i, r;
 
@@ -300,6 +429,9 @@ cd_request_collectable(struct cd_engine *e, const char *profile_id,
 	r = e->so->request_search(e->st, &f, ready_one, &l, err);
 	if (l.failed)
 		r = cd_err_set(err, CD_E_NOMEM, NULL);
+	if (r >= 0)
+		r = ready_people(&l, err);
+	free(l.pids);
 	if (r < 0) {
 		free(l.ids);
 		return r;
@@ -319,8 +451,8 @@ cd_request_actions(struct cd_engine *e, int64_t id, struct cd_actions *out,
     struct cd_err *err)
 {
 	struct cd_request r;
-	const char *why;
-	char buf[CD_FIELD_MAX];
+	struct cd_person p;
+	struct refusal rf;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -333,18 +465,20 @@ cd_request_actions(struct cd_engine *e, int64_t id, struct cd_actions *out,
 	    (rc = cd_eng_need_role(e, CD_ROLE_VIEW, "viewing other people's "
 	    "requests", err)) != 0)
 		return rc;
-	if ((why = collect_refusal(e, &r, buf, sizeof(buf))) == NULL)
+	if ((rc = e->so->person_get(e->st, r.person_id, NULL, &p, err)) != 0)
+		return rc;
+	if ((rf = collect_refusal(e, &r, &p)).code == 0)
 		out->allowed |= CD_ACT_COLLECT;
 	else
-		cd_strlcpy(out->why_not_collect, why,
+		cd_strlcpy(out->why_not_collect, rf.why,
 		    sizeof(out->why_not_collect));
-	if (approve_refusal(e, &r) == NULL)
+	if (approve_refusal(e, &r, &p).code == 0)
 		out->allowed |= CD_ACT_APPROVE;
-	if (validate_refusal(e, &r) == NULL)
+	if (validate_refusal(e, &r, &p).code == 0)
 		out->allowed |= CD_ACT_VALIDATE;
-	if (reject_refusal(e, &r) == NULL)
+	if (reject_refusal(e, &r, &p).code == 0)
 		out->allowed |= CD_ACT_REJECT;
-	if (cancel_refusal(e, &r) == NULL)
+	if (cancel_refusal(e, &r, &p).code == 0)
 		out->allowed |= CD_ACT_CANCEL;
 	if (r.status == CD_RS_COMPLETED && (is_recipient(e, &r) ||
 	    (e->op.roles & CD_ROLE_COLLECT)))
@@ -352,12 +486,13 @@ cd_request_actions(struct cd_engine *e, int64_t id, struct cd_actions *out,
 	return 0;
 }
 
-typedef const char *(*refusal_fn)(struct cd_engine *,
-    const struct cd_request *);
+typedef struct refusal (*refusal_fn)(struct cd_engine *,
+    const struct cd_request *, const struct cd_person *);
 
 /*
- * One transition: re-read the request inside a write transaction, ask
- * the rule, apply the new status, audit.  Refusals are audited too.
+ * One transition: re-read the request (and its person) inside a write
+ * transaction, ask the rule, apply the new status, audit.  Refusals are
+ * audited too, and return the rule's code.
  */
 static int
 transition(struct cd_engine *e, int64_t id, const char *action,
@@ -365,7 +500,8 @@ transition(struct cd_engine *e, int64_t id, const char *action,
 {
 	const struct cd_profile *prof;
 	struct cd_request r;
-	const char *why;
+	struct cd_person p;
+	struct refusal rf;
 	char obj[64], detail[CD_DETAIL_MAX];
 	int rc, from;
 
@@ -377,12 +513,13 @@ transition(struct cd_engine *e, int64_t id, const char *action,
 			cd_err_set(err, rc, "no request %lld", (long long)id);
 		goto fail;
 	}
-	if ((why = refusal(e, &r)) != NULL) {
+	if ((rc = e->so->person_get(e->st, r.person_id, NULL, &p, err)) != 0)
+		goto fail;
+	if ((rf = refusal(e, &r, &p)).code != 0) {
 		e->so->rollback(e->st);
-		cd_audit(e, action, obj, "refused", "%s", why);
-		return cd_err_set(err, strstr(why, "role") ? CD_E_DENIED :
-		    CD_E_STATE, "cannot %s request %lld: %s",
-		    strchr(action, '.') + 1, (long long)id, why);
+		cd_audit(e, action, obj, "refused", "%s", rf.why);
+		return cd_err_set(err, rf.code, "cannot %s request %lld: %s",
+		    strchr(action, '.') + 1, (long long)id, rf.why);
 	}
 	prof = cd_conf_profile(e->conf, r.profile);
 	from = r.status;

@@ -153,7 +153,7 @@ load(const char *path, char **text, size_t *len, struct cd_err *err)
 	int r;
 
 	if ((r = cd_read_file(path, CD_TEMPLATE_MAX, &data, len, err)) != 0)
-		return cd_err_prefix(err, "template");
+		return cd_err_context(err, r, "template");
 	*text = (char *)data;
 	return 0;
 }

@@ -993,11 +993,11 @@ cd_usb_finish(struct cd_usb_watch *w, const struct cd_usb_drive *d,
 	if (!eject)
 		return 0;
 	if ((r = udisks_run("unmount", d->devnode, err)) != 0)
-		return cd_err_prefix(err, "the files are saved and flushed, "
-		    "but the USB drive %s was not ejected", name);
+		return cd_err_context(err, r, "the files are saved and "
+		    "flushed, but the USB drive %s was not ejected", name);
 	if ((r = udisks_run("power-off", d->devnode, err)) != 0)
-		return cd_err_prefix(err, "the USB drive %s is unmounted and "
-		    "safe to remove, but was not powered off", name);
+		return cd_err_context(err, r, "the USB drive %s is unmounted "
+		    "and safe to remove, but was not powered off", name);
 	return 0;
 }
 

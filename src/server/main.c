@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include "conf.h"
 #include "server.h"
 #include "util.h"
 

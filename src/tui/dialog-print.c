@@ -11,9 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
 #include "tui-int.h"
-#include "util.h"
+#include "cdutil.h"
 
 enum { P_PRINT, P_FILE, P_CANCEL };
 

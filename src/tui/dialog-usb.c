@@ -16,8 +16,8 @@
 
 #include "collect.h"
 #include "tui-int.h"
-#include "usb.h"
-#include "util.h"
+#include "usbdrive.h"
+#include "cdutil.h"
 
 #define USB_ROWS 8		/* drives listed; more are counted */
 #define USB_W 76

@@ -18,7 +18,7 @@
 #include <openssl/crypto.h>
 
 #include "tui-int.h"
-#include "util.h"
+#include "cdutil.h"
 
 #define PW_MAX 256
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "tui-int.h"
-#include "util.h"
+#include "cdutil.h"
 
 enum { T_DETAILS, T_REQUESTS, T_CERTS };
 

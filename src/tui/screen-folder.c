@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 
 #include "tui-int.h"
-#include "util.h"
+#include "cdutil.h"
 
 struct fold {
 	struct tui *t;

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "tui-int.h"
-#include "util.h"
+#include "cdutil.h"
 
 enum { T_DETAILS, T_REQUESTS, T_DEVICES, T_CERTS };
 
@@ -189,25 +189,27 @@ static void
 new_request(struct vperson *v)
 {
 	struct tui *t = v->s.t;
-	const struct cd_conf *conf = cd_engine_conf(t->e);
+	int n = cd_engine_nprofiles(t->e);
+	const struct cd_profile *prof;
 	const char **items;
 	struct cd_err err;
 	int64_t id;
 	int i, k, status;
 
-	if (!v->loaded || conf->nprofiles == 0)
+	if (!v->loaded || n == 0)
 		return;
-	if ((items = calloc((size_t)conf->nprofiles, sizeof(*items))) == NULL)
+	if ((items = calloc((size_t)n, sizeof(*items))) == NULL)
 		return;
-	for (i = 0; i < conf->nprofiles; i++)
-		items[i] = conf->profiles[i].name;
+	for (i = 0; i < n; i++)
+		items[i] = cd_engine_profile_at(t->e, i)->name;
 	k = tui_menu(t, "Request soft certificate: credential profile",
-	    items, conf->nprofiles, 0);
+	    items, n, 0);
 	free(items);
-	if (k < 0 || k == TUI_KEY_SIGNAL)
+	if (k < 0 || k == TUI_KEY_SIGNAL ||
+	    (prof = cd_engine_profile_at(t->e, k)) == NULL)
 		return;
-	if (cd_request_new(t->e, v->p.logon, conf->profiles[k].id, &id,
-	    &status, &err) != 0) {
+	if (cd_request_new(t->e, v->p.logon, prof->id, &id, &status,
+	    &err) != 0) {
 		tui_error(t, &err);
 		return;
 	}

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "tui-int.h"
-#include "util.h"
+#include "cdutil.h"
 
 struct vreq {
 	struct screen s;
@@ -154,8 +154,8 @@ add_person(struct vreq *v)
 static void
 add_profile(struct vreq *v)
 {
-	const struct cd_profile *pr = cd_conf_profile(
-	    cd_engine_conf(v->s.t->e), v->r.profile);
+	const struct cd_profile *pr = cd_engine_profile(v->s.t->e,
+	    v->r.profile);
 	struct lines *l = &v->text;
 	int i;
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "tui-int.h"
-#include "util.h"
+#include "cdutil.h"
 
 #define MAX_ROWS 200
 
@@ -359,7 +359,6 @@ static int
 request_filter(struct search *ss, struct cd_request_filter *f)
 {
 	struct tui *t = ss->s.t;
-	const struct cd_conf *conf = cd_engine_conf(t->e);
 	char buf[CD_FIELD_MAX], *end;
 	int k;
 
@@ -386,9 +385,9 @@ request_filter(struct search *ss, struct cd_request_filter *f)
 		if (parse_date(t, buf, 1, &f->created_to) != 0)
 			return -1;
 		k = tform_choice(ss->tf, F_PROFILE);
-		if (k > 0)
-			cd_strlcpy(f->profile, conf->profiles[k - 1].id,
-			    sizeof(f->profile));
+		if (k > 0 && cd_engine_profile_at(t->e, k - 1) != NULL)
+			cd_strlcpy(f->profile, cd_engine_profile_at(t->e,
+			    k - 1)->id, sizeof(f->profile));
 	}
 	f->limit = MAX_ROWS + 1;
 	return 0;
@@ -649,8 +648,8 @@ static const struct screen_ops device_ops = {
 static void
 request_choices(struct search *ss)
 {
-	const struct cd_conf *conf = cd_engine_conf(ss->s.t->e);
-	int i;
+	struct cd_engine *e = ss->s.t->e;
+	int i, n = cd_engine_nprofiles(e);
 
 	ss->status_items[0] = "Any";
 	for (i = 0; i < CD_RS__COUNT; i++)
@@ -659,15 +658,13 @@ request_choices(struct search *ss)
 	ss->type_items[0] = "Any";
 	ss->type_items[1] = cd_request_type_name(CD_RT_SOFT_CERT);
 	tform_set_items(ss->tf, F_TYPE, ss->type_items, 2);
-	ss->prof_items = calloc((size_t)conf->nprofiles + 1,
-	    sizeof(*ss->prof_items));
+	ss->prof_items = calloc((size_t)n + 1, sizeof(*ss->prof_items));
 	if (ss->prof_items == NULL)
 		return;
 	ss->prof_items[0] = "Any";
-	for (i = 0; i < conf->nprofiles; i++)
-		ss->prof_items[i + 1] = conf->profiles[i].name;
-	tform_set_items(ss->tf, F_PROFILE, ss->prof_items,
-	    conf->nprofiles + 1);
+	for (i = 0; i < n; i++)
+		ss->prof_items[i + 1] = cd_engine_profile_at(e, i)->name;
+	tform_set_items(ss->tf, F_PROFILE, ss->prof_items, n + 1);
 }
 
 static struct screen *

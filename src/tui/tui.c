@@ -15,7 +15,7 @@
 
 #include "tui-int.h"
 #include "tui.h"
-#include "util.h"
+#include "cdutil.h"
 
 volatile sig_atomic_t tui_signalled;
 
@@ -101,8 +101,7 @@ tui_status(struct tui *t, const char *fmt, ...)
 void
 tui_error(struct tui *t, const struct cd_err *err)
 {
-	const char *msg = err->msg[0] != '\0' ? err->msg :
-	    cd_strerror(err->code);
+	const char *msg = cd_err_msg(err);
 
 	if ((int)strlen(msg) <= COLS - 2) {
 		cd_strlcpy(t->status, msg, sizeof(t->status));

@@ -16,7 +16,7 @@
 #include <openssl/crypto.h>
 
 #include "tui-int.h"
-#include "util.h"
+#include "cdutil.h"
 
 /* ------------------------------------------------------------ lines */
 

@@ -59,6 +59,46 @@ expect_rc 6 "unknown profile"
 cd_ request show 9999
 expect_rc 6 "unknown request"
 
+# a disabled person's requests go no further: approve, validate and
+# collect are refused with the reason, and audited; reject still works
+cd_ request new --person John.Samson --profile approved
+ida=$(cat "$OUT")
+cd_ request new --person John.Samson --profile validated
+idv=$(cat "$OUT")
+cd_ request new --person John.Samson --profile user-pin
+idc=$(cat "$OUT")
+cd_ request new --person John.Samson --profile approved
+idr=$(cat "$OUT")
+cd_ person edit John.Samson --status disabled
+expect_rc 0 "disable a person with pending requests"
+cd_as Adam.Approver request approve "$ida"
+expect_rc 3 "approving a disabled person's request is refused"
+expect_err "the person John.Samson is disabled" "saying the person is disabled"
+cd_as Adam.Approver request validate "$idv"
+expect_rc 3 "validating a disabled person's request is refused"
+expect_err "the person John.Samson is disabled" "saying so"
+printf 'Disabled1Pw\n' >"$T/pw"
+mkdir -p "$T/out"
+cd_ collect "$idc" --folder "$T/out" --password-fd 3 3<"$T/pw"
+expect_rc 3 "collecting a disabled person's request is refused"
+expect_err "the person John.Samson is disabled" "saying so"
+check "nothing was written" test -z "$(ls -A "$T/out")"
+cd_ request show "$idc" --json
+expect_out '"status":"awaiting-collection"' "the request stays awaiting collection"
+expect_out '"collect_refusal":"the person John.Samson is disabled"' \
+    "request show gives the reason collect is not available"
+cd_ audit --json
+for pair in "request.approve:$ida" "request.validate:$idv" \
+    "collect.begin:$idc"; do
+	expect_out "\"action\":\"${pair%%:*}\",\"object\":\"request ${pair#*:}\",\"outcome\":\"refused\",\"detail\":\"[^\"]*disabled" \
+	    "the refused ${pair%%:*} is audited with the reason"
+done
+cd_as Adam.Approver request reject "$idr" --note "left the company"
+expect_rc 0 "a disabled person's request can still be rejected"
+cd_ person edit John.Samson --status active
+cd_as Adam.Approver request approve "$ida"
+expect_rc 0 "enabled again, the request can be approved"
+
 cd_ request search --name "sus sm" --json
 expect_out "\"id\":$id," "search by name words"
 cd_ request search --status rejected --json

@@ -1,0 +1,103 @@
+#!/bin/sh
+# check-layering-self.sh - the layering check can fail: it is run on a
+# copy of the source tree, which passes, then on copies with one defect
+# each (an engine printf after a comment, one after a block comment that
+# spans lines, a TUI or CLI file including an internal engine header, a
+# public header including an internal one, curses in the engine), which
+# must fail and name the broken file.  Commented-out calls and calls
+# inside strings must not count.  TAP output.
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+CHECK=$top_srcdir/tests/check-layering.sh
+T=$(mktemp -d "${TMPDIR:-/tmp}/cdlayer.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+n=0; failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $*"; failed=1; }
+
+# fresh: a copy of the sources the check reads, in $T/tree
+fresh() {
+	rm -rf "$T/tree"
+	mkdir -p "$T/tree/src" || exit 1
+	for d in engine cli tui; do
+		mkdir -p "$T/tree/src/$d"
+		cp "$top_srcdir/src/$d"/*.[ch] "$T/tree/src/$d/" || exit 1
+	done
+	cp "$top_srcdir/src/engine/public-headers" "$T/tree/src/engine/"
+}
+run_check() { top_srcdir=$T/tree sh "$CHECK" >"$T/out" 2>&1; }
+# expect_fail DESC FILE: the check fails, naming FILE
+expect_fail() {
+	if run_check; then not_ok "$1 (the check passed)"
+	elif grep -q "^#.*$2" "$T/out"; then ok "$1"
+	else not_ok "$1 (the failure does not name $2)"; fi
+	sed 's/^/#   /' "$T/out" | grep -v '^#   ok' | head -4
+}
+expect_pass() {
+	if run_check; then ok "$1"; else not_ok "$1"
+		sed 's/^/#   /' "$T/out" | grep -v '^#   ok' | head -6; fi
+}
+
+fresh
+expect_pass "the tree as it is passes"
+
+fresh
+printf '%s\n' \
+    'static void noisy(void) { int x = 1; /* note */ printf("%d", x); }' \
+    >>"$T/tree/src/engine/model.c"
+expect_fail "an engine printf after a comment on the same line" model.c
+
+fresh
+printf '%s\n' '/* a comment' \
+    '   that ends here */ static void f(void) { exit(1); }' \
+    >>"$T/tree/src/engine/request.c"
+expect_fail "an engine exit after a comment spanning lines" request.c
+
+fresh
+printf '%s\n' 'static void g(int v) { fputs("x", stderr); (void)v; } // done' \
+    >>"$T/tree/src/engine/error.c"
+expect_fail "an engine write to stderr before a line comment" error.c
+
+fresh
+printf '%s\n' '#include <curses.h>' >>"$T/tree/src/engine/util.c"
+expect_fail "curses included by the engine" util.c
+
+fresh
+printf '%s\n' '/* printf("not code"); exit(1); */' \
+    '// abort();' \
+    'static const char no_call[] = "printf(\"%d\") and exit(2) /* here";' \
+    >>"$T/tree/src/engine/model.c"
+expect_pass "commented-out calls and calls inside strings do not count"
+
+fresh
+sed 's/^#include "tui-int.h"$/#include "tui-int.h"\n#include "util.h"/' \
+    "$T/tree/src/tui/widget.c" >"$T/w" && mv "$T/w" "$T/tree/src/tui/widget.c"
+grep -q '^#include "util.h"' "$T/tree/src/tui/widget.c" ||
+    not_ok "setup: widget.c"
+expect_fail "a TUI file including an internal engine header" widget.c
+
+fresh
+printf '%s\n' '#include <store.h>' >>"$T/tree/src/cli/main.c"
+expect_fail "a CLI file including an internal header with <>" main.c
+
+fresh
+printf '%s\n' '#include "../engine/conf.h"' >>"$T/tree/src/tui/tui.c"
+expect_fail "a TUI file including an internal header by path" tui.c
+
+fresh
+printf '%s\n' '/* #include "util.h" */' >>"$T/tree/src/tui/tui.c"
+expect_pass "a commented-out include does not count"
+
+fresh
+sed 's/^#include "model.h"$/#include "model.h"\n#include "store.h"/' \
+    "$T/tree/src/engine/engine.h" >"$T/h" &&
+    mv "$T/h" "$T/tree/src/engine/engine.h"
+grep -q '^#include "store.h"' "$T/tree/src/engine/engine.h" ||
+    not_ok "setup: engine.h"
+expect_fail "a public header including an internal header" engine.h
+
+fresh
+echo "src/engine/nonesuch.h" >>"$T/tree/src/engine/public-headers"
+expect_fail "a listed public header that does not exist" nonesuch.h
+
+echo "1..$n"
+exit $failed
