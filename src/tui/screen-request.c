@@ -99,6 +99,7 @@ tui_request_row(char *buf, size_t len, const struct cd_request *r, int w)
 	snprintf(who, sizeof(who), "%s", r->person_name[0] != '\0' ?
 	    r->person_name : r->person_logon);
 	cd_time_text(r->created_at, when, sizeof(when));
+	when[date] = '\0';	/* the day alone below 100 columns */
 	tui_col(buf, len, id, 5);
 	tui_col(buf, len, who, wh);
 	tui_col(buf, len, type == 8 ? cd_request_type_short(r->type) :

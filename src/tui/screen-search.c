@@ -126,6 +126,7 @@ device_row(char *buf, size_t len, const struct devrow *r, int w)
 	} else {
 		snprintf(id, sizeof(id), "%5lld", (long long)r->d.id);
 		cd_time_text(r->d.created_at, when, sizeof(when));
+		when[10] = '\0';	/* the day */
 	}
 	tui_col(buf, len, id, 5);
 	tui_col(buf, len, r != NULL ? r->d.type : "Type", 16);

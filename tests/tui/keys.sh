@@ -90,9 +90,9 @@ send C-u
 check_screen "^G help" "the hint line names ^G for help"
 send C-g
 check_screen "Keys on every screen" "^G in a text field opens the help"
-if screen | grep -q "(q quits the main *$"; then
-	fail "the help's key table is not wrapped mid-sentence"
-else ok "the help's key table is not wrapped mid-sentence"; fi
+if running && ! screen | grep "q quits\|quits certdesk" | grep -qv "screen"
+then ok "the help's key table is not wrapped mid-sentence"
+else fail "the help's key table is not wrapped mid-sentence"; fi
 send Enter
 wait_gone "Keys on every screen"
 sendhex 1b 3f
@@ -105,9 +105,9 @@ else fail "no '?' was typed into the field"; fi
 # the hint line follows the focus: a drop-down opens with Enter
 send Tab Tab
 wait_for "Enter/Space choose"
-if screen | tail -n 1 | grep -q "Enter search"; then
-	fail "no 'Enter search' on the Status drop-down"
-else ok "no 'Enter search' on the Status drop-down"; fi
+if running && ! screen | tail -n 1 | grep -q "Enter search"; then
+	ok "no 'Enter search' on the Status drop-down"
+else fail "no 'Enter search' on the Status drop-down"; fi
 send C-t
 check_screen "Additional search criteria (^T to hide)" "additional criteria"
 if screen | tail -n 1 | grep -q "Enter/Space choose"; then
