@@ -125,7 +125,8 @@ vperson_load(struct vperson *v)
 		return;
 	}
 	v->loaded = 1;
-	snprintf(v->s.title, sizeof(v->s.title), "View Person: %.60s (%.40s)",
+	/* Too long for the title row: cut with "..." when drawn. */
+	snprintf(v->s.title, sizeof(v->s.title), "View Person: %s (%s)",
 	    v->p.full_name, v->p.logon);
 	details(v);
 	cd_request_filter_init(&rf);

@@ -320,12 +320,37 @@ bar_width(void)
 	return w >= 20 && w < COLS ? w : COLS;
 }
 
+/* Why Collect is missing, on the rows above the bar: 0, 1 or 2 rows. */
+static int
+draw_why(struct vreq *v, int draw)
+{
+	char buf[CD_FIELD_MAX + 64];
+	struct lines l;
+	int i, n;
+
+	if (!v->loaded || (v->act.allowed & CD_ACT_COLLECT))
+		return 0;
+	snprintf(buf, sizeof(buf), "Collect is not available: %s.",
+	    v->act.why_not_collect);
+	memset(&l, 0, sizeof(l));
+	lines_wrap(&l, "", 0, buf, COLS - 2);
+	n = l.n > 2 ? 2 : l.n;
+	for (i = 0; draw && i < n; i++) {
+		attron(A_BOLD);
+		/* a third line's text is cut: "..." */
+		tui_put(tui_bar_row() - n + i, 1, COLS - 2, i == 1 && l.n > 2 ?
+		    buf + strlen(l.v[0]) : l.v[i]);
+		attroff(A_BOLD);
+	}
+	lines_clear(&l);
+	return n;
+}
+
 static void
 vreq_draw(struct screen *s, int full)
 {
 	struct vreq *v = (struct vreq *)s;
-	char buf[CD_FIELD_MAX + 64];
-	int why = v->loaded && !(v->act.allowed & CD_ACT_COLLECT), top;
+	int why, top;
 
 	if (full && v->cols != COLS) {
 		top = v->tl.top;
@@ -333,17 +358,11 @@ vreq_draw(struct screen *s, int full)
 		v->tl.top = top;
 	}
 	if (full) {
+		why = draw_why(v, 1);
 		v->tl.y = TUI_BODY;
 		v->tl.x = 1;
 		v->tl.w = COLS - 2;
-		v->tl.h = tui_bar_row() - TUI_BODY - (why ? 1 : 0);
-		if (why) {
-			snprintf(buf, sizeof(buf), "Collect is not available: "
-			    "%s.", v->act.why_not_collect);
-			attron(A_BOLD);
-			tui_put(tui_bar_row() - 1, 1, COLS - 2, buf);
-			attroff(A_BOLD);
-		}
+		v->tl.h = tui_bar_row() - TUI_BODY - why;
 	}
 	tlist_draw(&v->tl, full);
 	if (full || v->bb.dirty)
