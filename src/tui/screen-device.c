@@ -82,7 +82,8 @@ vdevice_load(struct vdevice *v)
 		return;
 	}
 	v->loaded = 1;
-	snprintf(v->s.title, sizeof(v->s.title), "View Device %lld: %.20s %.60s",
+	/* Too long for the title row: cut with "..." when drawn. */
+	snprintf(v->s.title, sizeof(v->s.title), "View Device %lld: %s %s",
 	    (long long)v->d.id, v->d.type, v->d.serial);
 	details(v);
 	cd_request_filter_init(&rf);

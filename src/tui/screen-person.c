@@ -63,9 +63,10 @@ tui_cert_row(char *buf, size_t len, const struct cd_cert *c, int w)
 	char until[32];
 
 	buf[0] = '\0';
-	if (c != NULL)
+	if (c != NULL) {
 		cd_time_text(c->not_after, until, sizeof(until));
-	else
+		until[10] = '\0';	/* the day */
+	} else
 		cd_strlcpy(until, "Expires", sizeof(until));
 	tui_col(buf, len, c != NULL ? c->serial : "Serial", w - 12 - 18 - 10 -
 	    8 - 5);
@@ -124,7 +125,8 @@ vperson_load(struct vperson *v)
 		return;
 	}
 	v->loaded = 1;
-	snprintf(v->s.title, sizeof(v->s.title), "View Person: %.60s (%.40s)",
+	/* Too long for the title row: cut with "..." when drawn. */
+	snprintf(v->s.title, sizeof(v->s.title), "View Person: %s (%s)",
 	    v->p.full_name, v->p.logon);
 	details(v);
 	cd_request_filter_init(&rf);

@@ -23,6 +23,7 @@ struct vreq {
 	struct lines text;
 	struct tlist tl;
 	struct bbar bb;
+	int cols;		/* width the text was made for */
 };
 
 /* The actions, in the order the bar shows them, with their keys. */
@@ -32,13 +33,17 @@ static const struct action {
 	int key;
 	const char *hint;	/* footer */
 	const char *done;	/* "Request 5 approved." */
+	const char *verb;	/* dialog title: "Cancel request 5" */
 } actions[] = {
-	{ CD_ACT_COLLECT, "Collect", 'c', "collect", NULL },
-	{ CD_ACT_APPROVE, "Approve", 'a', "approve", "approved" },
-	{ CD_ACT_VALIDATE, "Validate", 'v', "validate", "validated" },
-	{ CD_ACT_REJECT, "Reject", 'r', "reject", "rejected" },
-	{ CD_ACT_CANCEL, "Cancel Request", 'x', "cancel", "cancelled" },
-	{ CD_ACT_PRINT, "Print transport document", 't', "print", NULL },
+	{ CD_ACT_COLLECT, "Collect", 'c', "collect", NULL, "Collect" },
+	{ CD_ACT_APPROVE, "Approve", 'a', "approve", "approved", "Approve" },
+	{ CD_ACT_VALIDATE, "Validate", 'v', "validate", "validated",
+	    "Validate" },
+	{ CD_ACT_REJECT, "Reject", 'r', "reject", "rejected", "Reject" },
+	{ CD_ACT_CANCEL, "Cancel Request", 'x', "cancel", "cancelled",
+	    "Cancel" },
+	{ CD_ACT_PRINT, "Print transport document", 't', "print", NULL,
+	    "Print" },
 };
 
 static const char request_help[] =
@@ -94,6 +99,7 @@ tui_request_row(char *buf, size_t len, const struct cd_request *r, int w)
 	snprintf(who, sizeof(who), "%s", r->person_name[0] != '\0' ?
 	    r->person_name : r->person_logon);
 	cd_time_text(r->created_at, when, sizeof(when));
+	when[date] = '\0';	/* the day alone below 100 columns */
 	tui_col(buf, len, id, 5);
 	tui_col(buf, len, who, wh);
 	tui_col(buf, len, type == 8 ? cd_request_type_short(r->type) :
@@ -167,7 +173,7 @@ add_profile(struct vreq *v)
 	lines_add(l, 0, "%-20s%s (%s)", "Credential profile:", pr->name,
 	    pr->id);
 	if (pr->description[0] != '\0')
-		lines_add(l, 0, "%-20s%s", "", pr->description);
+		lines_wrap(l, "", 20, pr->description, COLS - 3);
 	lines_add(l, 0, "%-20s%s", "Password:", pr->user_pin ?
 	    "user-specified PIN, typed by the operator at collection" :
 	    "generated, sent to the user by PIN mailer");
@@ -185,17 +191,20 @@ add_profile(struct vreq *v)
 	}
 }
 
+/* Serial (up to 40 hex digits) and status, then policy and dates. */
 static int
 on_cert(const struct cd_cert *c, void *arg)
 {
 	struct lines *l = arg;
-	char until[32];
+	char until[32], buf[512];
 
 	cd_time_text(c->not_after, until, sizeof(until));
-	lines_add(l, 0, "  %-18.18s %-12.12s %-18s until %.10s", c->serial,
-	    c->policy, cd_cert_status_name(c->status), until);
+	lines_add(l, 0, "  %-40s %s", c->serial,
+	    cd_cert_status_name(c->status));
+	snprintf(buf, sizeof(buf), "%s, valid until %.10s", c->policy, until);
+	lines_wrap(l, "", 6, buf, COLS - 3);
 	if (c->location[0] != '\0')
-		lines_add(l, 0, "      %s", c->location);
+		lines_wrap(l, "", 6, c->location, COLS - 3);
 	return 0;
 }
 
@@ -209,7 +218,7 @@ on_history(const struct cd_audit *a, void *arg)
 	lines_add(l, 0, "  %s %-16s %-18s %s", when, a->operator_, a->action,
 	    a->outcome);
 	if (a->detail[0] != '\0')
-		lines_add(l, 0, "      %s", a->detail);
+		lines_wrap(l, "", 6, a->detail, COLS - 3);
 	return 0;
 }
 
@@ -268,6 +277,7 @@ vreq_load(struct vreq *v)
 
 	lines_clear(l);
 	v->loaded = 0;
+	v->cols = COLS;
 	memset(&v->act, 0, sizeof(v->act));
 	if (cd_request_get(v->s.t->e, v->id, &v->r, &err) != 0 ||
 	    cd_request_actions(v->s.t->e, v->id, &v->act, &err) != 0) {
@@ -297,29 +307,67 @@ vreq_load(struct vreq *v)
 
 /* ------------------------------------------------------------ drawing */
 
+/*
+ * The button bar's width: the terminal's, or less with
+ * CERTDESK_BAR_WIDTH (tests: more actions than fit, behind "...").
+ */
+static int
+bar_width(void)
+{
+	const char *s = getenv("CERTDESK_BAR_WIDTH");
+	int w = s != NULL ? atoi(s) : 0;
+
+	return w >= 20 && w < COLS ? w : COLS;
+}
+
+/* Why Collect is missing, on the rows above the bar: 0, 1 or 2 rows. */
+static int
+draw_why(struct vreq *v, int draw)
+{
+	char buf[CD_FIELD_MAX + 64];
+	struct lines l;
+	int i, n;
+
+	if (!v->loaded || (v->act.allowed & CD_ACT_COLLECT))
+		return 0;
+	snprintf(buf, sizeof(buf), "Collect is not available: %s.",
+	    v->act.why_not_collect);
+	memset(&l, 0, sizeof(l));
+	lines_wrap(&l, "", 0, buf, COLS - 2);
+	n = l.n > 2 ? 2 : l.n;
+	for (i = 0; draw && i < n; i++) {
+		attron(A_BOLD);
+		/* a third line's text is cut: "..." */
+		tui_put(tui_bar_row() - n + i, 1, COLS - 2, i == 1 && l.n > 2 ?
+		    buf + strlen(l.v[0]) : l.v[i]);
+		attroff(A_BOLD);
+	}
+	lines_clear(&l);
+	return n;
+}
+
 static void
 vreq_draw(struct screen *s, int full)
 {
 	struct vreq *v = (struct vreq *)s;
-	char buf[CD_FIELD_MAX + 64];
-	int why = v->loaded && !(v->act.allowed & CD_ACT_COLLECT);
+	int why, top;
 
+	if (full && v->cols != COLS) {
+		top = v->tl.top;
+		vreq_load(v);
+		v->tl.top = top;
+	}
 	if (full) {
+		why = draw_why(v, 1);
 		v->tl.y = TUI_BODY;
 		v->tl.x = 1;
 		v->tl.w = COLS - 2;
-		v->tl.h = tui_bar_row() - TUI_BODY - (why ? 1 : 0);
-		if (why) {
-			snprintf(buf, sizeof(buf), "Collect is not available: "
-			    "%s.", v->act.why_not_collect);
-			attron(A_BOLD);
-			tui_put(tui_bar_row() - 1, 1, COLS - 2, buf);
-			attroff(A_BOLD);
-		}
+		v->tl.h = tui_bar_row() - TUI_BODY - why;
 	}
 	tlist_draw(&v->tl, full);
 	if (full || v->bb.dirty)
-		bbar_draw(&v->bb, tui_bar_row(), 0, COLS, 4);
+		bbar_draw(&v->bb, tui_bar_row(), 0, bar_width(),
+		    (int)CD_NELEM(v->bb.b));
 }
 
 static const char *
@@ -359,7 +407,7 @@ decide(struct vreq *v, const struct action *a)
 	char note[CD_FIELD_MAX] = "", title[96];
 	int r, rc;
 
-	snprintf(title, sizeof(title), "%s request %lld", a->label,
+	snprintf(title, sizeof(title), "%s request %lld", a->verb,
 	    (long long)v->id);
 	r = tui_prompt(t, title, "Note (optional):", note, sizeof(note), 0);
 	if (r != 1)

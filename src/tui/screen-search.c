@@ -126,6 +126,7 @@ device_row(char *buf, size_t len, const struct devrow *r, int w)
 	} else {
 		snprintf(id, sizeof(id), "%5lld", (long long)r->d.id);
 		cd_time_text(r->d.created_at, when, sizeof(when));
+		when[10] = '\0';	/* the day */
 	}
 	tui_col(buf, len, id, 5);
 	tui_col(buf, len, r != NULL ? r->d.type : "Type", 16);
@@ -262,12 +263,18 @@ static const char *
 search_keys(struct screen *s)
 {
 	struct search *ss = (struct search *)s;
+	int cur;
 
-	if (ss->focus == 0)
-		return ss->kind == K_REQUESTS ?
-		    " Enter search  Tab/^N ^P fields  ^T more criteria  "
-		    "ESC to list  F1 help" :
-		    " Enter search  Tab/^N ^P fields  ESC to list  F1 help";
+	if (ss->focus == 0) {
+		cur = tform_current(ss->tf);
+		if (ss->tf->defs[cur].type == FD_CHOICE)
+			return " Enter/Space choose  ^R search  Tab/^N ^P fields  "
+			    "^T more criteria  ^G help";
+		if (ss->kind == K_REQUESTS)
+			return " Enter search  Tab/^N ^P fields  ^T more criteria"
+			    "  ESC to list  ^G help";
+		return " Enter search  Tab/^N ^P fields  ESC to list  ^G help";
+	}
 	switch (ss->kind) {
 	case K_REQUESTS:
 		return " Enter view  s criteria  a more criteria  p people  "
@@ -531,9 +538,14 @@ form_key(struct search *ss, int ch)
 			tform_set_current(ss->tf, tform_first(ss->tf));
 		break;
 	case TUI_ESC:
-		if (ss->nrows == 0)
+		/* Back one level: to the list, or off a search screen. */
+		if (ss->nrows > 0)
+			ss->focus = 1;
+		else if (ss->kind != K_REQUESTS)
 			return TUI_BACK;
-		ss->focus = 1;
+		else
+			tui_status(ss->s.t, "Press q in the list to quit "
+			    "certdesk.");
 		break;
 	}
 	return TUI_OK;
@@ -570,8 +582,13 @@ list_key(struct search *ss, int ch)
 		if (ss->kind != K_DEVICES)
 			tui_push(t, screen_devices_new(t));
 		break;
-	case 'q':
 	case TUI_ESC:
+		/* The main screen has no level above: ESC never quits. */
+		if (ss->kind != K_REQUESTS)
+			return TUI_BACK;
+		tui_status(t, "Press q to quit certdesk.");
+		break;
+	case 'q':
 		return TUI_BACK;
 	}
 	return TUI_OK;

@@ -91,6 +91,12 @@ struct tui {
 	int (*idle)(void *arg);
 	void *idle_arg;
 	int64_t idle_last;
+	/*
+	 * Set by a screen while a collection is in progress (returns 1):
+	 * quitting then asks first.  May be NULL.
+	 */
+	int (*busy)(void *arg);
+	void *busy_arg;
 };
 
 extern volatile sig_atomic_t tui_signalled;
@@ -113,6 +119,23 @@ void tui_help(struct tui *t, const char *title, const char *text);
 /* Print at (y, x) at most w columns, padding with blanks to w. */
 void tui_put(int y, int x, int w, const char *s);
 
+/* ---- keys.c: terminal input ---------------------------------------- */
+/* Set ESCDELAY (150 ms, or $ESCDELAY). */
+void tui_keys_init(void);
+int tui_escdelay(void);
+/*
+ * The key for what getch() returned, reading the rest of an escape
+ * sequence: arrows, PgUp/PgDn/Home/End/Delete in every common form,
+ * KEY_F(1) for the help keys (^G, ESC ?, F1), TUI_ESC only for a bare
+ * ESC; tui_key_ignored() is true for a sequence to ignore.
+ */
+int tui_key_decode(int ch);
+int tui_key_ignored(int ch);
+/* 0 when $TERM cannot address the cursor (dumb, hard-copy). */
+int tui_term_usable(void);
+/* Ask before quitting when t->busy says a collection is running. */
+int tui_quit_ok(struct tui *t);
+
 /* ---- widget.c: lines ------------------------------------------------- */
 struct lines {
 	char **v;
@@ -125,6 +148,24 @@ void lines_add(struct lines *l, int64_t id, const char *fmt, ...)
 
 /* Append s cut or padded to w columns, then one blank. */
 void tui_col(char *buf, size_t len, const char *s, int w);
+/*
+ * Display cells, for every screen: s (UTF-8) fitted into w terminal
+ * cells, measured with wcwidth() in a UTF-8 locale; a character the
+ * locale cannot show (any non-ASCII one under LANG=C, a control
+ * character) is one '?' cell.  Text longer than w ends with "..."
+ * (TUI_ELLIPSIS); trailing blanks do not count.  pad: fill to w with
+ * blanks.  Returns the cells used.
+ */
+#define TUI_ELLIPSIS "..."
+int tui_fit(char *out, size_t len, const char *s, int w, int pad);
+/* Cells s takes on the screen. */
+int tui_cells(const char *s);
+/*
+ * Add text to l word-wrapped to w cells: the first line starts with
+ * label padded to indent cells, the others with indent blanks.
+ */
+void lines_wrap(struct lines *l, const char *label, int indent,
+    const char *text, int w);
 /* A row (or with r == NULL the heading) of a request list w wide. */
 void tui_request_row(char *buf, size_t len, const struct cd_request *r,
     int w);

@@ -21,9 +21,11 @@ volatile sig_atomic_t tui_signalled;
 
 static const char common_help[] =
     "\nKeys on every screen:\n"
-    "  Tab ^N Down    next field     ^P Up   previous field\n"
-    "  Enter          select / run   ESC q   back (q quits the main screen)\n"
-    "  ?  F1          this help      ^L      repaint the terminal\n"
+    "  Tab ^N Down   next field       ^P Up    previous field\n"
+    "  Enter         select / run     ESC      back one level\n"
+    "  ^G  ESC ?     this help, also in a text field (? elsewhere, F1)\n"
+    "  q             back; on the main screen it quits certdesk\n"
+    "  ^L            repaint the terminal\n"
     "Letters are commands when the cursor is not in a text field.";
 
 static void
@@ -58,31 +60,10 @@ void
 tui_put(int y, int x, int w, const char *s)
 {
 	char buf[1024];
-	int cols = 0, utf8 = MB_CUR_MAX > 1;
-	size_t n = 0;
-	const unsigned char *p;
 
 	if (w <= 0 || y < 0 || y >= LINES)
 		return;
-	for (p = (const unsigned char *)(s != NULL ? s : ""); *p != '\0' &&
-	    n + 4 < sizeof(buf); p++) {
-		if (utf8 && (*p & 0xc0) == 0x80) {
-			buf[n++] = (char)*p;
-			continue;
-		}
-		if (cols == w)
-			break;
-		cols++;
-		if (*p < 0x20 || *p == 0x7f || (!utf8 && *p >= 0x80))
-			buf[n++] = '?';
-		else
-			buf[n++] = (char)*p;
-	}
-	while (cols < w && n + 1 < sizeof(buf)) {
-		buf[n++] = ' ';
-		cols++;
-	}
-	buf[n] = '\0';
+	tui_fit(buf, sizeof(buf), s, w, 1);
 	mvaddstr(y, x, buf);
 }
 
@@ -328,6 +309,10 @@ tui_waitkey(struct tui *t, int ms)
 				return ERR;
 			continue;
 		}
+		if (ch != KEY_RESIZE)
+			ch = tui_key_decode(ch);
+		if (tui_key_ignored(ch))
+			continue;
 		if (ch == KEY_RESIZE) {
 			t->small = LINES < TUI_MIN_LINES || COLS < TUI_MIN_COLS;
 			t->full = 1;
@@ -365,6 +350,21 @@ is_help_key(struct screen *s, int ch)
 	return ch == KEY_F(1) || (ch == '?' && !s->typing);
 }
 
+int
+tui_quit_ok(struct tui *t)
+{
+	static const struct button b[] = {
+		{ "Quit and roll back", 'y', 0, 0 },
+		{ "Stay", 'n', 1, 0 },
+	};
+
+	if (t->busy == NULL || !t->busy(t->busy_arg))
+		return 1;
+	return tui_choice(t, "Quit certdesk?", "A collection is in progress. "
+	    "Quitting cancels it and rolls it back: its certificates are "
+	    "revoked and no file is kept.", b, 2) == 0;
+}
+
 static void
 free_all(struct tui *t)
 {
@@ -375,6 +375,14 @@ free_all(struct tui *t)
 static int
 term_open(SCREEN **scr, struct cd_err *err)
 {
+	const char *term = getenv("TERM") != NULL ? getenv("TERM") : "";
+
+	if (!tui_term_usable())
+		return cd_err_set(err, CD_E_INVAL, "The terminal '%s' cannot "
+		    "move the cursor, so certdesk cannot draw its screens on "
+		    "it.  Use the commands instead (certdesk --help, certdesk "
+		    "request search, certdesk collect ...), or set TERM to a "
+		    "terminal type such as vt100 or xterm.", term);
 	if ((*scr = newterm(NULL, stdout, stdin)) == NULL)
 		return cd_err_set(err, CD_E_INVAL, "Cannot use the terminal "
 		    "'%s': set TERM to a known terminal type (vt100, xterm, "
@@ -385,7 +393,7 @@ term_open(SCREEN **scr, struct cd_err *err)
 	nonl();
 	intrflush(stdscr, FALSE);
 	keypad(stdscr, TRUE);
-	set_escdelay(100);
+	tui_keys_init();
 	wtimeout(stdscr, 1000);
 	return 0;
 }
@@ -422,7 +430,12 @@ tui_main(struct cd_engine *e, struct cd_err *err)
 			t.status_dirty = 1;
 		}
 		r = s->ops->key(s, ch);
-		if (tui_signalled || r == TUI_QUIT)
+		if (tui_signalled)
+			break;
+		if ((r == TUI_QUIT || (r == TUI_BACK && s->below == NULL)) &&
+		    !tui_quit_ok(&t))
+			continue;
+		if (r == TUI_QUIT)
 			break;
 		if (r == TUI_BACK)
 			screen_pop(&t);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include <openssl/crypto.h>
 
@@ -62,25 +63,175 @@ lines_add(struct lines *l, int64_t id, const char *fmt, ...)
 	l->n++;
 }
 
+/* ------------------------------------------------------------ cells */
+
+/* One UTF-8 character at p: its length in bytes; *cp = U+FFFD if bad. */
+static int
+u8_next(const unsigned char *p, uint32_t *cp)
+{
+	int n, i;
+
+	if (*p < 0x80) {
+		*cp = *p;
+		return 1;
+	}
+	if ((*p & 0xe0) == 0xc0) {
+		n = 2;
+		*cp = *p & 0x1f;
+	} else if ((*p & 0xf0) == 0xe0) {
+		n = 3;
+		*cp = *p & 0x0f;
+	} else if ((*p & 0xf8) == 0xf0) {
+		n = 4;
+		*cp = *p & 0x07;
+	} else {
+		*cp = 0xfffd;
+		return 1;
+	}
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80) {
+			*cp = 0xfffd;
+			return i;
+		}
+		*cp = (*cp << 6) | (p[i] & 0x3f);
+	}
+	return n;
+}
+
+/* Cells of cp on this terminal: 0, 1 or 2; -1 = show a '?' instead. */
+static int
+cp_cells(uint32_t cp)
+{
+	int w;
+
+	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0xfffd)
+		return -1;
+	if (cp < 0x7f)
+		return 1;
+	if (MB_CUR_MAX == 1)
+		return -1;	/* LANG=C: only ASCII can be shown */
+	w = wcwidth((wchar_t)cp);
+	return w < 0 ? -1 : w;
+}
+
+/* Cells of s, with trailing blanks if trail, else without them. */
+static int
+cells(const char *s, int trail)
+{
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+	uint32_t cp;
+	int n = 0, last = 0, w;
+
+	while (*p != '\0') {
+		p += u8_next(p, &cp);
+		w = cp_cells(cp);
+		n += w < 0 ? 1 : w;
+		if (cp != ' ')
+			last = n;
+	}
+	return trail ? n : last;
+}
+
+int
+tui_cells(const char *s)
+{
+	return cells(s, 1);
+}
+
+int
+tui_fit(char *out, size_t len, const char *s, int w, int pad)
+{
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+	int used = 0, room = w, cut = 0, k, cw;
+	size_t n = 0;
+	uint32_t cp;
+
+	if (len == 0)
+		return 0;
+	if (w < 0)
+		w = room = 0;
+	if (cells(s, 0) > w && w > (int)strlen(TUI_ELLIPSIS)) {
+		room = w - (int)strlen(TUI_ELLIPSIS);
+		cut = 1;
+	}
+	while (*p != '\0') {
+		k = u8_next(p, &cp);
+		cw = cp_cells(cp);
+		if (used + (cw < 0 ? 1 : cw) > room || n + (size_t)k + 4 >= len)
+			break;
+		if (cw < 0)
+			out[n++] = '?';
+		else {
+			memcpy(out + n, p, (size_t)k);
+			n += (size_t)k;
+		}
+		used += cw < 0 ? 1 : cw;
+		p += k;
+	}
+	if (cut) {
+		for (k = 0; TUI_ELLIPSIS[k] != '\0' && n + 1 < len; k++)
+			out[n++] = TUI_ELLIPSIS[k];
+		used += k;
+	}
+	while (pad && used < w && n + 1 < len) {
+		out[n++] = ' ';
+		used++;
+	}
+	out[n] = '\0';
+	return used;
+}
+
 /* Append s cut or padded to w columns, then one blank. */
 void
 tui_col(char *buf, size_t len, const char *s, int w)
 {
 	size_t n = strlen(buf);
-	int cols = 0;
 
-	for (; s != NULL && *s != '\0' && n + 2 < len; s++) {
-		if ((*s & 0xc0) != 0x80) {
-			if (cols == w)
-				break;
-			cols++;
-		}
-		buf[n++] = *s;
-	}
-	while (cols++ < w && n + 2 < len)
-		buf[n++] = ' ';
+	if (n + 2 >= len)
+		return;
+	tui_fit(buf + n, len - n - 1, s, w, 1);
+	n = strlen(buf);
 	buf[n++] = ' ';
 	buf[n] = '\0';
+}
+
+void
+lines_wrap(struct lines *l, const char *label, int indent, const char *text,
+    int w)
+{
+	const unsigned char *p = (const unsigned char *)text, *start, *brk;
+	char line[1024];
+	uint32_t cp;
+	int used, cw, width = w - indent;
+
+	if (width < 10)
+		width = 10;
+	do {
+		start = p;
+		brk = NULL;
+		used = 0;
+		while (*p != '\0' && *p != '\n') {
+			int k = u8_next(p, &cp);
+
+			cw = cp_cells(cp);
+			if (used + (cw < 0 ? 1 : cw) > width)
+				break;
+			used += cw < 0 ? 1 : cw;
+			p += k;
+			if (cp == ' ')
+				brk = p;
+		}
+		if (*p != '\0' && *p != '\n' && brk != NULL)
+			p = brk;
+		snprintf(line, sizeof(line), "%-*s%.*s", indent,
+		    label != NULL ? label : "", (int)(p - start),
+		    (const char *)start);
+		lines_add(l, 0, "%s", line);
+		label = NULL;
+		while (*p == ' ' || *p == '\n')
+			if (*p++ == '\n')
+				break;
+	} while (*p != '\0');
 }
 
 /* ------------------------------------------------------------ list */
@@ -196,19 +347,10 @@ tlist_row(struct tlist *tl, int r)
 		mark = '^';
 	if (r == tl->h - 1 && tl->top + tl->h < tl->l->n)
 		mark = 'v';
-	/*
-	 * Wide lists mark the selection on the first columns only, so that
-	 * moving it rewrites a few cells, not two whole rows.
-	 */
-	if (tl->w > 40) {
-		tui_put(tl->y + r, tl->x, tl->w - 1, text);
-		if (attr != A_NORMAL)
-			mvchgat(tl->y + r, tl->x, 7, attr, 0, NULL);
-	} else {
-		attron(attr);
-		tui_put(tl->y + r, tl->x, tl->w - 1, text);
-		attroff(attr);
-	}
+	/* The selection is the whole row, in reverse video (bold: unfocused). */
+	attron(attr);
+	tui_put(tl->y + r, tl->x, tl->w - 1, text);
+	attroff(attr);
 	mvaddch(tl->y + r, tl->x + tl->w - 1, (chtype)mark);
 }
 
@@ -493,9 +635,12 @@ tui_box(int y, int x, int h, int w, const char *title)
 	mvaddch(y + h - 1, x, ACS_LLCORNER);
 	mvhline(y + h - 1, x + 1, ACS_HLINE, w - 2);
 	mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
-	if (title != NULL && *title != '\0') {
+	if (title != NULL && *title != '\0' && w > 6) {
+		char buf[512];
+
+		tui_fit(buf, sizeof(buf), title, w - 6, 0);
 		attron(A_BOLD);
-		mvprintw(y, x + 2, " %.*s ", w - 6, title);
+		mvprintw(y, x + 2, " %s ", buf);
 		attroff(A_BOLD);
 	}
 }

@@ -266,3 +266,22 @@ cert_statuses() {
 	cd_ request show "$1" --json
 	tr '{' '\n' <"$OUT" | sed -n 's/.*"serial":"\([0-9a-f]*\)".*"status":"\([a-z-]*\)".*/\1 \2/p'
 }
+
+# sendhex HEX...: bytes written to the terminal at once (tmux send-keys -H)
+sendhex() { $TM send-keys -t S -H "$@"; }
+
+# sendslow HEX...: the same bytes one write each, 20 ms apart, as a
+# 9600-baud line or a slow network splits a key sequence (tmux itself
+# cannot throttle the line)
+sendslow() {
+	for b in "$@"; do
+		$TM send-keys -t S -H "$b"
+		sleep 0.02
+	done
+}
+
+# running: certdesk has not ended
+running() { [ ! -s "$T/tui.rc" ]; }
+
+# settle: let certdesk take what was sent (the screen is not waited on)
+settle() { sleep "${1:-0.4}"; }

@@ -15,10 +15,10 @@ TUI_ARGS="--as Vera.Viewer"
 start
 check_screen "Operator: Vera Viewer" "the header names the operator"
 open_request 7 || fail "View Request 7 opened"
-check_screen "Collect is not available: collecting for someone else needs the 'collect' role" \
+check_screen "Collect is not available: collecting for someone else needs the 'collect'" \
     "Collect is missing, with the role it needs"
 send c
-check_screen "needs the 'collect' role" "after c the reason is still on screen"
+check_screen "needs the 'collect'" "after c the reason is still on screen"
 never_shown "Collect Soft Certificates" 10 "no Collect dialog opened"
 send q
 wait_for "Search for a request"

@@ -23,7 +23,7 @@ start
 
 open_request "$ID" || fail "View Request $ID opened"
 send c
-check_screen "personal certificate s" "the Collect dialog names the personal store"
+check_screen "personal certificat" "the Collect dialog names the personal store"
 mkdir "$T/out"
 type_twice "$PW"
 wait_for "Select the folder" || fail "the folder is asked for first (FileStore)"
