@@ -37,6 +37,15 @@ static const struct cd_target_ops *const targets[NTARGETS] = {
 	[CD_STORE_SYSTEMSTORE] = &cd_target_nss,
 };
 
+/*
+ * Delivery order: the folder, then the personal store, then the USB
+ * drive (the one a person may walk away from), so that a drive that
+ * never comes fails last.
+ */
+static const int order[NTARGETS] = {
+	CD_STORE_FILESTORE, CD_STORE_SYSTEMSTORE, CD_STORE_AUTOSAVE
+};
+
 const struct cd_target_ops *
 cd_target_find(int storage)
 {
@@ -188,16 +197,16 @@ wanted(const struct cd_drive *d, int m)
 static int
 prepare(struct cd_drive *d, struct cd_err *err)
 {
-	int m, r;
+	int k, r;
 
 	if (d->pv.blocked_code != 0)
 		return cd_err_set(err, d->pv.blocked_code, "%s", d->pv.blocked);
 	if (d->pv.user_pin && d->ui->password == NULL)
 		return cd_err_set(err, CD_E_PASSWORD, "profile %s needs a "
 		    "password set by the operator", d->pv.prof->id);
-	for (m = 0; m < NTARGETS; m++)
-		if (wanted(d, m) && (r = targets[m]->prepare(d, &d->state[m],
-		    err)) != 0)
+	for (k = 0; k < NTARGETS; k++)
+		if (wanted(d, order[k]) && (r = targets[order[k]]->prepare(d,
+		    &d->state[order[k]], err)) != 0)
 			return r;
 	return 0;
 }
@@ -240,11 +249,12 @@ deliver(struct cd_drive *d, struct cd_err *err)
 {
 	const struct cd_target_ops *t;
 	const struct cd_collect_item *it;
-	int m, i, r;
+	int k, m, i, r;
 
 	if (d->ui->delivering != NULL)
 		d->ui->delivering(d->ui->arg, d);
-	for (m = 0; m < NTARGETS; m++) {
+	for (k = 0; k < NTARGETS; k++) {
+		m = order[k];
 		if (!wanted(d, m))
 			continue;
 		t = targets[m];
