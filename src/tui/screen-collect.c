@@ -523,15 +523,14 @@ ask_store(void *arg, struct cd_drive *d, const char *store, int tries_left,
     const struct cd_err *last, char *pw, size_t len, struct cd_err *err)
 {
 	struct coll *cs = arg;
-	char label[96];
+	char title[96];
 
 	if (last != NULL)
 		tui_error(cs->s.t, last);
-	snprintf(label, sizeof(label), "Store password (%d tr%s left):",
-	    tries_left, tries_left == 1 ? "y" : "ies");
+	snprintf(title, sizeof(title), "Personal certificate store (%d "
+	    "tr%s left)", tries_left, tries_left == 1 ? "y" : "ies");
 	pw[0] = '\0';
-	if (tui_prompt(cs->s.t, "Personal certificate store", label, pw, len,
-	    1) != 1)
+	if (tui_prompt(cs->s.t, title, "Store password:", pw, len, 1) != 1)
 		return cd_err_set(err, CD_E_CANCELLED, "The store password "
 		    "prompt was cancelled.");
 	return 0;
@@ -596,8 +595,8 @@ failed(struct coll *cs, int rc, const struct cd_err *why)
 		note(cs, "Collection cancelled: %s. Press Download to try "
 		    "again with new certificates.", undone);
 	else if (rc == CD_E_CANCELLED)
-		note(cs, "Collection cancelled before anything was issued. "
-		    "Press Download to try again.");
+		note(cs, "Collection cancelled: nothing was issued, no "
+		    "certificate was made. Press Download to try again.");
 	else if (begun)
 		note(cs, "Collection failed and was undone: %s.", undone);
 	else
