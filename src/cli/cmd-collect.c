@@ -161,6 +161,9 @@ read_line(struct cd_drive *d, int fd, char *buf, size_t len,
 		n++;
 	}
 	buf[n] = '\0';
+	if (stop_signal)
+		return cd_err_set(err, CD_E_CANCELLED, "cancelled by signal "
+		    "%d while waiting for a password", (int)stop_signal);
 	if (n > 0 && buf[n - 1] == '\r')
 		buf[--n] = '\0';
 	if (n == len - 1)

@@ -203,9 +203,9 @@ preview_names(struct cd_engine *e, const struct cd_request *req,
 	return 0;
 }
 
-int
-cd_collect_preview(struct cd_engine *e, int64_t id,
-    struct cd_collect_preview *p, struct cd_err *err)
+static int
+preview(struct cd_engine *e, int64_t id, struct cd_collect_preview *p,
+    struct cd_err *err)
 {
 	struct cd_request req;
 	struct cd_person person;
@@ -244,6 +244,26 @@ cd_collect_preview(struct cd_engine *e, int64_t id,
 	p->blocked_code = profile_blocked(e, p->prof, p->blocked,
 	    sizeof(p->blocked));
 	return preview_names(e, &req, &person, p, err);
+}
+
+/*
+ * A preview takes nothing and records nothing, but a refusal is audited
+ * as the collection's begin would be.
+ */
+int
+cd_collect_preview(struct cd_engine *e, int64_t id,
+    struct cd_collect_preview *p, struct cd_err *err)
+{
+	char obj[64];
+	int r;
+
+	if ((r = preview(e, id, p, err)) != 0 && r != CD_E_NOMEM &&
+	    r != CD_E_STORE) {
+		snprintf(obj, sizeof(obj), "request %lld", (long long)id);
+		cd_audit(e, "collect.begin", obj, "refused", "%s", err ?
+		    err->msg : cd_strerror(r));
+	}
+	return r;
 }
 
 int

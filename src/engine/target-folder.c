@@ -352,6 +352,15 @@ folder_write(struct cd_drive *d, void *state, int i, struct cd_err *err)
 	return cd_tgt_write_file(d, &st->w, st->dir, i, st->replace, "", err);
 }
 
+/* The packages are ready: the folder may have gone meanwhile. */
+static int
+folder_open(struct cd_drive *d, void *state, struct cd_err *err)
+{
+	struct folder_st *st = state;
+
+	return check_folder(st->dir, err);
+}
+
 static void
 folder_commit(struct cd_drive *d, void *state)
 {
@@ -376,11 +385,23 @@ folder_rollback(struct cd_drive *d, void *state)
 	(void)d;
 	n = cd_tgt_written_remove(&st->w);
 	for (i = st->nbak - 1; i >= 0; i--) {
-		/* Something else took the name since: keep the copy. */
-		if (lstat(st->bak[i].path, &sb) == 0 || errno != ENOENT)
+		struct stat kb;
+
+		if (lstat(st->bak[i].bak, &kb) == -1)
+			continue;
+		if (lstat(st->bak[i].path, &sb) == 0) {
+			/* Never replaced (the write failed): drop the link. */
+			if (sb.st_dev == kb.st_dev && sb.st_ino == kb.st_ino)
+				unlink(st->bak[i].bak);
+			/* Else something else took the name: keep the copy. */
+			continue;
+		}
+		if (errno != ENOENT)
 			continue;
 		if (link(st->bak[i].bak, st->bak[i].path) == 0)
 			unlink(st->bak[i].bak);
+		else
+			rename(st->bak[i].bak, st->bak[i].path);
 	}
 	st->nbak = 0;
 	return n;
@@ -395,7 +416,7 @@ folder_release(void *state)
 const struct cd_target_ops cd_target_folder = {
 	"FileStore", CD_STORE_FILESTORE, CD_TGT_ROLLBACK_REMOVES,
 	"folder chosen at Download",
-	folder_prepare, NULL, folder_write, NULL, folder_commit,
+	folder_prepare, folder_open, folder_write, NULL, folder_commit,
 	folder_rollback, folder_release
 };
 
