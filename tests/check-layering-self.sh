@@ -23,6 +23,8 @@ fresh() {
 		cp "$top_srcdir/src/$d"/*.[ch] "$T/tree/src/$d/" || exit 1
 	done
 	cp "$top_srcdir/src/engine/public-headers" "$T/tree/src/engine/"
+	mkdir -p "$T/tree/tests/lib"
+	cp "$top_srcdir/tests/lib/tap.sh" "$T/tree/tests/lib/" || exit 1
 }
 run_check() { top_srcdir=$T/tree sh "$CHECK" >"$T/out" 2>&1; }
 # expect_fail DESC FILE: the check fails, naming FILE

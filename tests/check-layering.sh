@@ -11,8 +11,8 @@
 # Runs on the tree at $top_srcdir (tests/check-layering-self.sh feeds it
 # broken trees).  TAP output.
 cd "${top_srcdir:-.}" || exit 1
+. ./tests/lib/tap.sh
 LIST=src/engine/public-headers
-n=0; fail=0
 check() {
 	if [ -z "$2" ]; then ok "$1"; else
 		not_ok "$1"; echo "$2" | sed 's/^/#   /'; fi

@@ -7,8 +7,8 @@
  * (generated passwords, FileStore only), whether the folder may be used,
  * and which requests are ready; then it closes its engine and forks the
  * workers.  Each worker opens its own engine and takes the next request
- * from a counter in shared memory, collecting it with the normal
- * single-request steps, so every collection has its own attempt, journal,
+ * from a counter in shared memory, collecting it with the collection
+ * driver (drive.h), so every collection has its own attempt, journal,
  * rollback, exclusivity and PIN mailer.  Workers write only results
  * (person, outcome, file names, messages) to shared memory; passwords
  * never leave their engines.  SIGHUP, SIGINT and SIGTERM are forwarded to
@@ -29,7 +29,7 @@
 #include <sys/wait.h>
 
 #include "cli.h"
-#include "collect.h"
+#include "drive.h"
 
 #define MAX_JOBS 256
 
@@ -209,21 +209,24 @@ set_msg(struct bulk_result *res, const struct cd_err *err, const char *undone)
 	    cd_strerror(err->code), undone[0] ? "; rolled back: " : "", undone);
 }
 
-/* The steps of one collection after cd_collect_begin. */
+/* The driver's questions: the one folder, nothing replaced, no person. */
 static int
-run_steps(struct cd_collect *c, const char *folder, struct cd_err *err)
+bulk_folder(void *arg, struct cd_drive *d, char *dir, size_t len,
+    struct cd_err *err)
 {
-	int r;
+	if (strlen(arg) >= len)
+		return cd_err_set(err, CD_E_INVAL, "the folder name is too "
+		    "long");
+	snprintf(dir, len, "%s", (const char *)arg);
+	return 0;
+}
 
-	if ((r = cd_collect_password(c, NULL, err)) != 0 ||
-	    (r = cd_collect_issue(c, err)) != 0 ||
-	    (r = cd_collect_package(c, err)) != 0 ||
-	    (r = cd_collect_deliver_folder_new(c, folder, err)) != 0)
-		return r;
+static void
+stopped(void *arg, struct cd_err *err)
+{
 	if (stop_signal)
-		return cd_err_set(err, CD_E_CANCELLED, "cancelled by signal %d",
+		cd_err_set(err, CD_E_CANCELLED, "cancelled by signal %d",
 		    (int)stop_signal);
-	return cd_collect_commit(c, err);
 }
 
 static void
@@ -259,34 +262,38 @@ begin_refused(struct cd_engine *e, struct bulk_result *res,
 static void
 collect_one(struct cd_engine *e, const char *folder, struct bulk_result *res)
 {
-	struct cd_collect *c = NULL;
-	struct cd_err err, cerr;
-	char undone[256] = "";
+	struct cd_drive_ui ui;
+	struct cd_drive *d = NULL;
+	struct cd_err err;
 	int r;
 
 	res->state = RES_RUNNING;
-	if (cd_collect_begin(e, res->id, &c, &err) != 0) {
+	memset(&ui, 0, sizeof(ui));
+	ui.arg = (void *)folder;
+	ui.folder = bulk_folder;
+	ui.progress = stop_requested;
+	ui.stopped = stopped;
+	ui.no_replace = 1;
+	ui.usb_wait_ms = -1;
+	if (cd_drive_new(e, res->id, &ui, &d, &err) != 0) {
 		begin_refused(e, res, &err);
 		return;
 	}
 	snprintf(res->person, sizeof(res->person), "%s",
-	    cd_collect_person(c)->logon);
-	cd_collect_set_progress(c, stop_requested, NULL);
-	if ((r = run_steps(c, folder, &err)) != 0) {
-		if (r == CD_E_CANCELLED && stop_signal)
-			cd_err_set(&err, r, "cancelled by signal %d",
-			    (int)stop_signal);
-		if (cd_collect_cancel(c, err.msg, undone, sizeof(undone),
-		    &cerr) != 0)
-			snprintf(undone, sizeof(undone), "%s", cerr.msg);
-		set_msg(res, &err, undone);
+	    cd_drive_preview(d)->person_logon);
+	if ((r = cd_drive_run(d, &err)) != 0) {
+		if (!cd_drive_begun(d) && (r == CD_E_BUSY || r == CD_E_STATE)) {
+			begin_refused(e, res, &err);
+			goto out;
+		}
+		set_msg(res, &err, cd_drive_undone(d));
 		res->state = r == CD_E_CANCELLED ? RES_CANCELLED : RES_FAILED;
 		goto out;
 	}
-	record_files(c, res);
+	record_files(cd_drive_collect(d), res);
 	res->state = RES_COMPLETED;
 out:
-	cd_collect_free(c);
+	cd_drive_free(d);
 }
 
 /* A worker process: its own engine, requests one after another. */
@@ -498,7 +505,8 @@ prepare(struct cli *cli, const struct bulk_opts *o, int64_t **ids, int *n)
 
 	if ((r = cli_open(cli)) != 0)
 		return r;
-	if (cd_collect_bulk_check(cli->e, o->profile, &err) != 0)
+	if (cd_collect_bulk_check(cli->e, o->profile, &err) != 0 ||
+	    cd_collect_profile_check(cli->e, o->profile, &err) != 0)
 		return cli_fail(&err);
 	if ((r = cd_collect_folder_check(o->folder, o->overwrite, &err)) != 0) {
 		if (r == CD_E_CONFIRM)

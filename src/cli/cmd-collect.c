@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,11 +17,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "collect.h"
+#include "drive.h"
 #include "usbdrive.h"
 #include "cdutil.h"
-
-#define SECRET_MAX 256
 
 static volatile sig_atomic_t stop_signal;
 
@@ -28,17 +27,6 @@ static void
 on_signal(int sig)
 {
 	stop_signal = sig;
-}
-
-static int
-progress(void *arg, const char *what, int done, int total)
-{
-	int *quiet = arg;
-
-	if (!*quiet && isatty(STDERR_FILENO))
-		fprintf(stderr, "[%d/%d] %s\n", done + 1 > total ? total :
-		    done + 1, total, what);
-	return stop_signal != 0;
 }
 
 struct collect_opts {
@@ -51,55 +39,18 @@ struct collect_opts {
 	int wait;		/* seconds, -1 = no limit */
 	int nss_fd;
 	int json;
+	int *quiet;
 };
 
-/* Read one line (a secret) from fd into secret memory. */
 static int
-read_secret_fd(int fd, char **out, struct cd_err *err)
+progress(void *arg, const char *what, int done, int total)
 {
-	char *buf;
-	size_t n = 0;
-	ssize_t got;
+	const struct collect_opts *o = arg;
 
-	if ((buf = cd_secret_alloc(SECRET_MAX)) == NULL)
-		return cd_err_set(err, CD_E_NOMEM, NULL);
-	while (n < SECRET_MAX - 1) {
-		got = stop_signal ? -1 : read(fd, buf + n, 1);
-		if (stop_signal) {
-			cd_secret_free(buf, SECRET_MAX);
-			return cd_err_set(err, CD_E_CANCELLED, "cancelled by "
-			    "signal %d while waiting for a password",
-			    (int)stop_signal);
-		}
-		if (got == -1 && errno == EINTR)
-			continue;
-		if (got <= 0 || buf[n] == '\n')
-			break;
-		n++;
-	}
-	buf[n] = '\0';
-	if (n > 0 && buf[n - 1] == '\r')
-		buf[--n] = '\0';
-	if (n == SECRET_MAX - 1) {
-		cd_secret_free(buf, SECRET_MAX);
-		return cd_err_set(err, CD_E_PASSWORD, "the password is too "
-		    "long");
-	}
-	*out = buf;
-	return 0;
-}
-
-static int
-read_secret_file(const char *path, char **out, struct cd_err *err)
-{
-	int fd, r;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return cd_err_set(err, CD_E_IO, "cannot open %s: %s", path,
-		    strerror(errno));
-	r = read_secret_fd(fd, out, err);
-	close(fd);
-	return r;
+	if (!*o->quiet && isatty(STDERR_FILENO))
+		fprintf(stderr, "[%d/%d] %s\n", done + 1 > total ? total :
+		    done + 1, total, what);
+	return stop_signal != 0;
 }
 
 static const char collect_usage[] =
@@ -164,36 +115,122 @@ parse(int argc, char **argv, struct collect_opts *o)
 	return 0;
 }
 
+/* Wait for fd to be readable, keeping the attempt alive meanwhile. */
 static int
-get_password(struct cd_collect *c, const struct collect_opts *o,
-    char **pw, struct cd_err *err)
+wait_readable(struct cd_drive *d, int fd, struct cd_err *err)
 {
-	*pw = NULL;
-	if (!cd_collect_user_pin(c)) {
-		if (o->pw_fd >= 0 || o->pw_file != NULL)
-			return cd_err_set(err, CD_E_INVAL, "profile %s "
-			    "generates the password and sends it by PIN "
-			    "mailer; do not give one", cd_collect_profile(c)->id);
-		return 0;
+	struct pollfd p;
+	int r;
+
+	for (;;) {
+		if (stop_signal)
+			return cd_err_set(err, CD_E_CANCELLED, "cancelled by "
+			    "signal %d while waiting for a password",
+			    (int)stop_signal);
+		p.fd = fd;
+		p.events = POLLIN;
+		p.revents = 0;
+		r = poll(&p, 1, 1000);
+		if (r > 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return cd_err_set(err, CD_E_IO, "poll: %s",
+			    strerror(errno));
+		if ((r = cd_drive_tick(d, err)) != 0)
+			return r;
 	}
+}
+
+/* Read one line (a secret) from fd into buf (len bytes). */
+static int
+read_line(struct cd_drive *d, int fd, char *buf, size_t len,
+    struct cd_err *err)
+{
+	size_t n = 0;
+	ssize_t got;
+	int r;
+
+	while (n < len - 1) {
+		if ((r = wait_readable(d, fd, err)) != 0)
+			return r;
+		got = read(fd, buf + n, 1);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got <= 0 || buf[n] == '\n')
+			break;
+		n++;
+	}
+	buf[n] = '\0';
+	if (stop_signal)
+		return cd_err_set(err, CD_E_CANCELLED, "cancelled by signal "
+		    "%d while waiting for a password", (int)stop_signal);
+	if (n > 0 && buf[n - 1] == '\r')
+		buf[--n] = '\0';
+	if (n == len - 1)
+		return cd_err_set(err, CD_E_PASSWORD, "the password is too "
+		    "long");
+	return 0;
+}
+
+static int
+ask_password(void *arg, struct cd_drive *d, char *pw, size_t len,
+    struct cd_err *err)
+{
+	const struct collect_opts *o = arg;
+	int fd, r;
+
 	if (o->pw_fd >= 0)
-		return read_secret_fd(o->pw_fd, pw, err);
-	if (o->pw_file != NULL)
-		return read_secret_file(o->pw_file, pw, err);
-	return cd_err_set(err, CD_E_PASSWORD, "profile %s needs a password "
-	    "set by the operator: give --password-fd or --password-file",
-	    cd_collect_profile(c)->id);
+		return read_line(d, o->pw_fd, pw, len, err);
+	if ((fd = open(o->pw_file, O_RDONLY | O_CLOEXEC)) == -1)
+		return cd_err_set(err, CD_E_IO, "cannot open %s: %s",
+		    o->pw_file, strerror(errno));
+	r = read_line(d, fd, pw, len, err);
+	close(fd);
+	return r;
+}
+
+static int
+ask_folder(void *arg, struct cd_drive *d, char *dir, size_t len,
+    struct cd_err *err)
+{
+	const struct collect_opts *o = arg;
+
+	if (o->folder == NULL)
+		return cd_err_set(err, CD_E_INVAL, "this package has "
+		    "FileStore certificates: give --folder DIR");
+	if (strlen(o->folder) >= len)
+		return cd_err_set(err, CD_E_INVAL, "the folder name is too "
+		    "long");
+	cd_strlcpy(dir, o->folder, len);
+	return 0;
+}
+
+/* The store password from --nss-password-fd, once. */
+static int
+ask_store(void *arg, struct cd_drive *d, const char *store, int tries_left,
+    const struct cd_err *last, char *pw, size_t len, struct cd_err *err)
+{
+	const struct collect_opts *o = arg;
+
+	if (last != NULL)
+		return cd_err_set(err, last->code, "%s", last->msg);
+	pw[0] = '\0';
+	return o->nss_fd >= 0 ? read_line(d, o->nss_fd, pw, len, err) : 0;
 }
 
 /* Show the drives seen and why each is not usable yet (terminals only). */
 static int
-usb_list(void *arg, const struct cd_usb_drive *list, int n)
+usb_list(void *arg, struct cd_drive *d, int phase,
+    const struct cd_usb_drive *list, int n)
 {
-	int *shown = arg, i;
+	int i;
 
-	if (!isatty(STDERR_FILENO) || stop_signal)
-		return stop_signal != 0;
-	if (n == 0 && *shown == 0)
+	if (stop_signal)
+		return 1;
+	if (!isatty(STDERR_FILENO) || phase == CD_DRIVE_USB_SAVING ||
+	    phase == CD_DRIVE_USB_END)
+		return 0;
+	if (phase == CD_DRIVE_USB_START)
 		fputs("Insert an empty USB drive...\n", stderr);
 	for (i = 0; i < n; i++) {
 		fprintf(stderr, "  %s ", list[i].devnode);
@@ -203,72 +240,48 @@ usb_list(void *arg, const struct cd_usb_drive *list, int n)
 		text_safe(stderr, list[i].reason);
 		fputc('\n', stderr);
 	}
-	*shown = 1;
 	return 0;
 }
 
 static int
-deliver(struct cd_collect *c, const struct collect_opts *o,
-    struct cd_err *err)
+usb_wait(void *arg, struct cd_drive *d, struct pollfd *fds, int nfds, int ms)
 {
-	unsigned need = cd_collect_storages(c);
-	char *nsspw = NULL;
-	int r = 0;
-
-	if (need & (1u << CD_STORE_FILESTORE)) {
-		if (o->folder == NULL)
-			return cd_err_set(err, CD_E_INVAL, "this package has "
-			    "FileStore certificates: give --folder DIR");
-		r = cd_collect_deliver_folder(c, o->folder, o->overwrite, err);
-		if (r == CD_E_CONFIRM)
-			cd_err_prefix(err, "nothing was written (use "
-			    "--overwrite to go on)");
-		if (r != 0)
-			return r;
-	}
-	if (need & (1u << CD_STORE_SYSTEMSTORE)) {
-		if (o->nss_fd >= 0 && (r = read_secret_fd(o->nss_fd, &nsspw,
-		    err)) != 0)
-			return r;
-		r = cd_collect_deliver_nss(c, nsspw, err);
-		if (nsspw != NULL)
-			cd_secret_free(nsspw, SECRET_MAX);
-		if (r != 0)
-			return r;
-	}
-	if (need & (1u << CD_STORE_AUTOSAVE)) {
-		if (!o->usb)
-			return cd_err_set(err, CD_E_INVAL, "this package has "
-			    "AutoSave certificates: give --usb to wait for an "
-			    "empty USB drive");
-		int shown = 0;
-
-		r = cd_collect_deliver_usb(c, o->wait < 0 ? -1 :
-		    o->wait * 1000, usb_list, &shown, err);
-	}
-	return r;
+	if (stop_signal)
+		return 1;
+	if (poll(fds, (nfds_t)nfds, ms) < 0 && errno != EINTR)
+		return CD_E_IO;
+	return stop_signal != 0;
 }
 
+static void
+stopped(void *arg, struct cd_err *err)
+{
+	if (stop_signal)
+		cd_err_set(err, CD_E_CANCELLED, "cancelled by signal %d",
+		    (int)stop_signal);
+}
+
+/* Options against what the package needs, before anything is asked. */
 static int
-run_steps(struct cd_collect *c, const struct collect_opts *o,
+check_opts(const struct cd_collect_preview *pv, const struct collect_opts *o,
     struct cd_err *err)
 {
-	char *pw = NULL;
-	int r;
-
-	if ((r = get_password(c, o, &pw, err)) != 0)
-		return r;
-	r = cd_collect_password(c, pw, err);
-	if (pw != NULL)
-		cd_secret_free(pw, SECRET_MAX);
-	if (r != 0 || (r = cd_collect_issue(c, err)) != 0 ||
-	    (r = cd_collect_package(c, err)) != 0 ||
-	    (r = deliver(c, o, err)) != 0)
-		return r;
-	if (stop_signal)
-		return cd_err_set(err, CD_E_CANCELLED, "cancelled by signal %d",
-		    (int)stop_signal);
-	return cd_collect_commit(c, err);
+	if (!pv->user_pin && (o->pw_fd >= 0 || o->pw_file != NULL))
+		return cd_err_set(err, CD_E_INVAL, "profile %s generates the "
+		    "password and sends it by PIN mailer; do not give one",
+		    pv->prof->id);
+	if (pv->user_pin && o->pw_fd < 0 && o->pw_file == NULL)
+		return cd_err_set(err, CD_E_PASSWORD, "profile %s needs a "
+		    "password set by the operator: give --password-fd or "
+		    "--password-file", pv->prof->id);
+	if ((pv->storages & (1u << CD_STORE_FILESTORE)) && o->folder == NULL)
+		return cd_err_set(err, CD_E_INVAL, "this package has "
+		    "FileStore certificates: give --folder DIR");
+	if ((pv->storages & (1u << CD_STORE_AUTOSAVE)) && !o->usb)
+		return cd_err_set(err, CD_E_INVAL, "this package has "
+		    "AutoSave certificates: give --usb to wait for an empty "
+		    "USB drive");
+	return 0;
 }
 
 static void
@@ -321,9 +334,9 @@ int
 cmd_collect(struct cli *cli, int argc, char **argv)
 {
 	struct collect_opts o;
-	struct cd_collect *c = NULL;
-	struct cd_err err, cerr;
-	char undone[256];
+	struct cd_drive *d = NULL;
+	struct cd_drive_ui ui;
+	struct cd_err err;
 	int r, quiet;
 
 	if ((r = parse(argc, argv, &o)) == 2)
@@ -336,21 +349,33 @@ cmd_collect(struct cli *cli, int argc, char **argv)
 	if ((r = cli_open(cli)) != 0)
 		return r;
 	trap_signals();
-	if (cd_collect_begin(cli->e, o.id, &c, &err) != 0)
-		return cli_fail(&err);
 	quiet = o.json;
-	cd_collect_set_progress(c, progress, &quiet);
-	if ((r = run_steps(c, &o, &err)) != 0) {
-		undone[0] = '\0';
-		if (cd_collect_cancel(c, err.msg, undone, sizeof(undone),
-		    &cerr) != 0)
-			cli_fail(&cerr);
-		else if (undone[0] != '\0')
-			fprintf(stderr, "certdesk: rolled back: %s\n", undone);
-		cd_collect_free(c);
+	memset(&ui, 0, sizeof(ui));
+	ui.arg = &o;
+	ui.folder = ask_folder;
+	ui.password = ask_password;
+	ui.store_password = ask_store;
+	ui.usb = o.usb ? usb_list : NULL;
+	ui.wait = usb_wait;
+	ui.progress = progress;
+	ui.stopped = stopped;
+	ui.overwrite_all = o.overwrite;
+	ui.usb_wait_ms = o.wait < 0 ? -1 : o.wait * 1000;
+	o.quiet = &quiet;
+	if (cd_drive_new(cli->e, o.id, &ui, &d, &err) != 0)
+		return cli_fail(&err);
+	if (check_opts(cd_drive_preview(d), &o, &err) != 0 ||
+	    cd_drive_run(d, &err) != 0) {
+		if (err.code == CD_E_CONFIRM)
+			cd_err_prefix(&err, "nothing was written (use "
+			    "--overwrite to go on)");
+		if (cd_drive_undone(d)[0] != '\0')
+			fprintf(stderr, "certdesk: rolled back: %s\n",
+			    cd_drive_undone(d));
+		cd_drive_free(d);
 		return cli_fail(&err);
 	}
-	report(c, &o);
-	cd_collect_free(c);
+	report(cd_drive_collect(d), &o);
+	cd_drive_free(d);
 	return 0;
 }

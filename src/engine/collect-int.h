@@ -30,8 +30,6 @@ struct cd_coll_item {
 	int64_t cert_id;
 };
 
-struct cd_usb_watch;
-
 struct cd_collect {
 	struct cd_engine *e;
 	struct cd_request req;
@@ -46,9 +44,8 @@ struct cd_collect {
 	int generated;			/* password was generated */
 	cd_progress_fn progress;
 	void *progress_arg;
-	struct cd_usb_watch *usb;	/* AutoSave watcher, if opened */
 	int64_t usb_device_id;		/* device record of the USB drive */
-	char nss_note[256];		/* audit note about the personal store */
+	char nss_note[256];		/* audit note: what a rollback left */
 };
 
 int cd_coll_progress(struct cd_collect *c, const char *what, int done,
@@ -58,14 +55,8 @@ int cd_coll_journal(struct cd_collect *c, const char *path,
     const unsigned char *data, size_t len, struct cd_err *err);
 int cd_coll_delivered(struct cd_collect *c, struct cd_coll_item *it,
     const char *location, const char *action, struct cd_err *err);
-/* Journal + atomic 0600 write of an item into dir; location = where + path. */
-int cd_coll_write_item(struct cd_collect *c, struct cd_coll_item *it,
-    const char *dir, const char *action, const char *where,
-    struct cd_err *err);
 
 /* collect-print.c: print the PIN mailer with the generated password. */
 int cd_coll_pin_mailer(struct cd_collect *c, struct cd_err *err);
-/* collect-usb.c: release the AutoSave watcher. */
-void cd_collect_usb_close(struct cd_collect *c);
 
 #endif

@@ -58,6 +58,20 @@ pin_stop(void *arg)
 }
 
 int
+cd_eng_print_ready(struct cd_engine *e, int pin_mailer, struct cd_err *err)
+{
+	const struct cd_print_ops *ops = print_ops(e->conf);
+	enum cd_print_doc doc = pin_mailer ? CD_PRINT_PIN_MAILER :
+	    CD_PRINT_TRANSPORT;
+
+	if (pin_mailer && !(ops->caps & CD_PRINT_SECRET))
+		return cd_err_set(err, CD_E_CONFIG, "the print backend '%s' "
+		    "cannot print PIN mailers", ops->name);
+	return ops->ready != NULL ? ops->ready(e->conf->print.cfg, doc,
+	    err) : 0;
+}
+
+int
 cd_coll_pin_mailer(struct cd_collect *c, struct cd_err *err)
 {
 	const struct cd_conf *conf = c->e->conf;

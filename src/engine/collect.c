@@ -18,7 +18,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -625,155 +624,6 @@ cd_coll_delivered(struct cd_collect *c, struct cd_coll_item *it,
 	return 0;
 }
 
-/* ---- FileStore ------------------------------------------------------------ */
-
-static int
-is_cert_file(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n > 4 && (cd_strieq(name + n - 4, ".pfx") ||
-	    cd_strieq(name + n - 4, ".p12"));
-}
-
-/* Count .pfx/.p12 files in dir (not our temporaries). */
-static int
-count_cert_files(const char *dir, int *count, struct cd_err *err)
-{
-	struct dirent *de;
-	DIR *d;
-
-	*count = 0;
-	if ((d = opendir(dir)) == NULL)
-		return cd_err_set(err, CD_E_IO, "cannot open the folder %s: %s",
-		    dir, strerror(errno));
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.' && is_cert_file(de->d_name))
-			(*count)++;
-	closedir(d);
-	return 0;
-}
-
-static int
-check_folder(const char *dir, struct cd_err *err)
-{
-	struct stat st;
-
-	if (dir == NULL || *dir == '\0')
-		return cd_err_set(err, CD_E_INVAL, "no folder was chosen");
-	if (stat(dir, &st) == -1)
-		return cd_err_set(err, CD_E_IO, "the folder %s cannot be used: "
-		    "%s", dir, strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return cd_err_set(err, CD_E_IO, "%s is not a folder", dir);
-	if (access(dir, W_OK | X_OK) == -1)
-		return cd_err_set(err, CD_E_IO, "the folder %s is not "
-		    "writable: %s", dir, strerror(errno));
-	return 0;
-}
-
-/* Journal, then write an item into dir (replacing a same-named file). */
-static int
-write_item(struct cd_collect *c, struct cd_coll_item *it, const char *dir,
-    const char *action, const char *where, int replace, struct cd_err *err)
-{
-	char path[CD_PATH_MAX * 2], final[CD_PATH_MAX * 2];
-	char location[CD_DETAIL_MAX];
-	int r;
-
-	if ((r = cd_path_join(path, sizeof(path), dir, it->pub.file_name,
-	    err)) != 0)
-		return r;
-	if ((r = cd_coll_journal(c, path, it->p12, it->p12len, err)) != 0)
-		return r;
-	r = replace ? cd_write_atomic(dir, it->pub.file_name, it->p12,
-	    it->p12len, 0600, final, sizeof(final), err) :
-	    cd_write_new(dir, it->pub.file_name, it->p12, it->p12len, 0600,
-	    final, sizeof(final), err);
-	if (r != 0)
-		return r;
-	cd_fault("after-file-write");
-	snprintf(location, sizeof(location), "%s%s", where, final);
-	return cd_coll_delivered(c, it, location, action, err);
-}
-
-int
-cd_coll_write_item(struct cd_collect *c, struct cd_coll_item *it,
-    const char *dir, const char *action, const char *where,
-    struct cd_err *err)
-{
-	return write_item(c, it, dir, action, where, 1, err);
-}
-
-int
-cd_collect_folder_check(const char *dir, int overwrite, struct cd_err *err)
-{
-	int existing, r;
-
-	if ((r = check_folder(dir, err)) != 0)
-		return r;
-	if ((r = count_cert_files(dir, &existing, err)) != 0)
-		return r;
-	if (existing > 0 && !overwrite)
-		return cd_err_set(err, CD_E_CONFIRM, "the folder %s already "
-		    "contains %d certificate file%s; a file with the same name "
-		    "will be overwritten", dir, existing, existing == 1 ? "" :
-		    "s");
-	return 0;
-}
-
-/* Write every FileStore item not yet delivered into dir. */
-static int
-deliver_items(struct cd_collect *c, const char *dir, int replace,
-    struct cd_err *err)
-{
-	char what[CD_PATH_MAX];
-	int i, n, r;
-
-	for (i = 0, n = 0; i < c->n; i++) {
-		struct cd_coll_item *it = &c->items[i];
-
-		if (it->pub.policy->storage != CD_STORE_FILESTORE ||
-		    it->pub.delivered)
-			continue;
-		snprintf(what, sizeof(what), "Saving %s", it->pub.file_name);
-		if ((r = cd_coll_progress(c, what, n++, c->n, err)) != 0)
-			return r;
-		if ((r = write_item(c, it, dir, "collect.file", "", replace,
-		    err)) != 0)
-			return r;
-	}
-	return 0;
-}
-
-int
-cd_collect_deliver_folder(struct cd_collect *c, const char *dir,
-    int overwrite, struct cd_err *err)
-{
-	int r;
-
-	if (c->stage != CD_CS_PACKAGED)
-		return cd_err_set(err, CD_E_STATE, "the packages are not "
-		    "ready to be saved");
-	if ((r = cd_collect_folder_check(dir, overwrite, err)) != 0)
-		return r;
-	return deliver_items(c, dir, 1, err);
-}
-
-int
-cd_collect_deliver_folder_new(struct cd_collect *c, const char *dir,
-    struct cd_err *err)
-{
-	int r;
-
-	if (c->stage != CD_CS_PACKAGED)
-		return cd_err_set(err, CD_E_STATE, "the packages are not "
-		    "ready to be saved");
-	if ((r = check_folder(dir, err)) != 0)
-		return r;
-	return deliver_items(c, dir, 0, err);
-}
-
 /* ---- bulk collection --------------------------------------------------- */
 
 int
@@ -1079,6 +929,5 @@ cd_collect_free(struct cd_collect *c)
 			OPENSSL_clear_free(c->items[i].p12,
 			    c->items[i].p12len);
 	}
-	cd_collect_usb_close(c);
 	free(c);
 }

@@ -10,7 +10,8 @@
  *   cd_collect_password   user-specified PIN, or generate one
  *   cd_collect_issue      keys + certificates (progress per certificate)
  *   cd_collect_package    PKCS#12 in memory
- *   cd_collect_deliver_*  FileStore / AutoSave / SystemStore
+ *   (delivery)            the driver's targets: FileStore / AutoSave /
+ *                         SystemStore (drive.h, target.h)
  *   cd_collect_commit     PIN mailer, request completed, certs active
  *   cd_collect_cancel     roll back: files deleted, certs marked
  *
@@ -71,27 +72,92 @@ int cd_collect_issue(struct cd_collect *c, struct cd_err *err);
 int cd_collect_package(struct cd_collect *c, struct cd_err *err);
 
 /*
- * FileStore: deliver every FileStore item to dir.  When dir already holds
- * .pfx/.p12 files and overwrite is 0, returns CD_E_CONFIRM and writes
- * nothing; call again with overwrite = 1 to go on.
+ * Delivery.  The collection driver (drive.h) and the delivery targets
+ * (target.h) write the packages through these calls only, so that they
+ * can run in another process than the one holding the attempt.
+ *
+ * cd_collect_package_data: the bytes of item i's package (after
+ * cd_collect_package; valid until cd_collect_free).
+ * cd_collect_journal_file: record path (absolute) and the SHA-256 of
+ * data in the attempt's journal before the file is written, so that a
+ * cancel or the sweep after a crash removes exactly that file.
+ * cd_collect_item_delivered: item i is saved at location (a path, or a
+ * store and nickname); audited as collect.file / collect.usb /
+ * collect.systemstore after the item's storage method.
+ * cd_collect_progress: report a delivery step; CD_E_CANCELLED when the
+ * front-end asks to stop.
  */
-int cd_collect_deliver_folder(struct cd_collect *c, const char *dir,
-    int overwrite, struct cd_err *err);
+int cd_collect_package_data(const struct cd_collect *c, int i,
+    const unsigned char **data, size_t *len, struct cd_err *err);
+int cd_collect_journal_file(struct cd_collect *c, const char *path,
+    const unsigned char *data, size_t len, struct cd_err *err);
+int cd_collect_item_delivered(struct cd_collect *c, int i,
+    const char *location, struct cd_err *err);
+int cd_collect_progress(struct cd_collect *c, const char *what, int done,
+    int total, struct cd_err *err);
+/*
+ * Call fn with the package password (secret memory, valid only during
+ * the call) for a target that must open the package itself (SystemStore).
+ */
+int cd_collect_with_password(struct cd_collect *c,
+    int (*fn)(void *arg, const char *pw, struct cd_err *err), void *arg,
+    struct cd_err *err);
+/* Record the USB drive the AutoSave items went to (a device record). */
+struct cd_usb_drive;
+int cd_collect_record_drive(struct cd_collect *c,
+    const struct cd_usb_drive *d, struct cd_err *err);
+/*
+ * A line for the audit record of a cancel, for what a rollback leaves in
+ * place (certificates imported into a personal store).
+ */
+void cd_collect_rollback_note(struct cd_collect *c, const char *text);
 
 /*
- * The folder rule on its own: dir must be a writable folder, and when it
- * already holds .pfx/.p12 files and overwrite is 0, CD_E_CONFIRM.  A bulk
- * run asks this once, before its first collection.
+ * A look at a request's collection without taking it: no attempt, no
+ * lock, no audit record.  What the Collect dialog shows before Download
+ * and what the driver checks before anything is issued.  Fails like
+ * cd_collect_begin would (CD_E_NOTFOUND, CD_E_BUSY, CD_E_STATE,
+ * CD_E_DENIED, CD_E_CONFIG).  blocked/blocked_code: a reason the
+ * collection cannot succeed with this configuration (a generated
+ * password with no PIN-mailer printer), found before keys are made.
+ */
+struct cd_collect_preview {
+	int64_t request_id;
+	char person_name[CD_FIELD_MAX];
+	char person_logon[CD_LOGON_MAX];
+	const struct cd_profile *prof;
+	int user_pin;			/* 1: the operator types it */
+	unsigned storages;		/* 1 << CD_STORE_* */
+	int n;
+	struct cd_collect_item items[CD_MAX_POLICIES_PER_PROFILE];
+	int blocked_code;		/* 0 or a CD_E_* code */
+	char blocked[CD_ERR_MSGLEN];
+};
+int cd_collect_preview(struct cd_engine *e, int64_t request_id,
+    struct cd_collect_preview *out, struct cd_err *err);
+/* The same checks for a profile alone (bulk runs). */
+int cd_collect_profile_check(struct cd_engine *e, const char *profile_id,
+    struct cd_err *err);
+/* A candidate password against the preview's profile (no state). */
+int cd_collect_preview_password(const struct cd_collect_preview *p,
+    const char *pw, struct cd_err *err);
+
+/*
+ * The folder rule on its own, for callers without a collection: dir
+ * must be a writable folder, and when it already holds .pfx/.p12 files
+ * and overwrite is 0, CD_E_CONFIRM.  A bulk run asks this once, before
+ * its first collection.
  */
 int cd_collect_folder_check(const char *dir, int overwrite,
     struct cd_err *err);
 /*
- * FileStore for bulk runs: deliver every FileStore item to dir without
- * replacing anything.  A file name that is taken (by a file that was
- * there, or by another request of the same run) gives CD_E_EXISTS and
- * the existing file is left as it is.  No question about other
- * certificate files in dir: see cd_collect_folder_check.
+ * Step-level FileStore delivery (tests and benchmarks; the front-ends
+ * use the driver): every FileStore item into dir.  With replace = 0 a
+ * taken file name gives CD_E_EXISTS and the file is left as it is; with
+ * overwrite = 0 a folder holding certificate files gives CD_E_CONFIRM.
  */
+int cd_collect_deliver_folder(struct cd_collect *c, const char *dir,
+    int overwrite, struct cd_err *err);
 int cd_collect_deliver_folder_new(struct cd_collect *c, const char *dir,
     struct cd_err *err);
 
@@ -104,40 +170,6 @@ int cd_collect_deliver_folder_new(struct cd_collect *c, const char *dir,
  * cd_request_collectable (engine.h).
  */
 int cd_collect_bulk_check(struct cd_engine *e, const char *profile_id,
-    struct cd_err *err);
-
-/*
- * AutoSave: wait up to timeout_ms (-1 = no limit) for the first empty,
- * mounted, writable USB drive and save every AutoSave item to it.  While
- * waiting, the watcher (cd_collect_usb_watch) can be polled by a UI
- * instead: see usb.h.  cb (may be NULL) is called on every change of the
- * drive list; a non-zero return cancels (CD_E_CANCELLED).
- */
-struct cd_usb_drive;
-typedef int (*cd_usb_list_fn)(void *arg, const struct cd_usb_drive *list,
-    int n);
-int cd_collect_deliver_usb(struct cd_collect *c, int timeout_ms,
-    cd_usb_list_fn cb, void *arg, struct cd_err *err);
-/*
- * For a UI's own event loop: the watcher (opened on first use; owned by
- * the collection), and saving to one drive the UI saw become ready.
- */
-struct cd_usb_watch;
-int cd_collect_usb_watch(struct cd_collect *c, struct cd_usb_watch **out,
-    struct cd_err *err);
-int cd_collect_deliver_usb_drive(struct cd_collect *c,
-    const struct cd_usb_drive *drive, struct cd_err *err);
-
-/*
- * SystemStore: import every SystemStore item into the personal NSS
- * database of the user running certdesk ([systemstore] nssdb).
- * db_password is needed when the database is protected (NULL if not);
- * CD_E_AUTH when it is missing or wrong.
- */
-int cd_collect_deliver_nss(struct cd_collect *c, const char *db_password,
-    struct cd_err *err);
-/* 1 if the personal store exists and needs a password. */
-int cd_collect_nss_needs_password(struct cd_collect *c, int *out,
     struct cd_err *err);
 
 /*

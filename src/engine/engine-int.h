@@ -63,6 +63,13 @@ const char *cd_eng_holder_text(struct cd_engine *e, int64_t request_id,
 int cd_eng_collect_refusal(struct cd_engine *e, const struct cd_request *r,
     char *buf, size_t len);
 
+/*
+ * Can the print backend print a PIN mailer (pin_mailer 1) or a transport
+ * document now, as configured?  0, or a code with the reason.
+ */
+int cd_eng_print_ready(struct cd_engine *e, int pin_mailer,
+    struct cd_err *err);
+
 /* The short demo data set builder (demo.c). */
 int cd_demo_build(struct cd_engine *e, struct cd_err *err);
 

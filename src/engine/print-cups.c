@@ -441,6 +441,19 @@ cups_describe(const void *cfg, enum cd_print_doc doc, char *buf, size_t len)
 		snprintf(buf, len, "printer %s", q);
 }
 
+/*
+ * A PIN mailer goes to a queue named in the configuration, never to
+ * whatever the CUPS default destination happens to be.
+ */
+static int
+cups_ready(const void *cfg, enum cd_print_doc doc, struct cd_err *err)
+{
+	if (doc == CD_PRINT_PIN_MAILER && queue_for(cfg, doc)[0] == '\0')
+		return cd_err_set(err, CD_E_PRINT, "no printer for PIN mailers "
+		    "is configured ([print] pin_printer or printer)");
+	return 0;
+}
+
 /* [print] printer, pin_printer, cups_server. */
 static int
 cups_conf_load(const struct cd_conf_src *src, const char *sec, void **cfg,
@@ -477,5 +490,6 @@ const struct cd_print_ops cd_print_cups = {
 	.conf_load = cups_conf_load,
 	.conf_free = free,
 	.submit = cups_submit,
+	.ready = cups_ready,
 	.describe = cups_describe,
 };

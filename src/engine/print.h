@@ -72,6 +72,13 @@ struct cd_print_ops {
 	    const char *target, const char *title, const void *data,
 	    size_t len, char *job, size_t joblen,
 	    const struct cd_print_stop *stop, struct cd_err *err);
+	/*
+	 * Is a destination configured for doc (target NULL)?  0, or a code
+	 * with the reason for people (a PIN mailer with no printer named).
+	 * May be NULL: always ready.  Checked before anything is issued.
+	 */
+	int (*ready)(const void *cfg, enum cd_print_doc doc,
+	    struct cd_err *err);
 	/* Where doc goes with target NULL, for people: "printer 'office'". */
 	void (*describe)(const void *cfg, enum cd_print_doc doc, char *buf,
 	    size_t len);

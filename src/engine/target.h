@@ -6,15 +6,15 @@
  * API (collect.h) and the driver's questions (drive.h).
  *
  * Order of calls: prepare (before anything is issued: ask and check),
- * open (packages ready: wait for a drive...), write for each of its
- * items, close (sync, eject, record), then commit or rollback, release.
+ * open (packages ready: wait for a drive), write for each of its items,
+ * close (sync, eject, record), then commit or rollback, and release.
  */
 #ifndef CD_TARGET_H
 #define CD_TARGET_H
 
 #include "drive.h"
 
-/* Rolling back removes what was written (else it stays, e.g. in NSS). */
+/* Rolling back removes what was written (else it stays, as in NSS). */
 #define CD_TGT_ROLLBACK_REMOVES	0x1
 /* Delivery needs a person to act (insert a drive, type a password). */
 #define CD_TGT_NEEDS_PERSON	0x2
@@ -23,14 +23,13 @@ struct cd_target_ops {
 	const char *name;		/* "FileStore" */
 	int storage;			/* CD_STORE_* */
 	unsigned caps;			/* CD_TGT_* */
-	/* Where items go before delivery, for a dialog. */
-	const char *where;
+	const char *where;		/* where items go, before delivery */
 	int (*prepare)(struct cd_drive *d, void **state, struct cd_err *err);
 	int (*open)(struct cd_drive *d, void *state, struct cd_err *err);
 	int (*write)(struct cd_drive *d, void *state, int i,
 	    struct cd_err *err);
 	int (*close)(struct cd_drive *d, void *state, struct cd_err *err);
-	/* The collection committed (drop backups). */
+	/* The collection committed (drop kept copies). */
 	void (*commit)(struct cd_drive *d, void *state);
 	/*
 	 * The collection was cancelled (after cd_collect_cancel): remove
@@ -48,11 +47,11 @@ extern const struct cd_target_ops cd_target_folder;
 extern const struct cd_target_ops cd_target_usb;
 extern const struct cd_target_ops cd_target_nss;
 
-/* ---- for targets: the driver's side (drive.c) --------------------------- */
+/* ---- for targets: the driver's side (drive.c) ---------------------------- */
 struct cd_engine *cd_drive_engine(const struct cd_drive *d);
 const struct cd_drive_ui *cd_drive_ui(const struct cd_drive *d);
 void cd_drive_set_folder(struct cd_drive *d, const char *dir);
-/* Ask a question through ui: checks the attempt is alive after it. */
+/* After a question: r, or CD_E_LOST if the attempt was aborted meanwhile. */
 int cd_drive_after_question(struct cd_drive *d, int r, struct cd_err *err);
 
 #endif

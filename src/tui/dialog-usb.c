@@ -1,10 +1,10 @@
 /*
  * dialog-usb.c - the AutoSave wait: "Insert an empty USB drive", a live
  * list of the USB drives certdesk sees with the reason each one cannot
- * be used yet, and Cancel.  The drive watcher is the engine's (usb.h);
- * this dialog polls its descriptors together with the terminal, so keys,
- * resizes and heartbeats go on while it waits.  The first ready drive
- * gets the packages at once, through the engine.
+ * be used yet, elapsed time, and Cancel.  The collection driver owns the
+ * wait (its AutoSave target): it calls usb_dialog() at each phase and
+ * usb_dialog_wait() to wait, which polls the watcher's descriptors
+ * together with the terminal, so keys, resizes and heartbeats go on.
  */
 #include "config.h"
 
@@ -12,9 +12,10 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "collect.h"
+#include "drive.h"
 #include "tui-int.h"
 #include "usbdrive.h"
 #include "cdutil.h"
@@ -24,10 +25,18 @@
 #define USB_H (USB_ROWS + 8)
 
 struct usbdlg {
-	struct cd_usb_watch *w;
+	const struct cd_usb_drive *list;	/* the driver's, until the next change */
+	int n;
 	int dirty;
+	time_t started;
+	int spin;
 	char msg[160];
 };
+
+/* One wait dialog at a time, driven by the collection driver's phases. */
+static struct usbdlg dlg;
+static struct overlay dlg_ov;
+static int dlg_up;
 
 /* "sdb1  Kingston DataTraveler (STICK)" */
 static void
@@ -47,7 +56,8 @@ usb_rows(struct usbdlg *u, int y, int x)
 	char name[512], row[700];
 	int n, i;
 
-	n = cd_usb_drives(u->w, &d);
+	n = u->n;
+	d = u->list;
 	for (i = 0; i < USB_ROWS; i++) {
 		row[0] = '\0';
 		if (i < n && (i < USB_ROWS - 1 || n == USB_ROWS)) {
@@ -84,6 +94,11 @@ usb_draw(void *arg, int full)
 		attroff(A_UNDERLINE);
 	}
 	usb_rows(u, y + 5, x + 2);
+	if (u->started != 0) {
+		snprintf(head, sizeof(head), "%c waiting %lds", "|/-\\"[u->spin
+		    % 4], (long)(time(NULL) - u->started));
+		tui_put(y + USB_H - 3, x + 2, USB_W - 4, head);
+	}
 	attron(A_BOLD);
 	tui_put(y + USB_H - 2, x + 2, USB_W - 4, u->msg);
 	attroff(A_BOLD);
@@ -97,70 +112,66 @@ is_cancel(int ch)
 	    ch == 'C' || ch == 'q' || ch == 'x';
 }
 
-/* Wait for the terminal or the watcher, at most a second. */
-static int
-usb_poll(struct usbdlg *u, struct cd_err *err)
-{
-	struct pollfd fds[5];
-	int n, tmo = -1, r;
-
-	fds[0].fd = STDIN_FILENO;
-	fds[0].events = POLLIN;
-	n = cd_usb_pollfds(u->w, fds + 1, 4, &tmo);
-	if (tmo < 0 || tmo > 1000)
-		tmo = 1000;
-	if (poll(fds, (nfds_t)n + 1, tmo) < 0 && errno != EINTR)
-		return cd_err_set(err, CD_E_IO, "poll: %s", strerror(errno));
-	if ((r = cd_usb_process(u->w, err)) < 0)
-		return err->code != 0 ? err->code : CD_E_USB;
-	if (r > 0)
-		u->dirty = 1;
-	return 0;
-}
-
-/* Save to the ready drive d, saying so while it happens. */
-static int
-usb_save(struct tui *t, struct usbdlg *u, struct cd_collect *c,
-    const struct cd_usb_drive *d, struct cd_err *err)
+int
+usb_dialog(struct tui *t, int phase, const struct cd_usb_drive *list, int n)
 {
 	char name[512];
 
-	drive_name(name, sizeof(name), d);
-	snprintf(u->msg, sizeof(u->msg), "Saving to %.120s...", name);
-	u->dirty = 1;
-	tui_flush(t);
-	return cd_collect_deliver_usb_drive(c, d, err);
+	switch (phase) {
+	case CD_DRIVE_USB_START:
+		memset(&dlg, 0, sizeof(dlg));
+		dlg.started = time(NULL);
+		cd_strlcpy(dlg.msg, "c or ESC: cancel the collection",
+		    sizeof(dlg.msg));
+		memset(&dlg_ov, 0, sizeof(dlg_ov));
+		dlg_ov.draw = usb_draw;
+		dlg_ov.arg = &dlg;
+		tui_overlay_push(t, &dlg_ov);
+		dlg_up = 1;
+		/* FALLTHROUGH */
+	case CD_DRIVE_USB_LIST:
+		dlg.list = list;
+		dlg.n = n;
+		dlg.dirty = 1;
+		break;
+	case CD_DRIVE_USB_SAVING:
+		dlg.list = NULL;
+		dlg.n = 0;
+		if (n > 0) {
+			drive_name(name, sizeof(name), list);
+			snprintf(dlg.msg, sizeof(dlg.msg), "Saving to %.120s...",
+			    name);
+		}
+		dlg.dirty = 1;
+		tui_flush(t);
+		break;
+	case CD_DRIVE_USB_END:
+		if (dlg_up)
+			tui_overlay_pop(t, &dlg_ov);
+		dlg_up = 0;
+		break;
+	}
+	return tui_signalled != 0;
 }
 
 int
-usb_wait_dialog(struct tui *t, struct cd_collect *c, struct cd_err *err)
+usb_dialog_wait(struct tui *t, struct pollfd *fds, int nfds, int ms)
 {
-	struct usbdlg u;
-	struct overlay o = { usb_draw, NULL, NULL, &u, NULL };
-	const struct cd_usb_drive *d;
-	int rc, ch;
+	struct pollfd all[8];
+	int ch, i, n = 0;
 
-	memset(&u, 0, sizeof(u));
-	cd_strlcpy(u.msg, "c or ESC: cancel the collection", sizeof(u.msg));
-	if ((rc = cd_collect_usb_watch(c, &u.w, err)) != 0)
-		return rc;
-	if (cd_usb_process(u.w, err) < 0)
-		return err->code != 0 ? err->code : CD_E_USB;
-	tui_overlay_push(t, &o);
-	for (;;) {
-		if ((d = cd_usb_ready(u.w)) != NULL) {
-			rc = usb_save(t, &u, c, d, err);
-			break;
-		}
-		ch = tui_waitkey(t, 0);
-		if (is_cancel(ch)) {
-			rc = cd_err_set(err, CD_E_CANCELLED, "The wait for a "
-			    "USB drive was cancelled.");
-			break;
-		}
-		if (ch == ERR && (rc = usb_poll(&u, err)) != 0)
-			break;
-	}
-	tui_overlay_pop(t, &o);
-	return rc;
+	ch = tui_waitkey(t, 0);
+	if (is_cancel(ch))
+		return 1;
+	all[n].fd = STDIN_FILENO;
+	all[n++].events = POLLIN;
+	for (i = 0; i < nfds && n < (int)CD_NELEM(all); i++)
+		all[n++] = fds[i];
+	if (poll(all, (nfds_t)n, ms) < 0 && errno != EINTR)
+		return CD_E_IO;
+	for (i = 1; i < n; i++)
+		fds[i - 1].revents = all[i].revents;
+	dlg.spin++;
+	dlg.dirty = 1;
+	return tui_signalled != 0;
 }

@@ -3,9 +3,10 @@
  * collected and where each certificate goes, the certificate password
  * (typed twice for a user-specified PIN, else generated and sent by PIN
  * mailer), Download / Print / Close, progress while keys are generated
- * and files written.  The steps are the engine's (collect.h); this file
- * only sequences them and reports.  Delivery is chosen per storage method
- * in one place (deliver()).
+ * and files written.  Opening the dialog takes a preview only: the
+ * attempt begins at Download, when the collection driver (drive.h) runs;
+ * this file only answers its questions (folder, overwrite, store
+ * password, USB drive) and reports.
  */
 #include "config.h"
 
@@ -14,9 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
 
 #include <openssl/crypto.h>
 
+#include "drive.h"
 #include "tui-int.h"
 #include "cdutil.h"
 
@@ -36,7 +39,10 @@ struct item_view {
 struct coll {
 	struct screen s;
 	int64_t rid;
-	struct cd_collect *c;
+	struct cd_drive *d;		/* preview until Download runs it */
+	struct cd_drive_ui ui;
+	char *pw;			/* typed password, secret memory */
+	char blocked[CD_ERR_MSGLEN];	/* why Download cannot work */
 	int user_pin;
 	char who[2 * CD_FIELD_MAX];
 	char profile[CD_TEXT_MAX];
@@ -77,32 +83,28 @@ where_text(const struct item_view *iv)
 {
 	if (iv->delivered)
 		return iv->location;
-	switch (iv->method) {
-	case CD_STORE_FILESTORE:
-		return "folder chosen at Download";
-	case CD_STORE_AUTOSAVE:
-		return "first empty USB drive";
-	case CD_STORE_SYSTEMSTORE:
-		return "personal certificate store";
-	}
-	return "";
+	return cd_drive_where(iv->method);
 }
 
 static void
 items_refresh(struct coll *cs)
 {
+	const struct cd_collect_preview *pv;
 	const struct cd_collect_item *it;
+	struct cd_collect *c;
 	int i;
 
-	if (cs->c == NULL)
+	if (cs->d == NULL)
 		return;
-	cs->n = cd_collect_nitems(cs->c);
+	pv = cd_drive_preview(cs->d);
+	c = cd_drive_collect(cs->d);
+	cs->n = c != NULL ? cd_collect_nitems(c) : pv->n;
 	if (cs->n > CD_MAX_POLICIES_PER_PROFILE)
 		cs->n = CD_MAX_POLICIES_PER_PROFILE;
 	for (i = 0; i < cs->n; i++) {
 		struct item_view *iv = &cs->items[i];
 
-		it = cd_collect_item(cs->c, i);
+		it = c != NULL ? cd_collect_item(c, i) : &pv->items[i];
 		cd_strlcpy(iv->policy, it->policy->name, sizeof(iv->policy));
 		iv->method = it->policy->storage;
 		iv->storage = cd_storage_name(it->policy->storage);
@@ -118,7 +120,8 @@ bar_build(struct coll *cs)
 	int focus = cs->bb.focus;
 
 	bbar_clear(&cs->bb);
-	bbar_add(&cs->bb, "Download", 'd', B_DOWNLOAD, cs->done);
+	bbar_add(&cs->bb, "Download", 'd', B_DOWNLOAD, cs->done ||
+	    cs->blocked[0] != '\0');
 	bbar_add(&cs->bb, "Print", 'p', B_PRINT, !cs->done);
 	bbar_add(&cs->bb, "Close", 'c', B_CLOSE, 0);
 	cs->bb.focus = focus;
@@ -377,66 +380,48 @@ on_progress(void *arg, const char *what, int done, int total)
 	return tui_signalled ? 1 : 0;
 }
 
+/* While a dialog waits for keys: keep the attempt alive. */
 static int
 on_idle(void *arg)
 {
 	struct coll *cs = arg;
 	struct cd_err err;
 
-	if (cs->c != NULL)
-		cd_collect_heartbeat(cs->c, &err);
-	return 0;
+	return cs->d != NULL ? cd_drive_tick(cs->d, &err) : 0;
 }
 
+/* The preview: what the dialog shows before Download; takes nothing. */
 static int
-begin(struct coll *cs, struct cd_err *err)
+preview(struct coll *cs, struct cd_err *err)
 {
+	const struct cd_collect_preview *pv;
 	int rc;
 
-	if ((rc = cd_collect_begin(cs->s.t->e, cs->rid, &cs->c, err)) != 0)
+	cd_drive_free(cs->d);
+	cs->d = NULL;
+	if ((rc = cd_drive_new(cs->s.t->e, cs->rid, &cs->ui, &cs->d, err)))
 		return rc;
-	cd_collect_set_progress(cs->c, on_progress, cs);
+	pv = cd_drive_preview(cs->d);
+	snprintf(cs->who, sizeof(cs->who), "%s (%s)", pv->person_name,
+	    pv->person_logon);
+	cd_strlcpy(cs->profile, pv->prof->name, sizeof(cs->profile));
+	cs->user_pin = pv->user_pin;
+	cd_strlcpy(cs->blocked, pv->blocked, sizeof(cs->blocked));
 	items_refresh(cs);
 	return 0;
 }
 
-/* Roll back and say what was undone. */
-static void
-undo(struct coll *cs, int rc, const struct cd_err *why)
-{
-	struct cd_err err;
-	char undone[512] = "";
-
-	if (cs->c == NULL)
-		return;
-	cd_collect_cancel(cs->c, rc == CD_E_CANCELLED ?
-	    "cancelled by the operator" : why->msg, undone, sizeof(undone),
-	    &err);
-	cd_collect_free(cs->c);
-	cs->c = NULL;
-	cs->progress[0] = '\0';
-	cs->ptotal = 0;
-	if (rc == CD_E_CANCELLED)
-		note(cs, "Collection cancelled: %s. Press Download to try "
-		    "again with new certificates.", undone);
-	else
-		note(cs, "Collection failed and was undone: %s.", undone);
-	items_refresh(cs);
-	for (rc = 0; rc < cs->n; rc++)
-		cs->items[rc].delivered = 0;
-}
-
-/* The typed password, checked; 0 with pw filled, else -1 (reported). */
+/* The typed password, checked; 0 with cs->pw filled, else -1 (reported). */
 static int
-typed_password(struct coll *cs, char *pw, struct cd_err *err)
+typed_password(struct coll *cs, struct cd_err *err)
 {
 	struct tui *t = cs->s.t;
 	char verify[PW_MAX];
 	int rc = -2;
 
-	tform_get(cs->tf, 0, pw, PW_MAX);
+	tform_get(cs->tf, 0, cs->pw, PW_MAX);
 	tform_get(cs->tf, 1, verify, sizeof(verify));
-	if (pw[0] == '\0') {
+	if (cs->pw[0] == '\0') {
 		tui_status(t, "Type the certificate password in Set "
 		    "Certificate Password.");
 		tform_set_current(cs->tf, 0);
@@ -446,9 +431,10 @@ typed_password(struct coll *cs, char *pw, struct cd_err *err)
 		    "Password.");
 		tform_set_current(cs->tf, 1);
 		rc = -1;
-	} else if (strcmp(pw, verify) != 0) {
+	} else if (strcmp(cs->pw, verify) != 0) {
 		tui_status(t, "The passwords do not match: type them again.");
-	} else if (cd_collect_check_password(cs->c, pw, err) != 0) {
+	} else if (cd_collect_preview_password(cd_drive_preview(cs->d),
+	    cs->pw, err) != 0) {
 		tui_status(t, "Password not accepted: %s", err->msg);
 	} else
 		rc = 0;
@@ -456,7 +442,7 @@ typed_password(struct coll *cs, char *pw, struct cd_err *err)
 	if (rc == 0)
 		return 0;
 	t->status_err = 1;
-	OPENSSL_cleanse(pw, PW_MAX);
+	OPENSSL_cleanse(cs->pw, PW_MAX);
 	if (rc == -2) {
 		tform_clear(cs->tf, 0);
 		tform_clear(cs->tf, 1);
@@ -466,9 +452,25 @@ typed_password(struct coll *cs, char *pw, struct cd_err *err)
 	return -1;
 }
 
+/* ---- the driver's questions */
+
 static int
-choose_folder(struct coll *cs, char *dir, size_t len, struct cd_err *err)
+ask_password(void *arg, struct cd_drive *d, char *pw, size_t len,
+    struct cd_err *err)
 {
+	struct coll *cs = arg;
+
+	if (cd_strlcpy(pw, cs->pw, len) >= len)
+		return cd_err_set(err, CD_E_PASSWORD, "The password is too "
+		    "long.");
+	return 0;
+}
+
+static int
+ask_folder(void *arg, struct cd_drive *d, char *dir, size_t len,
+    struct cd_err *err)
+{
+	struct coll *cs = arg;
 	int r = folder_choose(cs->s.t, cs->folder, dir, len);
 
 	if (r == 1) {
@@ -480,136 +482,129 @@ choose_folder(struct coll *cs, char *dir, size_t len, struct cd_err *err)
 }
 
 static int
-deliver_folder(struct coll *cs, struct cd_err *err)
+ask_overwrite(void *arg, struct cd_drive *d,
+    const struct cd_drive_existing *ex, struct cd_err *err)
 {
 	static const struct button b[] = {
-		{ "Continue", 'c', 0, 0 },
 		{ "Change folder", 'f', 1, 0 },
+		{ "Continue", 'c', 0, 0 },
 		{ "Cancel", 'x', 2, 0 },
 	};
-	char dir[CD_PATH_MAX];
-	int rc, k;
+	struct coll *cs = arg;
+	char text[CD_ERR_MSGLEN], *p;
+	size_t used;
+	int i, k;
 
-	for (;;) {
-		if ((rc = choose_folder(cs, dir, sizeof(dir), err)) != 0)
-			return rc;
-		rc = cd_collect_deliver_folder(cs->c, dir, 0, err);
-		if (rc != CD_E_CONFIRM)
-			return rc;
-		k = tui_choice(cs->s.t, "Certificate files found",
-		    "The folder already contains certificate files. Files "
-		    "with the same name will be overwritten.", b, 3);
-		if (k == 0)
-			return cd_collect_deliver_folder(cs->c, dir, 1, err);
-		if (k != 1)
-			return cd_err_set(err, CD_E_CANCELLED, "The folder "
-			    "selection was cancelled.");
-	}
+	used = (size_t)snprintf(text, sizeof(text), "The folder already "
+	    "contains certificate files. Files with the same name will be "
+	    "overwritten%s", ex->nsame ? ": " : ".");
+	for (i = 0; i < ex->nsame && used < sizeof(text); i++)
+		used += (size_t)snprintf(text + used, sizeof(text) - used,
+		    "%s%s", i ? ", " : "", ex->same[i]);
+	if (ex->nother > 0 && used < sizeof(text))
+		snprintf(text + used, sizeof(text) - used, "%sOther certificate "
+		    "files there: %d.", ex->nsame ? ". " : " ", ex->nother);
+	for (p = text; *p != '\0'; p++)
+		if ((unsigned char)*p < ' ')
+			*p = '?';
+	k = tui_choice(cs->s.t, "Certificate files found", text, b, 3);
+	if (k == 1)
+		return CD_DRIVE_OVERWRITE;
+	if (k == 0)
+		return CD_DRIVE_OTHER_FOLDER;
+	return cd_err_set(err, CD_E_CANCELLED, "The folder selection was "
+	    "cancelled.");
 }
 
-/*
- * SystemStore: ask for the store's password first when it has one, and
- * again (up to three times in all) while the store refuses it.
- */
 static int
-ask_store_password(struct coll *cs, char *pw, size_t len,
-    struct cd_err *err)
+ask_store(void *arg, struct cd_drive *d, const char *store, int tries_left,
+    const struct cd_err *last, char *pw, size_t len, struct cd_err *err)
 {
+	struct coll *cs = arg;
+	char title[96];
+
+	if (last != NULL)
+		tui_error(cs->s.t, last);
+	snprintf(title, sizeof(title), "Personal certificate store (%d "
+	    "tr%s left)", tries_left, tries_left == 1 ? "y" : "ies");
 	pw[0] = '\0';
-	if (tui_prompt(cs->s.t, "Personal certificate store", "Store "
-	    "password:", pw, len, 1) != 1)
+	if (tui_prompt(cs->s.t, title, "Store password:", pw, len, 1) != 1)
 		return cd_err_set(err, CD_E_CANCELLED, "The store password "
 		    "prompt was cancelled.");
 	return 0;
 }
 
 static int
-deliver_nss(struct coll *cs, struct cd_err *err)
+on_usb(void *arg, struct cd_drive *d, int phase,
+    const struct cd_usb_drive *list, int n)
 {
-	char pw[PW_MAX];
-	int rc, need = 0, tries;
+	struct coll *cs = arg;
 
-	if ((rc = cd_collect_nss_needs_password(cs->c, &need, err)) != 0)
-		return rc;
-	for (tries = 0; tries < 3; tries++) {
-		if (need && (rc = ask_store_password(cs, pw, sizeof(pw),
-		    err)) != 0)
-			break;
-		rc = cd_collect_deliver_nss(cs->c, need ? pw : NULL, err);
-		OPENSSL_cleanse(pw, sizeof(pw));
-		if (rc != CD_E_AUTH)
-			break;
-		tui_error(cs->s.t, err);
-		need = 1;
-	}
-	return rc;
-}
-
-/* Each storage method the package needs, in one place. */
-static int
-deliver(struct coll *cs, struct cd_err *err)
-{
-	unsigned st = cd_collect_storages(cs->c);
-	int m, rc = 0;
-
-	for (m = CD_STORE_FILESTORE; m <= CD_STORE_SYSTEMSTORE && rc == 0;
-	    m++) {
-		if (!(st & (1u << m)))
-			continue;
-		switch (m) {
-		case CD_STORE_FILESTORE:
-			rc = deliver_folder(cs, err);
-			break;
-		case CD_STORE_AUTOSAVE:
-			rc = usb_wait_dialog(cs->s.t, cs->c, err);
-			break;
-		case CD_STORE_SYSTEMSTORE:
-			rc = deliver_nss(cs, err);
-			break;
-		}
-	}
-	return rc;
+	return usb_dialog(cs->s.t, phase, list, n);
 }
 
 static int
-set_password(struct coll *cs, struct cd_err *err)
+on_wait(void *arg, struct cd_drive *d, struct pollfd *fds, int nfds, int ms)
 {
-	char *pw;
-	int rc;
+	struct coll *cs = arg;
 
-	if (!cs->user_pin)
-		return cd_collect_password(cs->c, NULL, err);
-	if ((pw = cd_secret_alloc(PW_MAX)) == NULL)
-		return cd_err_set(err, CD_E_NOMEM, "Out of memory.");
-	if ((rc = typed_password(cs, pw, err)) == 0) {
-		rc = cd_collect_password(cs->c, pw, err);
-		/* The engine has its copy: forget ours and the fields'. */
-		tform_clear(cs->tf, 0);
-		tform_clear(cs->tf, 1);
-		tform_set_current(cs->tf, 0);
-	} else
-		rc = 1;
-	cd_secret_free(pw, PW_MAX);
-	return rc;
+	return usb_dialog_wait(cs->s.t, fds, nfds, ms);
 }
 
-static int
-steps(struct coll *cs, struct cd_err *err)
+static void
+on_delivering(void *arg, struct cd_drive *d)
 {
-	int rc;
+	struct coll *cs = arg;
 
-	if ((rc = cd_collect_issue(cs->c, err)) != 0 ||
-	    (rc = cd_collect_package(cs->c, err)) != 0)
-		return rc;
 	cs->progress[0] = '\0';
 	cs->ptotal = 0;
 	cs->pdirty = 1;
-	if ((rc = deliver(cs, err)) != 0)
-		return rc;
-	cd_strlcpy(cs->progress, "Finishing...", sizeof(cs->progress));
-	cs->pdirty = 1;
-	tui_flush(cs->s.t);
-	return cd_collect_commit(cs->c, err);
+	items_refresh(cs);
+}
+
+static void
+ui_init(struct coll *cs)
+{
+	memset(&cs->ui, 0, sizeof(cs->ui));
+	cs->ui.arg = cs;
+	cs->ui.folder = ask_folder;
+	cs->ui.overwrite = ask_overwrite;
+	cs->ui.password = ask_password;
+	cs->ui.store_password = ask_store;
+	cs->ui.usb = on_usb;
+	cs->ui.wait = on_wait;
+	cs->ui.progress = on_progress;
+	cs->ui.delivering = on_delivering;
+	cs->ui.usb_wait_ms = -1;
+}
+
+/* After a failed run: say what was undone; a fresh preview for a retry. */
+static void
+failed(struct coll *cs, int rc, const struct cd_err *why)
+{
+	struct cd_err err;
+	char undone[512];
+	int begun = cd_drive_begun(cs->d);
+
+	cd_strlcpy(undone, cd_drive_undone(cs->d), sizeof(undone));
+	cs->progress[0] = '\0';
+	cs->ptotal = 0;
+	if (rc == CD_E_CANCELLED && begun)
+		note(cs, "Collection cancelled: %s. Press Download to try "
+		    "again with new certificates.", undone);
+	else if (rc == CD_E_CANCELLED)
+		note(cs, "Collection cancelled: nothing was issued, no "
+		    "certificate was made. Press Download to try again.");
+	else if (begun)
+		note(cs, "Collection failed and was undone: %s.", undone);
+	else
+		note(cs, "Nothing was issued: %s", why->msg[0] ? why->msg :
+		    cd_strerror(rc));
+	if (preview(cs, &err) != 0) {
+		cd_drive_free(cs->d);
+		cs->d = NULL;
+		tui_error(cs->s.t, &err);
+	}
 }
 
 static void
@@ -622,34 +617,42 @@ download(struct coll *cs)
 	cd_err_clear(&err);
 	if (cs->done)
 		return;
-	if (cs->c == NULL && (rc = begin(cs, &err)) != 0) {
+	if (cs->d == NULL && (rc = preview(cs, &err)) != 0) {
 		tui_error(t, &err);
 		return;
 	}
-	if ((rc = set_password(cs, &err)) == 1)
+	if (cs->blocked[0] != '\0') {
+		tui_status(t, "Download is not possible: %s.", cs->blocked);
+		t->status_err = 1;
 		return;
-	if (rc != 0) {
-		undo(cs, rc, &err);
-		tui_error(t, &err);
+	}
+	if (cs->user_pin && typed_password(cs, &err) != 0)
 		return;
+	if (cs->tf != NULL) {
+		/* The driver takes its copy from cs->pw: clear the fields. */
+		tform_clear(cs->tf, 0);
+		tform_clear(cs->tf, 1);
+		tform_set_current(cs->tf, 0);
 	}
 	cs->note[0] = '\0';
 	tui_status(t, "%s", "");
 	t->idle = on_idle;
 	t->idle_arg = cs;
-	rc = steps(cs, &err);
+	rc = cd_drive_run(cs->d, &err);
 	t->idle = NULL;
+	OPENSSL_cleanse(cs->pw, PW_MAX);
 	if (rc != 0) {
-		undo(cs, rc, &err);
+		failed(cs, rc, &err);
 		if (rc != CD_E_CANCELLED)
 			tui_error(t, &err);
 		set_focus(cs, cs->tf != NULL ? 0 : 1);
 		return;
 	}
 	items_refresh(cs);
-	usb = (cd_collect_storages(cs->c) & (1u << CD_STORE_AUTOSAVE)) != 0;
-	cd_collect_free(cs->c);
-	cs->c = NULL;
+	usb = (cd_drive_preview(cs->d)->storages & (1u << CD_STORE_AUTOSAVE))
+	    != 0;
+	cd_drive_free(cs->d);
+	cs->d = NULL;
 	cs->done = 1;
 	cs->progress[0] = '\0';
 	cs->ptotal = 0;
@@ -662,21 +665,12 @@ download(struct coll *cs)
 	cs->bb.focus = B_PRINT;
 }
 
-/* Close: without a download the collection is cancelled. */
+/* Close: nothing was begun outside Download, so nothing to undo. */
 static void
 close_collect(struct coll *cs)
 {
-	struct cd_err err;
-	char undone[512] = "";
-
-	if (cs->c == NULL)
-		return;
-	cd_collect_cancel(cs->c, "closed without downloading", undone,
-	    sizeof(undone), &err);
-	cd_collect_free(cs->c);
-	cs->c = NULL;
-	tui_status(cs->s.t, "Collection of request %lld cancelled%s%s.",
-	    (long long)cs->rid, undone[0] != '\0' ? ": " : "", undone);
+	cd_drive_free(cs->d);
+	cs->d = NULL;
 }
 
 /* ------------------------------------------------------------ keys */
@@ -760,6 +754,7 @@ coll_free(struct screen *s)
 	}
 	if (s->t->idle_arg == cs)
 		s->t->idle = NULL;
+	cd_secret_free(cs->pw, PW_MAX);
 	free(cs);
 }
 
@@ -788,7 +783,6 @@ screen_collect_new(struct tui *t, int64_t request_id)
 {
 	struct coll *cs;
 	struct cd_err err;
-	const struct cd_person *p;
 
 	if ((cs = calloc(1, sizeof(*cs))) == NULL)
 		return NULL;
@@ -797,21 +791,23 @@ screen_collect_new(struct tui *t, int64_t request_id)
 	cs->rid = request_id;
 	if (getcwd(cs->folder, sizeof(cs->folder)) == NULL)
 		cd_strlcpy(cs->folder, "/", sizeof(cs->folder));
-	if (begin(cs, &err) != 0) {
-		tui_error(t, &err);
+	ui_init(cs);
+	if ((cs->pw = cd_secret_alloc(PW_MAX)) == NULL ||
+	    preview(cs, &err) != 0) {
+		if (cs->pw != NULL)
+			tui_error(t, &err);
+		cd_secret_free(cs->pw, PW_MAX);
 		free(cs);
 		return NULL;
 	}
-	p = cd_collect_person(cs->c);
-	snprintf(cs->who, sizeof(cs->who), "%s (%s)", p->full_name, p->logon);
-	cd_strlcpy(cs->profile, cd_collect_profile(cs->c)->name,
-	    sizeof(cs->profile));
-	cs->user_pin = cd_collect_user_pin(cs->c);
 	if (cs->user_pin && make_fields(cs) != 0) {
 		close_collect(cs);
+		cd_secret_free(cs->pw, PW_MAX);
 		free(cs);
 		return NULL;
 	}
+	if (cs->blocked[0] != '\0')
+		note(cs, "Download is not possible: %s.", cs->blocked);
 	bar_build(cs);
 	set_focus(cs, cs->user_pin ? 0 : 1);
 	return &cs->s;

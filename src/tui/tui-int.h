@@ -328,7 +328,7 @@ struct screen *screen_devices_new(struct tui *t);
 struct screen *screen_request_new(struct tui *t, int64_t id);
 struct screen *screen_person_new(struct tui *t, int64_t id);
 struct screen *screen_device_new(struct tui *t, int64_t id);
-/* Opens the collection (cd_collect_begin); NULL with the error shown. */
+/* The Collect dialog (a preview: nothing is taken); NULL, error shown. */
 struct screen *screen_collect_new(struct tui *t, int64_t request_id);
 /*
  * The folder browser.  start: where to begin; out gets the chosen folder.
@@ -336,11 +336,16 @@ struct screen *screen_collect_new(struct tui *t, int64_t request_id);
  */
 int folder_choose(struct tui *t, const char *start, char *out, size_t len);
 /*
- * The AutoSave wait (dialog-usb.c): lists the USB drives seen and saves
- * to the first ready one.  0 saved, CD_E_CANCELLED, or the engine's error.
+ * The AutoSave wait (dialog-usb.c), driven by the collection driver:
+ * usb_dialog() at each phase (enum cd_drive_usb_phase, drive.h) with the
+ * drives seen; usb_dialog_wait() waits up to ms for fds or a key.  Both
+ * return non-zero when the operator cancels.
  */
-struct cd_collect;
-int usb_wait_dialog(struct tui *t, struct cd_collect *c, struct cd_err *err);
+struct cd_usb_drive;
+struct pollfd;
+int usb_dialog(struct tui *t, int phase, const struct cd_usb_drive *list,
+    int n);
+int usb_dialog_wait(struct tui *t, struct pollfd *fds, int nfds, int ms);
 /*
  * Print or save the transport document of a request (dialog-print.c):
  * asks printer or PostScript file, reports the outcome on the status line.

@@ -4,8 +4,8 @@
 # against a private cupsd.  Each package opens with the password of its
 # own PIN mailer, each request is collected exactly once, no password
 # reaches the output, store or audit trail; user-PIN and non-FileStore
-# profiles are refused; a request whose file name is taken fails alone and
-# is rolled back; SIGTERM cancels the collections in progress and keeps
+# profiles are refused; a request whose file name is taken fails alone,
+# before anything is issued for it; SIGTERM cancels the collections in progress and keeps
 # the completed ones; --limit takes the oldest.
 . "${top_srcdir:-.}/tests/lib/common.sh"
 . "$top_srcdir/tests/lib/cupsd.sh"
@@ -165,7 +165,7 @@ check "and nothing was collected" test "$(status_of "$p4")" = awaiting-collectio
 cd_ collect --ready --profile generated --folder "$T/fail" --jobs 2 --overwrite
 cp "$OUT" "$T/fail.out"
 expect_rc 1 "one failure: exit 1"
-expect_out "^$p4	Bulk.P4	failed	.*already exists.*rolled back" \
+expect_out "^$p4	Bulk.P4	failed	.*already exists" \
     "the failed request is listed with its message"
 check "the others completed" test "$(grep -c '	completed	' "$T/fail.out")" -eq 3
 check "the taken file was left as it was" \
@@ -173,7 +173,8 @@ check "the taken file was left as it was" \
 check "the failed request is collectable again" \
     test "$(status_of "$p4")" = awaiting-collection
 cd_ request show "$p4" --json
-expect_out '"status":"pending-collection"' "its certificate awaits revocation"
+check "the taken name was found before any certificate was issued" \
+    sh -c "! grep -q '\"serial\"' '$OUT'"
 check "no temporary files" test "$(ls -A "$T/fail" | grep -vc '\.pfx$')" -eq 0
 # two requests of one run wanting the same file name: the second fails
 rm -f "$T/fail/Bulk.P4 Signing.pfx"

@@ -67,29 +67,59 @@ check "legacy keys and certificates are 3DES" \
     test "$(grep -c 'pbeWithSHA1And3-KeyTripleDES-CBC' "$T/info")" -eq 2
 sed -i 's/^sha1_pfx = yes/sha1_pfx = no/' "$CONF"
 
-# existing certificate files: confirm or nothing is written
+# existing certificate files: asked before anything is issued
 id=$(new_request Susan.Smith user-pin)
 cd_ collect "$id" --folder "$T/out" --password-fd 3 3<"$T/pw"
 expect_rc 3 "a folder with certificate files needs --overwrite"
 expect_err "already contains 2 certificate files" "the warning names the count"
-expect_err "rolled back" "and the attempt was rolled back"
 check "nothing was written" test "$(ls -A "$T/out" | wc -l)" -eq 2
-check "request back to awaiting collection" test "$(status_of "$id")" = awaiting-collection
-first=$(serials_of "$id" | sort | tr '\n' ' ')
-cd_ request show "$id" --json
-expect_out '"status":"pending-collection"' "the first attempt's certificates await revocation"
+check "request still awaiting collection" test "$(status_of "$id")" = awaiting-collection
+check "no certificate was issued before the question" \
+    test -z "$(serials_of "$id")"
+cd_ audit
+check "and no attempt was begun" sh -c \
+    "! grep -q 'collect.begin *request $id ' '$OUT'"
 before=$(md5sum "$S" | cut -d' ' -f1)
 cd_ collect "$id" --folder "$T/out" --password-fd 3 --overwrite 3<"$T/pw"
 expect_rc 0 "with --overwrite the same-named files are replaced"
 check "file replaced" test "$(md5sum "$S" | cut -d' ' -f1)" != "$before"
-second=$(serials_of "$id" | sort | tr '\n' ' ')
-check "the retry obtained new certificates" test "$second" != "$first"
+check "no kept copy is left after the commit" \
+    test "$(ls -A "$T/out" | wc -l)" -eq 2
+uid=$id
+
+# a failed --overwrite keeps the old package: the PIN mailer cannot be
+# printed (no scheduler at the configured address) after the new package
+# was written over it, and the rollback puts the old one back
+cp "$CONF" "$T/conf.saved"
+sed -i 's|^pin_printer = .*|pin_printer = secure|; s|^cups_server = .*|cups_server = 127.0.0.1:9|' "$CONF"
+cp "$S" "$T/old.pfx"
+id=$(new_request Susan.Smith generated)
+cd_ collect "$id" --folder "$T/out" --overwrite
+expect_rc 1 "a PIN mailer that cannot be printed fails the collection"
+expect_err "rolled back" "and rolls it back"
+check "the replaced package is back, byte for byte" cmp -s "$S" "$T/old.pfx"
+check "no kept copy or temporary is left" \
+    test "$(ls -A "$T/out" | wc -l)" -eq 2
+first=$(serials_of "$id" | sort | tr '\n' ' ')
+cd_ request show "$id" --json
+expect_out '"status":"pending-collection"' "the failed attempt's certificate awaits revocation"
+cp "$T/conf.saved" "$CONF"
+
+# a generated password with no PIN-mailer printer: refused before issuance
+sed -i 's|^pin_printer = .*|pin_printer =|; s|^printer = .*|printer =|' "$CONF"
+id2=$(new_request John.Samson generated)
+cd_ collect "$id2" --folder "$T/out" --overwrite
+expect_rc 1 "no printer for PIN mailers: refused"
+expect_err "no printer for PIN mailers is configured" "saying why"
+check "before any certificate was issued" test -z "$(serials_of "$id2")"
+cp "$T/conf.saved" "$CONF"
+id=$uid
 
 # the sweep revokes after the delay, driven by the injected clock
 CERTDESK_CLOCK_OFFSET=100 run "$CERTDESK" -c "$CONF" sweep
-expect_out '0 certificates revoked, 2 waiting' "nothing revoked before the delay"
+expect_out '0 certificates revoked, 1 waiting' "nothing revoked before the delay"
 CERTDESK_CLOCK_OFFSET=400 run "$CERTDESK" -c "$CONF" sweep
-expect_out '2 certificates revoked' "revoked once the delay has passed"
+expect_out '1 certificate revoked' "revoked once the delay has passed"
 cd_ crl -o "$T/crl.pem"
 openssl crl -in "$T/crl.pem" -noout -text >"$T/crl.txt"
 set -- $first
@@ -106,6 +136,7 @@ cd_ collect "$id" --folder "$T/out" --password-fd 3 3<"$T/pw"
 expect_rc 3 "a request needing validation cannot be collected"
 expect_err "requires validation" "the reason is given"
 id=$(new_request John.Samson user-pin)
+mkdir -p "$T/new"
 printf 'short\n' >"$T/weak"
 cd_ collect "$id" --folder "$T/new" --password-file "$T/weak"
 expect_rc 3 "a too-short password is refused"

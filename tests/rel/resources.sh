@@ -51,7 +51,7 @@ if mount -t tmpfs -o ro,size=64k tmpfs "$T/ro" 2>/dev/null; then
 	expect_rc 1 "read-only folder: the collection fails (exit 1)"
 	expect_err "$T/ro is not writable: Read-only file system" \
 	    "read-only folder: the message names the folder and the reason"
-	rolled_back "read-only folder" "$id" "$T/ro"
+	rolled_back "read-only folder" "$id" "$T/ro" none
 else
 	skip_n 5 "read-only folder" "cannot mount a read-only tmpfs"
 fi
@@ -155,10 +155,9 @@ else
 	    "permission denied: the message names the folder and the reason"
 	check "permission denied: nothing in the folder" test -z "$(ls -A "$U/rootonly")"
 	cdu request show "$uid" --json
-	check "permission denied: certificates pending revocation, request collectable" \
+	check "permission denied: found before issuance, request collectable" \
 	    sh -c "grep -q '\"status\":\"awaiting-collection\"' '$OUT' &&
-	    grep -q '\"status\":\"pending-collection\"' '$OUT' &&
-	    ! grep -q '\"status\":\"active\"' '$OUT'"
+	    ! grep -q '\"serial\"' '$OUT'"
 	chmod 000 "$U/data/ca/ca.key"
 	cdu collect "$uid" --folder "$U/out" --password-file "$U/pw"
 	expect_rc 1 "CA key unreadable: fails (exit 1)"
@@ -168,7 +167,7 @@ else
 	cdu request show "$uid" --json
 	check "CA key unreadable: the request was not taken, nothing issued" \
 	    sh -c "grep -q '\"request\":{[^}]*\"status\":\"awaiting-collection\"' '$OUT' &&
-	    test \$(grep -o '\"serial\"' '$OUT' | wc -l) -eq 2"
+	    test \$(grep -o '\"serial\"' '$OUT' | wc -l) -eq 0"
 fi
 
 CERTDESK_CLOCK_OFFSET=1000 run "$CERTDESK" -c "$CONF" sweep

@@ -35,6 +35,13 @@ check_screen "Maria.Garcia Signing.pfx" "shows the file of each certificate"
 check_screen "FileStore" "... and where it goes"
 check_screen "[ Download ]" "Download button"
 screen_lacks "[ Print ]" "Print disabled before download"
+# opening the dialog takes nothing: no lock, no attempt, no audit record
+cd_ request show "$ID" --json
+if grep -q '"status":"awaiting-collection"' "$OUT"; then
+	ok "opening Collect does not lock the request"
+else fail "opening Collect does not lock the request"; fi
+if grep -q 'collect.begin' "$OUT"; then fail "no attempt before Download"
+else ok "no attempt before Download"; fi
 
 # mismatch
 type_secret "$PW"

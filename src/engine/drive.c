@@ -1,0 +1,356 @@
+/*
+ * drive.c - the collection driver: preview, prepare every delivery
+ * target, begin, password, issue, package, deliver per target, commit;
+ * on any failure or stop, cancel and let each target roll back.  The one
+ * copy of the collection's sequence; the front-ends only answer its
+ * questions (drive.h).  Uses the public collection API only.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "target.h"
+#include "target-int.h"
+#include "util.h"
+
+#define NTARGETS (CD_STORE_SYSTEMSTORE + 1)
+#define PW_MAX 256
+
+struct cd_drive {
+	struct cd_engine *e;
+	const struct cd_drive_ui *ui;
+	struct cd_drive_ui none;	/* when the caller gives no ui */
+	struct cd_collect_preview pv;
+	struct cd_collect *c;
+	int own_c;			/* c is freed with the driver */
+	void *state[NTARGETS];
+	int begun;
+	char folder[CD_PATH_MAX];
+	char undone[512];
+};
+
+static const struct cd_target_ops *const targets[NTARGETS] = {
+	[CD_STORE_FILESTORE] = &cd_target_folder,
+	[CD_STORE_AUTOSAVE] = &cd_target_usb,
+	[CD_STORE_SYSTEMSTORE] = &cd_target_nss,
+};
+
+/*
+ * Delivery order: the folder, then the personal store, then the USB
+ * drive (the one a person may walk away from), so that a drive that
+ * never comes fails last.
+ */
+static const int order[NTARGETS] = {
+	CD_STORE_FILESTORE, CD_STORE_SYSTEMSTORE, CD_STORE_AUTOSAVE
+};
+
+const struct cd_target_ops *
+cd_target_find(int storage)
+{
+	if (storage < 0 || storage >= NTARGETS)
+		return NULL;
+	return targets[storage];
+}
+
+/* ---- accessors ----------------------------------------------------------- */
+
+const struct cd_collect_preview *
+cd_drive_preview(const struct cd_drive *d)
+{
+	return &d->pv;
+}
+
+const char *
+cd_drive_undone(const struct cd_drive *d)
+{
+	return d->undone;
+}
+
+int
+cd_drive_begun(const struct cd_drive *d)
+{
+	return d->begun;
+}
+
+struct cd_collect *
+cd_drive_collect(const struct cd_drive *d)
+{
+	return d->c;
+}
+
+const char *
+cd_drive_folder(const struct cd_drive *d)
+{
+	return d->folder;
+}
+
+void
+cd_drive_set_folder(struct cd_drive *d, const char *dir)
+{
+	cd_strlcpy(d->folder, dir, sizeof(d->folder));
+}
+
+struct cd_engine *
+cd_drive_engine(const struct cd_drive *d)
+{
+	return d->e;
+}
+
+const struct cd_drive_ui *
+cd_drive_ui(const struct cd_drive *d)
+{
+	return d->ui;
+}
+
+int
+cd_drive_tick(struct cd_drive *d, struct cd_err *err)
+{
+	if (d == NULL || d->c == NULL || !d->begun)
+		return 0;
+	return cd_collect_tick(d->c, err);
+}
+
+int
+cd_drive_after_question(struct cd_drive *d, int r, struct cd_err *err)
+{
+	struct cd_err sub;
+	int t;
+
+	if ((t = cd_drive_tick(d, &sub)) == CD_E_LOST)
+		return cd_err_set(err, t, "%s", sub.msg);
+	return r;
+}
+
+/* ---- life ------------------------------------------------------------------ */
+
+int
+cd_drive_new(struct cd_engine *e, int64_t request_id,
+    const struct cd_drive_ui *ui, struct cd_drive **out, struct cd_err *err)
+{
+	struct cd_drive *d;
+	int r;
+
+	*out = NULL;
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	d->e = e;
+	d->none.usb_wait_ms = -1;
+	d->ui = ui != NULL ? ui : &d->none;
+	if ((r = cd_collect_preview(e, request_id, &d->pv, err)) != 0) {
+		free(d);
+		return r;
+	}
+	*out = d;
+	return 0;
+}
+
+int
+cd_drive_for_collect(struct cd_collect *c, struct cd_drive **out,
+    struct cd_err *err)
+{
+	struct cd_drive *d;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	d->none.usb_wait_ms = -1;
+	d->ui = &d->none;
+	d->c = c;
+	d->begun = 1;
+	*out = d;
+	return 0;
+}
+
+static void
+release_targets(struct cd_drive *d)
+{
+	int m;
+
+	for (m = 0; m < NTARGETS; m++)
+		if (d->state[m] != NULL) {
+			targets[m]->release(d->state[m]);
+			d->state[m] = NULL;
+		}
+}
+
+void
+cd_drive_free(struct cd_drive *d)
+{
+	if (d == NULL)
+		return;
+	release_targets(d);
+	if (d->own_c)
+		cd_collect_free(d->c);
+	free(d);
+}
+
+/* ---- the sequence ----------------------------------------------------------- */
+
+static int
+wanted(const struct cd_drive *d, int m)
+{
+	return (d->pv.storages & (1u << m)) != 0;
+}
+
+/* Before begin: every question and check that needs no certificate. */
+static int
+prepare(struct cd_drive *d, struct cd_err *err)
+{
+	int k, r;
+
+	if (d->pv.blocked_code != 0)
+		return cd_err_set(err, d->pv.blocked_code, "%s", d->pv.blocked);
+	if (d->pv.user_pin && d->ui->password == NULL)
+		return cd_err_set(err, CD_E_PASSWORD, "profile %s needs a "
+		    "password set by the operator", d->pv.prof->id);
+	for (k = 0; k < NTARGETS; k++)
+		if (wanted(d, order[k]) && (r = targets[order[k]]->prepare(d,
+		    &d->state[order[k]], err)) != 0)
+			return r;
+	return 0;
+}
+
+static int
+begin(struct cd_drive *d, struct cd_err *err)
+{
+	int r;
+
+	if ((r = cd_collect_begin(d->e, d->pv.request_id, &d->c, err)) != 0)
+		return r;
+	d->own_c = 1;
+	d->begun = 1;
+	cd_collect_set_progress(d->c, d->ui->progress, d->ui->arg);
+	if (d->ui->begun != NULL)
+		d->ui->begun(d->ui->arg, d);
+	return 0;
+}
+
+static int
+password(struct cd_drive *d, struct cd_err *err)
+{
+	char *pw;
+	int r;
+
+	if (!d->pv.user_pin)
+		return cd_collect_password(d->c, NULL, err);
+	if ((pw = cd_secret_alloc(PW_MAX)) == NULL)
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	r = d->ui->password(d->ui->arg, d, pw, PW_MAX, err);
+	if ((r = cd_drive_after_question(d, r, err)) == 0)
+		r = cd_collect_password(d->c, pw, err);
+	cd_secret_free(pw, PW_MAX);
+	return r;
+}
+
+/* Each target in turn: get ready, write its items, finish. */
+static int
+deliver(struct cd_drive *d, struct cd_err *err)
+{
+	const struct cd_target_ops *t;
+	const struct cd_collect_item *it;
+	int k, m, i, r;
+
+	if (d->ui->delivering != NULL)
+		d->ui->delivering(d->ui->arg, d);
+	for (k = 0; k < NTARGETS; k++) {
+		m = order[k];
+		if (!wanted(d, m))
+			continue;
+		t = targets[m];
+		if (t->open != NULL && (r = t->open(d, d->state[m], err)) != 0)
+			return r;
+		for (i = 0; i < cd_collect_nitems(d->c); i++) {
+			it = cd_collect_item(d->c, i);
+			if ((int)it->policy->storage != m || it->delivered)
+				continue;
+			if ((r = t->write(d, d->state[m], i, err)) != 0)
+				return r;
+		}
+		if (t->close != NULL && (r = t->close(d, d->state[m], err)))
+			return r;
+		if ((r = cd_drive_tick(d, err)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+static int
+steps(struct cd_drive *d, struct cd_err *err)
+{
+	int r;
+
+	if ((r = prepare(d, err)) != 0 || (r = begin(d, err)) != 0 ||
+	    (r = password(d, err)) != 0 ||
+	    (r = cd_collect_issue(d->c, err)) != 0 ||
+	    (r = cd_collect_package(d->c, err)) != 0 ||
+	    (r = deliver(d, err)) != 0)
+		return r;
+	/* A stop asked for during the last write still cancels. */
+	if ((r = cd_collect_progress(d->c, "Finishing...", 1, 1, err)) != 0)
+		return r;
+	return cd_collect_commit(d->c, err);
+}
+
+/* Cancel the attempt, then let each target undo what is left. */
+static void
+roll_back(struct cd_drive *d, const struct cd_err *why)
+{
+	struct cd_err sub;
+	int m, removed = 0;
+	size_t used;
+
+	d->undone[0] = '\0';
+	if (d->c == NULL)
+		return;
+	if (cd_collect_cancel(d->c, why->msg[0] ? why->msg :
+	    cd_strerror(why->code), d->undone, sizeof(d->undone), &sub) != 0)
+		snprintf(d->undone, sizeof(d->undone), "%s", sub.msg);
+	for (m = 0; m < NTARGETS; m++)
+		if (d->state[m] != NULL && targets[m]->rollback != NULL)
+			removed += targets[m]->rollback(d, d->state[m]);
+	used = strlen(d->undone);
+	if (removed > 0)
+		snprintf(d->undone + used, sizeof(d->undone) - used, "%s%d more "
+		    "file%s deleted", used ? "; " : "", removed,
+		    removed == 1 ? "" : "s");
+	if (d->undone[0] == '\0')
+		cd_strlcpy(d->undone, "the collection was rolled back",
+		    sizeof(d->undone));
+}
+
+int
+cd_drive_run(struct cd_drive *d, struct cd_err *err)
+{
+	struct cd_err local;
+	int m, r;
+
+	if (err == NULL)
+		err = &local;
+	cd_err_clear(err);
+	d->undone[0] = '\0';
+	if (d->c != NULL)
+		return cd_err_set(err, CD_E_STATE, "this driver already ran");
+	if ((r = steps(d, err)) != 0) {
+		if (err->code == 0)
+			err->code = r;
+		if (r == CD_E_CANCELLED && d->ui->stopped != NULL)
+			d->ui->stopped(d->ui->arg, err);
+		roll_back(d, err);
+		release_targets(d);
+		return r;
+	}
+	for (m = 0; m < NTARGETS; m++)
+		if (d->state[m] != NULL && targets[m]->commit != NULL)
+			targets[m]->commit(d, d->state[m]);
+	release_targets(d);
+	return 0;
+}
+
+const char *
+cd_drive_where(int storage)
+{
+	const struct cd_target_ops *t = cd_target_find(storage);
+
+	return t != NULL ? t->where : "";
+}
