@@ -178,6 +178,9 @@ lock_store() {
 	sqlite3 "$T/data/certdesk.db" <"$T/lock.fifo" >"$T/lock.out" 2>&1 &
 	LOCK_PID=$!
 	exec 7>"$T/lock.fifo"
+	# wait for a lock another process still holds (a sweep, a collector
+	# just finishing) rather than failing at once
+	echo ".timeout 20000" >&7
 	echo "BEGIN EXCLUSIVE;" >&7
 	wait_until 30 store_locked
 }

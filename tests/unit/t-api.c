@@ -154,8 +154,8 @@ check_requests(void)
 	n = 0;
 	ok(A->request_search(api, &f, stop_at_first, &n, &err) == 7 && n == 1,
 	    "a callback's stop value ends the search and comes back");
-	is_int(A->request_approve(api, id, "my own", &err), CD_E_STATE,
-	    "approving one's own request: CD_E_STATE");
+	is_int(A->request_approve(api, id, "my own", &err), CD_E_DENIED,
+	    "approving one's own request: CD_E_DENIED");
 	like(err.msg, "another operator must approve", "and why");
 	A->request_get(api, id, &r, &err);
 	is_int(r.status, CD_RS_AWAIT_APPROVAL, "it still awaits approval");
