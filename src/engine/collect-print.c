@@ -184,8 +184,8 @@ cd_print_transport(struct cd_engine *e, int64_t request_id,
 		goto out;
 	if (outfile != NULL) {
 		ops = cd_print_find("file");
-		r = ops->submit(outfile, "", "transport document", ps, len, job,
-		    joblen, NULL, err);
+		r = ops->submit(outfile, e->conf->datadir, "transport document",
+		    ps, len, job, joblen, NULL, err);
 	} else {
 		ops = cd_print_find("cups");
 		if (printer == NULL)

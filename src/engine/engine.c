@@ -298,18 +298,8 @@ cd_crl_write(struct cd_engine *e, const char *path, int der, int fd,
 	}
 	len = BIO_get_mem_data(bio, &data);
 	if (path != NULL) {
-		char dir[CD_PATH_MAX], *slash;
-		const char *name = path;
-
-		cd_strlcpy(dir, ".", sizeof(dir));
-		if ((slash = strrchr(path, '/')) != NULL) {
-			snprintf(dir, sizeof(dir), "%.*s",
-			    (int)(slash - path) ? (int)(slash - path) : 1,
-			    path);
-			name = slash + 1;
-		}
-		r = cd_write_atomic(dir, name, data, (size_t)len, 0644, NULL, 0,
-		    err);
+		r = cd_write_output(path, e->conf->datadir, data, (size_t)len,
+		    0644, err);
 	} else {
 		ssize_t n = write(fd, data, (size_t)len);
 		r = n == len ? 0 : cd_err_set(err, CD_E_IO,

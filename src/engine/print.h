@@ -23,8 +23,10 @@ struct cd_print_ops {
 	const char *name;	/* "cups", "file" */
 	/*
 	 * Print len bytes of PostScript.  target: the queue name ("" = the
-	 * CUPS default destination) for cups, a path for file.  server:
-	 * "host:port" or "" for the libcups default (cups only).  title
+	 * CUPS default destination) for cups, a path for file (written as
+	 * cd_write_output does).  server: "host:port" or "" for the libcups
+	 * default for cups; for file, a folder never to write into (the
+	 * data directory; "" for none).  title
 	 * names the job; it must not contain a secret.  Returns when the job
 	 * is completed; *job gets "queue-42" or the path.  CD_E_PRINT,
 	 * CD_E_TIMEOUT or CD_E_IO with a message otherwise.  stop (may be
