@@ -163,7 +163,11 @@ person_list(struct cli *cli, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'n': cd_strlcpy(f.name, optarg, sizeof(f.name)); break;
-		case 'L': f.limit = atoi(optarg); break;
+		case 'L':
+			if (cli_opt_int("--limit", optarg, 0, 1000000,
+			    &f.limit) != 0)
+				return EXIT_USAGE;
+			break;
 		case 'j': w.json = 1; break;
 		case 'h':
 			puts("usage: certdesk person list [--name WORDS] "

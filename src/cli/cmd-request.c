@@ -92,10 +92,10 @@ search_opt(struct cli *cli, int ch, struct cd_request_filter *f,
 	case 'P': cd_strlcpy(f->profile, optarg, sizeof(f->profile));
 		return 0;
 	case 'p': *person = optarg; return 0;
-	case 'f': return (f->created_from = cd_time_parse(optarg)) < 0 ? -1 :
-	    0;
-	case 'T': return (f->created_to = cd_time_parse(optarg)) < 0 ? -1 : 0;
-	case 'L': f->limit = atoi(optarg); return f->limit < 0 ? -1 : 0;
+	case 'f': return cli_opt_date("--from", optarg, &f->created_from);
+	case 'T': return cli_opt_date("--to", optarg, &f->created_to);
+	case 'L': return cli_opt_int("--limit", optarg, 0, 1000000,
+	    &f->limit);
 	case 'j': w->json = 1; return 0;
 	default: return -1;
 	}

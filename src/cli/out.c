@@ -73,6 +73,8 @@ cli_open(struct cli *cli)
 	o.clock_offset = cli->clock_offset;
 	if (cd_engine_open(&o, &cli->e, &err) != 0)
 		return cli_fail(&err);
+	if (cli_check_fds(cd_engine_conf(cli->e)->datadir) != 0)
+		return EXIT_USAGE;
 	return 0;
 }
 
@@ -117,12 +119,9 @@ cli_dispatch(struct cli *cli, const char *family, const struct cli_cmd *cmds,
 int
 cli_parse_id(const char *s, int64_t *out)
 {
-	char *end;
 	long long v;
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || end == s || v <= 0)
+	if (cli_parse_num(s, 1, INT64_MAX, &v) != 0)
 		return -1;
 	*out = v;
 	return 0;

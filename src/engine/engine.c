@@ -178,7 +178,12 @@ cd_engine_source(const struct cd_engine *e)
 int64_t
 cd_engine_now(const struct cd_engine *e)
 {
+#ifdef CD_FAULT_INJECTION
 	return (int64_t)time(NULL) + e->clock_offset;
+#else
+	(void)e;	/* the test clock exists only for tests */
+	return (int64_t)time(NULL);
+#endif
 }
 
 int

@@ -439,31 +439,59 @@ cd_time_iso(int64_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Days in month mo (1-12) of year y, leap years counted. */
+static int
+month_days(int y, int mo)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	if (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[mo - 1];
+}
+
+/* n digits at s as a number, or -1. */
+static int
+digits(const char *s, int n)
+{
+	int v = 0;
+
+	for (; n > 0; n--, s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
 int64_t
 cd_time_parse(const char *s)
 {
 	struct tm tm;
-	int y, mo, d, h = 0, mi = 0, n = 0;
+	int y, mo, d, h = 0, mi = 0;
 	char *end;
 	long long v;
+	time_t t;
 
 	if (s[0] == '@') {
+		if (s[1] < '0' || s[1] > '9')
+			return -1;
 		errno = 0;
 		v = strtoll(s + 1, &end, 10);
-		if (errno != 0 || *end != '\0' || end == s + 1)
+		if (errno != 0 || *end != '\0')
 			return -1;
 		return v;
 	}
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
+	/* YYYY-MM-DD, then nothing or " HH:MM": every field checked. */
+	if (strlen(s) < 10 || s[4] != '-' || s[7] != '-' ||
+	    (y = digits(s, 4)) < 1 || (mo = digits(s + 5, 2)) < 1 || mo > 12 ||
+	    (d = digits(s + 8, 2)) < 1 || d > month_days(y, mo))
 		return -1;
-	s += n;
-	if (*s != '\0') {
-		n = 0;
-		if (sscanf(s, " %2d:%2d%n", &h, &mi, &n) != 2 || s[n] != '\0')
-			return -1;
-	}
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
-	    mi < 0 || mi > 59)
+	s += 10;
+	if (*s != '\0' && (strlen(s) != 6 || s[0] != ' ' || s[3] != ':' ||
+	    (h = digits(s + 1, 2)) < 0 || h > 23 ||
+	    (mi = digits(s + 4, 2)) < 0 || mi > 59))
 		return -1;
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = y - 1900;
@@ -472,7 +500,9 @@ cd_time_parse(const char *s)
 	tm.tm_hour = h;
 	tm.tm_min = mi;
 	tm.tm_isdst = -1;
-	return (int64_t)mktime(&tm);
+	if ((t = mktime(&tm)) == (time_t)-1 || tm.tm_mday != d)
+		return -1;
+	return (int64_t)t;
 }
 
 /* ------------------------------------------------------------ output files */
