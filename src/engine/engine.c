@@ -59,6 +59,23 @@ cd_eng_open_backends(struct cd_engine *e, const char *conf_path, int create,
 	return 0;
 }
 
+/*
+ * A refused identification, audited under the Unix login (e->op is not
+ * set yet): --as by a non-root user, an unknown or disabled operator.
+ */
+static int
+refuse_operator(struct cd_engine *e, int code, const char *logon,
+    struct cd_err *err)
+{
+	char obj[160];
+
+	snprintf(obj, sizeof(obj), "operator %s", logon);
+	e->impersonated = 0;	/* recorded under the Unix login */
+	cd_audit(e, "operator.identify", obj, "refused", "%s", err ?
+	    err->msg : cd_strerror(code));
+	return code;
+}
+
 static int
 identify(struct cd_engine *e, const char *as_logon, struct cd_err *err)
 {
@@ -74,22 +91,26 @@ identify(struct cd_engine *e, const char *as_logon, struct cd_err *err)
 	if (as_logon != NULL && *as_logon != '\0' &&
 	    strcmp(as_logon, login) != 0) {
 		if (geteuid() != 0)
-			return cd_err_set(err, CD_E_DENIED,
+			return refuse_operator(e, cd_err_set(err, CD_E_DENIED,
 			    "only root may act as another operator (--as %s)",
-			    as_logon);
+			    as_logon), as_logon, err);
 		login = as_logon;
 		e->impersonated = 1;
 	}
 	r = e->so->person_get(e->st, 0, login, &e->op, &sub);
 	if (r == CD_E_NOTFOUND)
-		return cd_err_set(err, CD_E_AUTH,
+		return refuse_operator(e, cd_err_set(err, CD_E_AUTH,
 		    "'%s' is not a certdesk operator: an administrator can add "
-		    "you with 'certdesk person add --logon %s'", login, login);
+		    "you with 'certdesk person add --logon %s'", login, login),
+		    login, err);
 	if (r != 0)
 		return cd_err_set(err, r, "%s", sub.msg);
-	if (e->op.status != CD_PS_ACTIVE)
-		return cd_err_set(err, CD_E_AUTH,
-		    "operator '%s' is disabled", login);
+	if (e->op.status != CD_PS_ACTIVE) {
+		cd_strlcpy(sub.msg, e->op.logon, sizeof(sub.msg));
+		memset(&e->op, 0, sizeof(e->op));
+		return refuse_operator(e, cd_err_set(err, CD_E_AUTH,
+		    "operator '%s' is disabled", login), sub.msg, err);
+	}
 	return 0;
 }
 
@@ -239,8 +260,11 @@ cd_audit_list(struct cd_engine *e, int64_t since, cd_audit_cb cb, void *arg,
 	int r;
 
 	if ((r = cd_eng_need_role(e, CD_ROLE_ADMIN, "reading the audit trail",
-	    err)) != 0)
+	    err)) != 0) {
+		cd_audit(e, "audit.read", "audit trail", "refused", "%s",
+		    err ? err->msg : "needs the 'admin' role");
 		return r;
+	}
 	return e->so->audit_list(e->st, since, cb, arg, err);
 }
 

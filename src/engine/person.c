@@ -85,28 +85,88 @@ person_check(const struct cd_person *p, struct cd_err *err)
 	return 0;
 }
 
+/* "person LOGON" for the audit trail; "?" for a name it must not show. */
+static void
+person_obj(char *obj, size_t len, const char *logon)
+{
+	if (logon[0] == '\0')
+		cd_strlcpy(obj, "people", len);
+	else
+		snprintf(obj, len, "person %s", text_ok(logon) ? logon : "?");
+}
+
 int
-cd_person_add(struct cd_engine *e, struct cd_person *p, struct cd_err *err)
+cd_person_may_change(struct cd_engine *e, const char *action,
+    const char *logon, const char *asked, struct cd_err *err)
 {
 	char obj[160];
 	int r;
 
-	if ((r = cd_eng_need_role(e, CD_ROLE_ADMIN, "adding people", err)))
+	if ((r = cd_eng_need_role(e, CD_ROLE_ADMIN, "changing people",
+	    err)) == 0)
+		return 0;
+	person_obj(obj, sizeof(obj), logon);
+	cd_audit(e, action, obj, "refused", "%s%s%s", err ? err->msg :
+	    "needs the 'admin' role", asked[0] ? "; asked: " : "", asked);
+	return r;
+}
+
+/* Audit a change that was not made (the transaction was rolled back). */
+static void
+audit_failed(struct cd_engine *e, const char *action, const char *logon,
+    int r, const struct cd_err *err)
+{
+	char obj[160];
+
+	person_obj(obj, sizeof(obj), logon);
+	cd_audit(e, action, obj, r == CD_E_DENIED ? "refused" : "failed",
+	    "%s", err ? err->msg : cd_strerror(r));
+}
+
+int
+cd_person_add(struct cd_engine *e, struct cd_person *p, struct cd_err *err)
+{
+	char obj[160], roles[128], detail[CD_DETAIL_MAX];
+	int r;
+
+	cd_roles_format(p->roles, roles, sizeof(roles));
+	snprintf(detail, sizeof(detail), "roles: %s", roles);
+	if ((r = cd_person_may_change(e, "person.add", p->logon, detail, err)))
 		return r;
-	if ((r = person_check(p, err)) != 0)
+	if ((r = person_check(p, err)) != 0) {
+		audit_failed(e, "person.add", p->logon, r, err);
 		return r;
+	}
 	p->created_at = cd_engine_now(e);
 	if ((r = e->so->begin(e->st, err)) != 0)
 		return r;
 	if ((r = e->so->person_add(e->st, p, err)) != 0)
 		goto fail;
-	snprintf(obj, sizeof(obj), "person %s", p->logon);
-	if ((r = cd_eng_audit(e, "person.add", obj, "ok", p->full_name, err)))
+	person_obj(obj, sizeof(obj), p->logon);
+	snprintf(detail, sizeof(detail), "%s; roles granted: %s", p->full_name,
+	    roles);
+	if ((r = cd_eng_audit(e, "person.add", obj, "ok", detail, err)))
 		goto fail;
 	return e->so->commit(e->st, err);
 fail:
 	e->so->rollback(e->st);
+	audit_failed(e, "person.add", p->logon, r, err);
 	return r;
+}
+
+/* "roles: view -> view,request; status: active -> disabled" */
+static void
+edit_detail(const struct cd_person *old, const struct cd_person *p,
+    char *buf, size_t len)
+{
+	char before[128], after[128];
+
+	cd_roles_format(old->roles, before, sizeof(before));
+	cd_roles_format(p->roles, after, sizeof(after));
+	snprintf(buf, len, "roles: %s -> %s%s%s", before, after,
+	    old->status != p->status ? "; status: " : "",
+	    old->status == p->status ? "" : p->status == CD_PS_ACTIVE ?
+	    "disabled -> active" : "active -> disabled");
 }
 
 int
@@ -114,13 +174,18 @@ cd_person_edit(struct cd_engine *e, const struct cd_person *p,
     struct cd_err *err)
 {
 	struct cd_person old;
-	char obj[160], detail[64];
+	char obj[160], roles[128], detail[512];
 	int r;
 
-	if ((r = cd_eng_need_role(e, CD_ROLE_ADMIN, "editing people", err)))
+	cd_roles_format(p->roles, roles, sizeof(roles));
+	snprintf(detail, sizeof(detail), "roles: %s", roles);
+	if ((r = cd_person_may_change(e, "person.edit", p->logon, detail,
+	    err)))
 		return r;
-	if ((r = person_check(p, err)) != 0)
+	if ((r = person_check(p, err)) != 0) {
+		audit_failed(e, "person.edit", p->logon, r, err);
 		return r;
+	}
 	if ((r = e->so->begin(e->st, err)) != 0)
 		return r;
 	if ((r = e->so->person_get(e->st, p->id, NULL, &old, err)) != 0)
@@ -132,13 +197,14 @@ cd_person_edit(struct cd_engine *e, const struct cd_person *p,
 	}
 	if ((r = e->so->person_update(e->st, p, err)) != 0)
 		goto fail;
-	snprintf(obj, sizeof(obj), "person %s", p->logon);
-	cd_roles_format(p->roles, detail, sizeof(detail));
+	person_obj(obj, sizeof(obj), p->logon);
+	edit_detail(&old, p, detail, sizeof(detail));
 	if ((r = cd_eng_audit(e, "person.edit", obj, "ok", detail, err)))
 		goto fail;
 	return e->so->commit(e->st, err);
 fail:
 	e->so->rollback(e->st);
+	audit_failed(e, "person.edit", p->logon, r, err);
 	return r;
 }
 
@@ -325,7 +391,11 @@ csv_person(char *fields[], int n, const int map[COL__N],
 	    sizeof(p->group_name));
 	cd_strlcpy(p->upn, field(fields, n, map, COL_UPN), sizeof(p->upn));
 	v = field(fields, n, map, COL_ROLES);
-	if (cd_role_parse(v, &p->roles) != 0)
+	if (*v == '\0')
+		p->roles = CD_ROLES_DEFAULT;	/* as person add */
+	else if (cd_strieq(v, "none"))
+		p->roles = 0;
+	else if (cd_role_parse(v, &p->roles) != 0)
 		return cd_err_set(err, CD_E_INVAL, "unknown role in '%s' "
 		    "(known: view, request, approve, validate, collect, admin)",
 		    text_ok(v) ? v : "?");
@@ -340,6 +410,21 @@ csv_person(char *fields[], int n, const int map[COL__N],
 	if (strlen(field(fields, n, map, COL_NAME)) >= sizeof(p->full_name))
 		return cd_err_set(err, CD_E_INVAL, "full name is too long");
 	return person_check(p, err);
+}
+
+/* One record per person imported, with the roles granted. */
+static int
+audit_imported(struct cd_engine *e, const struct cd_person *p,
+    struct cd_err *err)
+{
+	char obj[160], roles[128], detail[CD_DETAIL_MAX];
+
+	person_obj(obj, sizeof(obj), p->logon);
+	cd_roles_format(p->roles, roles, sizeof(roles));
+	snprintf(detail, sizeof(detail), "%s; roles granted: %s; %s",
+	    p->full_name, roles, p->status == CD_PS_ACTIVE ? "active" :
+	    "disabled");
+	return cd_eng_audit(e, "person.import", obj, "ok", detail, err);
 }
 
 static int
@@ -380,7 +465,7 @@ import_rows(struct cd_engine *e, char *text, struct cd_import_result *res,
 			    person.logon);
 			continue;
 		}
-		if (r != 0)
+		if (r != 0 || (r = audit_imported(e, &person, &rowerr)) != 0)
 			return cd_err_set(err, r, "%s", rowerr.msg);
 		res->added++;
 	}
@@ -392,12 +477,13 @@ cd_person_import_csv(struct cd_engine *e, const char *path,
     struct cd_import_result *res, struct cd_err *err)
 {
 	unsigned char *data = NULL;
-	size_t len;
+	size_t len, bom;
 	char detail[64];
 	int r;
 
 	memset(res, 0, sizeof(*res));
-	if ((r = cd_eng_need_role(e, CD_ROLE_ADMIN, "importing people", err)))
+	if ((r = cd_person_may_change(e, "person.import", "", text_ok(path) ?
+	    path : "?", err)) != 0)
 		return r;
 	if ((r = cd_read_file(path, 64 << 20, &data, &len, err)) != 0)
 		return r;
@@ -407,7 +493,9 @@ cd_person_import_csv(struct cd_engine *e, const char *path,
 	}
 	if ((r = e->so->begin(e->st, err)) != 0)
 		goto out;
-	r = import_rows(e, (char *)data, res, err);
+	/* Excel and others start UTF-8 CSV with a byte order mark. */
+	bom = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	r = import_rows(e, (char *)data + bom, res, err);
 	if (r == 0 && res->bad_rows > 0) {
 		res->added = 0;
 		r = cd_err_set(err, CD_E_INVAL, "%s: %d bad row%s, nothing "
@@ -417,6 +505,8 @@ cd_person_import_csv(struct cd_engine *e, const char *path,
 		cd_err_prefix(err, "%s", path);
 	if (r != 0) {
 		e->so->rollback(e->st);
+		cd_audit(e, "person.import", text_ok(path) ? path : "?",
+		    "failed", "%s", err ? err->msg : cd_strerror(r));
 		goto out;
 	}
 	snprintf(detail, sizeof(detail), "%d people", res->added);
