@@ -217,7 +217,7 @@ static const struct {
 	{ "bad-duration.conf", 14, "[security] revoke_delay: 'abc' is not a "
 	    "duration (seconds, or a number with s, m or h)" },
 	{ "bad-range.conf", 14, "[security] pfx_iterations: 0 is out of "
-	    "range (1 to 10000000)" },
+	    "range (1 to 600000)" },
 	{ "bad-number.conf", 14, "[autosave] poll: 'often' is not a whole "
 	    "number" },
 	{ "bad-bool.conf", 14, "[security] sha1_pfx: 'maybe' is not yes or "
