@@ -209,16 +209,21 @@ show_text(struct cd_engine *e, const struct cd_request *r,
 	text_safe(stdout, r->person_name);
 	printf(" (");
 	text_safe(stdout, r->person_logon);
-	printf(")\nProfile:  %s%s%s\nCreated:  %s by %s\n", r->profile,
-	    prof ? " - " : "", prof ? prof->name : "", when, r->created_by);
+	printf(")\nProfile:  %s%s%s\nCreated:  %s by ", r->profile,
+	    prof ? " - " : "", prof ? prof->name : "", when);
+	text_safe(stdout, r->created_by);
+	putchar('\n');
 	for (i = 0; prof != NULL && i < prof->npolicies; i++)
 		printf("Policy:   %s (%s, %s)\n", prof->policies[i]->name,
 		    cd_key_type_name(prof->policies[i]->key_type),
 		    cd_storage_name(prof->policies[i]->storage));
 	if (r->device_id)
 		printf("Device:   %lld\n", (long long)r->device_id);
-	if (!(act->allowed & CD_ACT_COLLECT))
-		printf("Collect:  not available: %s\n", act->why_not_collect);
+	if (!(act->allowed & CD_ACT_COLLECT)) {
+		printf("Collect:  not available: ");
+		text_safe(stdout, act->why_not_collect);
+		putchar('\n');
+	}
 }
 
 static int

@@ -6,45 +6,33 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine-int.h"
+#include "fname.h"
 #include "util.h"
 
-/* 1 if s is valid UTF-8 without control characters. */
+/*
+ * 1 if s is valid UTF-8 (no overlong forms, no surrogates) without
+ * control characters (C0, DEL, C1) or bidirectional controls
+ * (U+202A-U+202E, U+2066-U+2069: they could make a name, a file name or a
+ * certificate's CN read differently from what it is).
+ */
 static int
 text_ok(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	int n, i;
+	size_t n = strlen(s), len;
+	uint32_t c;
 
-	while (*p != '\0') {
-		if (*p < 0x20 || *p == 0x7f)
+	for (; n > 0; s += len, n -= len) {
+		if ((len = cd_utf8_next(s, n, &c)) == 0)
 			return 0;
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if ((*p & 0xe0) == 0xc0 && *p >= 0xc2)
-			n = 1;
-		else if ((*p & 0xf0) == 0xe0)
-			n = 2;
-		else if ((*p & 0xf8) == 0xf0 && *p <= 0xf4)
-			n = 3;
-		else
+		if (c < 0x20 || (c >= 0x7f && c <= 0x9f) ||
+		    (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
 			return 0;
-		for (i = 1; i <= n; i++)
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-		if (p[0] >= 0xc2 && p[0] <= 0xdf && n == 1) {
-			/* fine */
-		}
-		/* C1 controls U+0080..U+009F */
-		if (p[0] == 0xc2 && p[1] < 0xa0)
-			return 0;
-		p += n + 1;
 	}
 	return 1;
 }
@@ -76,7 +64,8 @@ person_check(const struct cd_person *p, struct cd_err *err)
 	    !text_ok(p->employee_id) || !text_ok(p->group_name) ||
 	    !text_ok(p->upn))
 		return cd_err_set(err, CD_E_INVAL,
-		    "a field holds control characters or is not valid UTF-8");
+		    "a field holds control characters, bidirectional text "
+		    "controls or is not valid UTF-8");
 	if (p->email[0] != '\0' && strchr(p->email, '@') == NULL)
 		return cd_err_set(err, CD_E_INVAL,
 		    "e-mail address '%s' has no @", p->email);
