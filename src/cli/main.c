@@ -85,10 +85,19 @@ clock_offset(int64_t *out)
 }
 #endif
 
+/* The version, how it was built, and the configuration file it would use. */
 static void
-version(void)
+version(const char *conf)
 {
+	char path[CD_PATH_MAX];
+	struct cd_err err;
+
 	printf("certdesk %s\n", PACKAGE_VERSION);
+	if (cd_conf_locate(conf, path, sizeof(path), &err) == 0) {
+		printf("configuration file: ");
+		text_safe(stdout, path);
+		putchar('\n');
+	}
 #ifdef CD_FAULT_INJECTION
 	printf("built with fault injection (CERTDESK_FAULT): for tests only\n"
 	    "test clock (CERTDESK_CLOCK_OFFSET): built in\n");
@@ -136,7 +145,7 @@ main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'V':
-			version();
+			version(cli.conf);
 			return 0;
 		default:
 			usage(stderr);

@@ -1235,21 +1235,24 @@ int
 cd_conf_locate(const char *explicit_path, char *out, size_t outlen,
     struct cd_err *err)
 {
-	const char *env, *home;
+	const char *env, *home, *xdg;
 	char buf[CD_PATH_MAX];
 	struct stat st;
-	int n;
+	int n = -1;
 
 	if (explicit_path != NULL && *explicit_path != '\0')
 		return set_path(out, outlen, explicit_path, err);
 	if ((env = getenv("CERTDESK_CONF")) != NULL && *env != '\0')
 		return set_path(out, outlen, env, err);
-	if ((home = getenv("HOME")) != NULL && *home != '\0') {
+	/* XDG: $XDG_CONFIG_HOME (absolute), else ~/.config */
+	if ((xdg = getenv("XDG_CONFIG_HOME")) != NULL && xdg[0] == '/')
+		n = snprintf(buf, sizeof(buf), "%s/certdesk/certdesk.conf",
+		    xdg);
+	else if ((home = getenv("HOME")) != NULL && *home != '\0')
 		n = snprintf(buf, sizeof(buf),
 		    "%s/.config/certdesk/certdesk.conf", home);
-		if (n > 0 && (size_t)n < sizeof(buf) && stat(buf, &st) == 0)
-			return set_path(out, outlen, buf, err);
-	}
+	if (n > 0 && (size_t)n < sizeof(buf) && stat(buf, &st) == 0)
+		return set_path(out, outlen, buf, err);
 	return set_path(out, outlen, SYSCONFDIR "/certdesk/certdesk.conf", err);
 }
 

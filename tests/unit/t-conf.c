@@ -348,6 +348,7 @@ test_locate(void)
 	snprintf(home, sizeof(home), "%s/home", tmp);
 	snprintf(user, sizeof(user), "%s/.config/certdesk", home);
 	unsetenv("CERTDESK_CONF");
+	unsetenv("XDG_CONFIG_HOME");
 	setenv("HOME", home, 1);
 	cd_conf_locate(NULL, out, sizeof(out), &err);
 	is_str(out, SYSCONFDIR "/certdesk/certdesk.conf",
@@ -397,6 +398,25 @@ test_names(void)
 	ok(1, "cd_conf_free(NULL) is harmless");
 }
 
+/* The installed sample: it loads, and its values are whole. */
+static void
+test_sample(void)
+{
+	char path[PATH_MAX + 32];
+	struct cd_conf *c = NULL;
+	const struct cd_profile *p;
+	struct cd_err err;
+
+	snprintf(path, sizeof(path), "%s/etc/certdesk.conf", top);
+	ok(cd_conf_load(path, &c, &err) == 0, "the sample configuration loads");
+	if (c == NULL)
+		return;
+	p = cd_conf_profile(c, "mailed");
+	is_str(p ? p->description : "", "Needs approval; the password is "
+	    "printed on a PIN mailer", "the 'mailed' description is whole");
+	cd_conf_free(c);
+}
+
 int
 main(void)
 {
@@ -408,5 +428,6 @@ main(void)
 	test_relative_path();
 	test_locate();
 	test_names();
+	test_sample();
 	return done_testing();
 }
