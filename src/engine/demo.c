@@ -4,7 +4,7 @@
  * credential profile in every status a request can reach, some collected
  * with real certificates from the CA.  A history that could have
  * happened: every step in the past, by an operator who may take it, with
- * its audit record.  Deterministic: the same data every time.
+ * its audit record (an expired request lapsed before anyone collected it).  Deterministic: the same data every time.
  */
 #include "config.h"
 
@@ -228,6 +228,12 @@ demo_request(struct cd_engine *e, const struct cd_person *p,
 		rc = demo_step(e, &r, t, op, "request.cancel", status, err);
 		goto out;
 	}
+	if (status == CD_RS_EXPIRED) {
+		/* left uncollected until it lapsed */
+		rc = demo_step(e, &r, t += step, "sweep (certdesk)",
+		    "request.expire", status, err);
+		goto out;
+	}
 	if (status == CD_RS_REJECTED) {
 		cd_strlcpy(r.cancelled_by, approver, sizeof(r.cancelled_by));
 		r.cancelled_at = t += step;
@@ -267,8 +273,7 @@ status_fits(const struct cd_profile *prof, int s)
 		return prof->need_approval || prof->need_validation;
 	if (s == CD_RS_AWAIT_VALIDATION)
 		return prof->need_validation;
-	/* nothing is being collected, and only the sweep expires */
-	return s != CD_RS_BEING_COLLECTED && s != CD_RS_EXPIRED;
+	return s != CD_RS_BEING_COLLECTED;	/* nobody is collecting */
 }
 
 static int

@@ -72,6 +72,7 @@ last_ok = {
     "completed": {"collect.commit"},
     "rejected": {"request.reject"},
     "cancelled": {"request.cancel"},
+    "expired": {"request.expire"},
 }
 def epoch(s):
     return calendar.timegm(time.strptime(s, "%Y-%m-%dT%H:%M:%SZ"))
