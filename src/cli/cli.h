@@ -47,6 +47,23 @@ int cli_dispatch(struct cli *cli, const char *family,
 int cli_wants_help(int argc, char **argv);
 int cli_parse_id(const char *s, int64_t *out);
 
+/*
+ * Option values (opts.c): checked, never atoi.  cli_parse_num: digits
+ * only (an optional '-'), the whole string, within [min, max]; 0 or -1.
+ * The cli_opt_* helpers print "certdesk: OPT takes ..." and return -1.
+ */
+int cli_parse_num(const char *s, long long min, long long max,
+    long long *out);
+int cli_opt_num(const char *opt, const char *s, long long min,
+    long long max, long long *out);
+int cli_opt_int(const char *opt, const char *s, int min, int max, int *out);
+/* A date that exists: YYYY-MM-DD ['HH:MM'] (local) or @EPOCH. */
+int cli_opt_date(const char *opt, const char *s, int64_t *out);
+/* A password descriptor: open, and a pipe, a regular file or a terminal. */
+int cli_opt_fd(const char *opt, const char *s, int *out);
+/* After the engine opened: no descriptor given is a file in datadir. */
+int cli_check_fds(const char *datadir);
+
 /* A list printed as text lines or as one JSON array. */
 struct cli_rows {
 	int json;

@@ -51,9 +51,8 @@ cmd_audit(struct cli *cli, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
-			if ((since = cd_time_parse(optarg)) < 0)
-				return cli_usage("--since takes YYYY-MM-DD, "
-				    "'YYYY-MM-DD HH:MM' or @EPOCH");
+			if (cli_opt_date("--since", optarg, &since) != 0)
+				return EXIT_USAGE;
 			break;
 		case 'j': w.json = 1; break;
 		case 'h':

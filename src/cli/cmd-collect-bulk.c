@@ -144,20 +144,6 @@ static const char bulk_usage[] =
     "exit: 0 all completed, 1 some failed, 3 refused, 4 cancelled\n";
 
 static int
-positive(const char *s, int *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || end == s || v < 1 || v > 1000000)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
-static int
 parse_bulk(int argc, char **argv, struct bulk_opts *o)
 {
 	static const struct option opts[] = {
@@ -180,8 +166,10 @@ parse_bulk(int argc, char **argv, struct bulk_opts *o)
 		case 'r': break;
 		case 'p': o->profile = optarg; break;
 		case 'f': o->folder = optarg; break;
-		case 'J': bad |= positive(optarg, &o->jobs); break;
-		case 'l': bad |= positive(optarg, &o->limit); break;
+		case 'J': bad |= cli_opt_int("--jobs", optarg, 1, 1000000,
+			    &o->jobs); break;
+		case 'l': bad |= cli_opt_int("--limit", optarg, 1, 1000000,
+			    &o->limit); break;
 		case 'o': o->overwrite = 1; break;
 		case 'j': o->json = 1; break;
 		case 'h': fputs(bulk_usage, stdout); return 1;

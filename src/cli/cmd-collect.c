@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -98,11 +99,19 @@ parse(int argc, char **argv, struct collect_opts *o)
 		switch (ch) {
 		case 'f': o->folder = optarg; break;
 		case 'o': o->overwrite = 1; break;
-		case 'p': o->pw_fd = atoi(optarg); break;
+		case 'p': if (cli_opt_fd("--password-fd", optarg, &o->pw_fd))
+				return -1;
+			break;
 		case 'P': o->pw_file = optarg; break;
 		case 'u': o->usb = 1; break;
-		case 'w': o->wait = atoi(optarg); break;
-		case 'n': o->nss_fd = atoi(optarg); break;
+		case 'w': if (cli_opt_int("--wait", optarg, 0, INT_MAX / 1000,
+			    &o->wait))
+				return -1;
+			break;
+		case 'n': if (cli_opt_fd("--nss-password-fd", optarg,
+			    &o->nss_fd))
+				return -1;
+			break;
 		case 'j': o->json = 1; break;
 		case 'h': fputs(collect_usage, stdout); return 1;
 		default: return -1;

@@ -84,6 +84,21 @@ print_cert_line(const struct cd_cert *c, void *arg)
 	return 0;
 }
 
+/* Multi-line text: each line made safe for the terminal. */
+static void
+text_lines(char *s)
+{
+	char *nl;
+
+	for (; (nl = strchr(s, '\n')) != NULL; s = nl + 1) {
+		*nl = '\0';
+		text_safe(stdout, s);
+		putchar('\n');
+		*nl = '\n';
+	}
+	text_safe(stdout, s);
+}
+
 static int
 device_show(struct cli *cli, int argc, char **argv)
 {
@@ -113,7 +128,7 @@ device_show(struct cli *cli, int argc, char **argv)
 	printf(" ");
 	text_safe(stdout, d.serial);
 	printf(" (%s)\n", d.status);
-	fputs(d.detail, stdout);
+	text_lines(d.detail);
 	printf("\nCertificates:\n");
 	cd_cert_filter_init(&cf);
 	cf.device_id = d.id;

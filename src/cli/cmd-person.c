@@ -30,6 +30,7 @@ static const char fields_help[] =
     "  --name 'FULL NAME'  full name\n"
     "  --email ADDR, --employee-id ID, --group GROUP, --upn USER@DOMAIN\n"
     "  --roles LIST        view,request,approve,validate,collect,admin,all\n"
+    "                      or none (person add: view when not given)\n"
     "  --status S          active or disabled\n";
 
 /* Apply field options to p; returns 0, -1 usage error, 1 help. */
@@ -50,7 +51,9 @@ person_fields(int argc, char **argv, struct cd_person *p, int *json)
 		    sizeof(p->group_name)); break;
 		case 'u': cd_strlcpy(p->upn, optarg, sizeof(p->upn)); break;
 		case 'r':
-			if (cd_role_parse(optarg, &p->roles) != 0) {
+			if (strcmp(optarg, "none") == 0)
+				p->roles = 0;
+			else if (cd_role_parse(optarg, &p->roles) != 0) {
 				cli_usage("unknown role in '%s'", optarg);
 				return -1;
 			}
@@ -81,7 +84,7 @@ person_add(struct cli *cli, int argc, char **argv)
 	int r;
 
 	memset(&p, 0, sizeof(p));
-	p.roles = CD_ROLE_VIEW;
+	p.roles = CD_ROLES_DEFAULT;
 	if ((r = person_fields(argc, argv, &p, NULL)) != 0 || optind != argc) {
 		fprintf(r == 1 ? stdout : stderr, "usage: certdesk person add "
 		    "--logon NAME --name 'FULL NAME' [fields]\n%s", fields_help);
@@ -97,11 +100,25 @@ person_add(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/* The options as given, for the audit trail of a refusal. */
+static void
+join_args(int argc, char **argv, char *buf, size_t len)
+{
+	size_t used = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < argc && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+		    i ? " " : "", argv[i]);
+}
+
 static int
 person_edit(struct cli *cli, int argc, char **argv)
 {
 	struct cd_person p;
 	struct cd_err err;
+	char asked[512];
 	int r;
 
 	if (argc < 2 || argv[1][0] == '-') {
@@ -112,7 +129,10 @@ person_edit(struct cli *cli, int argc, char **argv)
 	}
 	if ((r = cli_open(cli)) != 0)
 		return r;
-	if (cd_person_get(cli->e, 0, argv[1], &p, &err) != 0)
+	/* A refused edit is refused (and audited) before anything is read. */
+	join_args(argc - 2, argv + 2, asked, sizeof(asked));
+	if (cd_person_may_change(cli->e, "person.edit", argv[1], asked,
+	    &err) != 0 || cd_person_get(cli->e, 0, argv[1], &p, &err) != 0)
 		return cli_fail(&err);
 	optind = 2;
 	if (person_fields(argc, argv, &p, NULL) != 0 || optind != argc)
@@ -163,7 +183,11 @@ person_list(struct cli *cli, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'n': cd_strlcpy(f.name, optarg, sizeof(f.name)); break;
-		case 'L': f.limit = atoi(optarg); break;
+		case 'L':
+			if (cli_opt_int("--limit", optarg, 0, 1000000,
+			    &f.limit) != 0)
+				return EXIT_USAGE;
+			break;
 		case 'j': w.json = 1; break;
 		case 'h':
 			puts("usage: certdesk person list [--name WORDS] "

@@ -14,7 +14,9 @@ static const char print_usage[] =
     "usage: certdesk print transport REQUEST [--printer QUEUE | -o FILE]\n"
     "  --printer QUEUE  CUPS queue (default: [print] printer, else the\n"
     "                   CUPS default destination)\n"
-    "  -o FILE          save the document as a PostScript file instead\n";
+    "  -o FILE          save the document as a PostScript file instead\n"
+    "                   ('-' or a device writes into it; never in the\n"
+    "                   data directory)\n";
 
 int
 cmd_print(struct cli *cli, int argc, char **argv)
@@ -58,6 +60,9 @@ cmd_print(struct cli *cli, int argc, char **argv)
 	if (cd_print_transport(cli->e, id, printer, out, job, sizeof(job),
 	    &err) != 0)
 		return cli_fail(&err);
-	printf("%s\n", job);
+	/* The job, or the file written; not when the document went to
+	 * standard output itself. */
+	if (out == NULL || strcmp(out, "-") != 0)
+		fprintf(out != NULL ? stderr : stdout, "%s\n", job);
 	return 0;
 }

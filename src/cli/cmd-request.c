@@ -92,10 +92,10 @@ search_opt(struct cli *cli, int ch, struct cd_request_filter *f,
 	case 'P': cd_strlcpy(f->profile, optarg, sizeof(f->profile));
 		return 0;
 	case 'p': *person = optarg; return 0;
-	case 'f': return (f->created_from = cd_time_parse(optarg)) < 0 ? -1 :
-	    0;
-	case 'T': return (f->created_to = cd_time_parse(optarg)) < 0 ? -1 : 0;
-	case 'L': f->limit = atoi(optarg); return f->limit < 0 ? -1 : 0;
+	case 'f': return cli_opt_date("--from", optarg, &f->created_from);
+	case 'T': return cli_opt_date("--to", optarg, &f->created_to);
+	case 'L': return cli_opt_int("--limit", optarg, 0, 1000000,
+	    &f->limit);
 	case 'j': w->json = 1; return 0;
 	default: return -1;
 	}
@@ -208,16 +208,21 @@ show_text(struct cd_engine *e, const struct cd_request *r,
 	text_safe(stdout, r->person_name);
 	printf(" (");
 	text_safe(stdout, r->person_logon);
-	printf(")\nProfile:  %s%s%s\nCreated:  %s by %s\n", r->profile,
-	    prof ? " - " : "", prof ? prof->name : "", when, r->created_by);
+	printf(")\nProfile:  %s%s%s\nCreated:  %s by ", r->profile,
+	    prof ? " - " : "", prof ? prof->name : "", when);
+	text_safe(stdout, r->created_by);
+	putchar('\n');
 	for (i = 0; prof != NULL && i < prof->npolicies; i++)
 		printf("Policy:   %s (%s, %s)\n", prof->policies[i]->name,
 		    cd_key_type_name(prof->policies[i]->key_type),
 		    cd_storage_name(prof->policies[i]->storage));
 	if (r->device_id)
 		printf("Device:   %lld\n", (long long)r->device_id);
-	if (!(act->allowed & CD_ACT_COLLECT))
-		printf("Collect:  not available: %s\n", act->why_not_collect);
+	if (!(act->allowed & CD_ACT_COLLECT)) {
+		printf("Collect:  not available: ");
+		text_safe(stdout, act->why_not_collect);
+		putchar('\n');
+	}
 }
 
 static int

@@ -61,17 +61,53 @@ run_tui(struct cli *cli)
 	return 0;
 }
 
+#ifdef CD_FAULT_INJECTION
+/* At most a century either way: now + offset never overflows. */
+#define CLOCK_OFFSET_MAX (100LL * 366 * 86400)
+
+/*
+ * The test clock, $CERTDESK_CLOCK_OFFSET seconds added to the real one:
+ * only in builds configured with --enable-fault-injection (tests).
+ */
 static int
 clock_offset(int64_t *out)
 {
 	const char *s = getenv("CERTDESK_CLOCK_OFFSET");
-	char *end;
+	long long v;
 
 	*out = 0;
 	if (s == NULL || *s == '\0')
 		return 0;
-	*out = strtoll(s, &end, 10);
-	return *end == '\0' ? 0 : -1;
+	if (cli_parse_num(s, -CLOCK_OFFSET_MAX, CLOCK_OFFSET_MAX, &v) != 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+#endif
+
+/* The version, how it was built, and the configuration file it would use. */
+static void
+version(const char *conf)
+{
+	char path[CD_PATH_MAX];
+	struct cd_err err;
+
+	printf("certdesk %s\n", PACKAGE_VERSION);
+	if (cd_conf_locate(conf, path, sizeof(path), &err) == 0) {
+		printf("configuration file: ");
+		text_safe(stdout, path);
+		putchar('\n');
+	}
+#ifdef CD_FAULT_INJECTION
+	printf("built with fault injection (CERTDESK_FAULT): for tests only\n"
+	    "test clock (CERTDESK_CLOCK_OFFSET): built in\n");
+#else
+	printf("test clock (CERTDESK_CLOCK_OFFSET): not built in\n");
+#endif
+#ifdef __SANITIZE_ADDRESS__
+	printf("built with AddressSanitizer (which ignores mlock): for tests "
+	    "only\n");
+#endif
 }
 
 int
@@ -92,9 +128,11 @@ main(int argc, char **argv)
 	memset(&cli, 0, sizeof(cli));
 	if (cd_disable_core_dumps(&err) != 0)
 		return cli_fail(&err);
+#ifdef CD_FAULT_INJECTION
 	if (clock_offset(&cli.clock_offset) != 0)
-		return cli_usage("CERTDESK_CLOCK_OFFSET must be a number of "
-		    "seconds");
+		return cli_usage("CERTDESK_CLOCK_OFFSET must be a whole number "
+		    "of seconds within a century");
+#endif
 	while ((ch = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -107,15 +145,7 @@ main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'V':
-			printf("certdesk %s\n", PACKAGE_VERSION);
-#ifdef CD_FAULT_INJECTION
-			printf("built with fault injection (CERTDESK_FAULT): "
-			    "for tests only\n");
-#endif
-#ifdef __SANITIZE_ADDRESS__
-			printf("built with AddressSanitizer (which ignores "
-			    "mlock): for tests only\n");
-#endif
+			version(cli.conf);
 			return 0;
 		default:
 			usage(stderr);

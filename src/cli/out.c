@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,8 @@ cli_open(struct cli *cli)
 	o.clock_offset = cli->clock_offset;
 	if (cd_engine_open(&o, &cli->e, &err) != 0)
 		return cli_fail(&err);
+	if (cli_check_fds(cd_engine_datadir(cli->e)) != 0)
+		return EXIT_USAGE;
 	return 0;
 }
 
@@ -117,41 +120,71 @@ cli_dispatch(struct cli *cli, const char *family, const struct cli_cmd *cmds,
 int
 cli_parse_id(const char *s, int64_t *out)
 {
-	char *end;
 	long long v;
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || end == s || v <= 0)
+	if (cli_parse_num(s, 1, INT64_MAX, &v) != 0)
 		return -1;
 	*out = v;
 	return 0;
 }
 
+/* Bidirectional embeddings, overrides and isolates: never shown raw. */
+static int
+is_bidi(uint32_t c)
+{
+	return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+/*
+ * Text for a terminal: control characters (C0, DEL and C1), bidi
+ * controls and bytes that are not UTF-8 are shown as '?'.
+ */
 void
 text_safe(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), len;
+	uint32_t c;
 
-	for (; *p != '\0'; p++)
-		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, f);
+	while (n > 0) {
+		len = cd_utf8_next(s, n, &c);
+		if (len == 0 || c < 0x20 || (c >= 0x7f && c <= 0x9f) ||
+		    is_bidi(c)) {
+			fputc('?', f);
+			len = len ? len : 1;
+		} else
+			fwrite(s, 1, len, f);
+		s += len;
+		n -= len;
+	}
 }
 
+/*
+ * A JSON string that is always valid UTF-8: quotes, backslashes and
+ * controls (C0, DEL, C1) and bidi controls escaped as \uXXXX, a byte
+ * that is not part of valid UTF-8 as U+FFFD.
+ */
 void
 json_str(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), len;
+	uint32_t c;
 
 	fputc('"', f);
-	for (; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p == '\n')
+	while (n > 0) {
+		len = cd_utf8_next(s, n, &c);
+		if (len == 0) {
+			fputs("\\ufffd", f);
+			len = 1;
+		} else if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", (int)c);
+		else if (c == '\n')
 			fputs("\\n", f);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
+		else if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || is_bidi(c))
+			fprintf(f, "\\u%04x", (unsigned)c);
 		else
-			fputc(*p, f);
+			fwrite(s, 1, len, f);
+		s += len;
+		n -= len;
 	}
 	fputc('"', f);
 }

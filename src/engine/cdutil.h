@@ -44,4 +44,13 @@ int cd_disable_core_dumps(struct cd_err *err);
 /* mkdir -p with mode for the directories it creates. */
 int cd_mkdir_p(const char *path, mode_t mode, struct cd_err *err);
 
+/*
+ * Decode one UTF-8 character from s (n bytes available): its length
+ * (1-4) with the code point in *cp, or 0 if s does not start with a valid,
+ * shortest-form sequence (surrogates and values above U+10FFFF are
+ * invalid).  Shared by the engine and the front-ends'
+ * output escaping.
+ */
+size_t cd_utf8_next(const char *s, size_t n, uint32_t *cp);
+
 #endif

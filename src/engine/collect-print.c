@@ -213,12 +213,19 @@ cd_print_transport(struct cd_engine *e, int64_t request_id,
 	if ((r = cd_doc_render(prof->transport_template, CD_DOC_TRANSPORT,
 	    &doc, e->conf->paper, &ps, &len, err)) != 0)
 		goto out;
-	/* -o FILE: the file backend, whatever [print] backend says. */
-	ops = outfile != NULL ? &cd_print_file : print_ops(e->conf);
-	cfg = outfile != NULL ? NULL : e->conf->print.cfg;
-	r = ops->submit(cfg, CD_PRINT_TRANSPORT, outfile != NULL ? outfile :
-	    printer, "certdesk transport document", ps, len, job, joblen,
-	    NULL, err);
+	if (outfile != NULL) {
+		/* -o FILE: a file, never inside the data directory */
+		ops = &cd_print_file;
+		cfg = NULL;
+		if ((r = cd_write_output(outfile, e->conf->datadir, ps, len,
+		    0600, err)) == 0)
+			cd_strlcpy(job, outfile, joblen);
+	} else {
+		ops = print_ops(e->conf);
+		cfg = e->conf->print.cfg;
+		r = ops->submit(cfg, CD_PRINT_TRANSPORT, printer, "certdesk "
+		    "transport document", ps, len, job, joblen, NULL, err);
+	}
 	if (outfile != NULL)
 		snprintf(where, sizeof(where), "'%s'", outfile);
 	else if (printer != NULL)

@@ -518,6 +518,25 @@ p_int(struct loader *ld, const char *sec, const struct opt *o,
 	return 0;
 }
 
+/*
+ * PKCS#12 iteration counts: Windows refuses a package with more than
+ * 600000 iterations, the JDK more than 5000000; certdesk never writes one
+ * that either cannot open, so the range ends at 600000 (o->max).
+ */
+static int
+p_iter(struct loader *ld, const char *sec, const struct opt *o,
+    const char *val, void *obj)
+{
+	long v;
+	char unit;
+
+	if (parse_number(val, "", &v, &unit) == 0 && v > o->max)
+		return fail(ld, sec, o->key, "%s is more than %ld: Windows "
+		    "cannot open a package with more than 600000 iterations "
+		    "(Java more than 5000000)", val, o->max);
+	return p_int(ld, sec, o, val, obj);
+}
+
 /* Seconds, or a number with s, m or h. */
 static int
 p_dur(struct loader *ld, const char *sec, const struct opt *o,
@@ -850,8 +869,8 @@ static const struct opt general_opts[] = {
 static const struct opt security_opts[] = {
 	C("sha1_pfx", p_bool, sha1_pfx, 0, 0, "no"),
 	C("revoke_delay", p_dur, revoke_delay, 0, WEEK, "300"),
-	C("pfx_iterations", p_int, pfx_iter, 1, 10000000, "10000"),
-	C("mac_iterations", p_int, mac_iter, 1, 10000000, "2048"),
+	C("pfx_iterations", p_iter, pfx_iter, 1, 600000, "10000"),
+	C("mac_iterations", p_iter, mac_iter, 1, 600000, "2048"),
 	C("readback", p_readback, readback_full, 0, 0, "mac"),
 	C("attempt_timeout", p_dur, attempt_timeout, 60, 86400, "900"),
 };
@@ -1525,21 +1544,24 @@ int
 cd_conf_locate(const char *explicit_path, char *out, size_t outlen,
     struct cd_err *err)
 {
-	const char *env, *home;
+	const char *env, *home, *xdg;
 	char buf[CD_PATH_MAX];
 	struct stat st;
-	int n;
+	int n = -1;
 
 	if (explicit_path != NULL && *explicit_path != '\0')
 		return set_path(out, outlen, explicit_path, err);
 	if ((env = getenv("CERTDESK_CONF")) != NULL && *env != '\0')
 		return set_path(out, outlen, env, err);
-	if ((home = getenv("HOME")) != NULL && *home != '\0') {
+	/* XDG: $XDG_CONFIG_HOME (absolute), else ~/.config */
+	if ((xdg = getenv("XDG_CONFIG_HOME")) != NULL && xdg[0] == '/')
+		n = snprintf(buf, sizeof(buf), "%s/certdesk/certdesk.conf",
+		    xdg);
+	else if ((home = getenv("HOME")) != NULL && *home != '\0')
 		n = snprintf(buf, sizeof(buf),
 		    "%s/.config/certdesk/certdesk.conf", home);
-		if (n > 0 && (size_t)n < sizeof(buf) && stat(buf, &st) == 0)
-			return set_path(out, outlen, buf, err);
-	}
+	if (n > 0 && (size_t)n < sizeof(buf) && stat(buf, &st) == 0)
+		return set_path(out, outlen, buf, err);
 	return set_path(out, outlen, SYSCONFDIR "/certdesk/certdesk.conf", err);
 }
 

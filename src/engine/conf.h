@@ -112,8 +112,9 @@ int cd_conf_fail(const struct cd_conf_src *src, const char *sec,
 
 /*
  * Find the configuration file: explicit (from -c), else $CERTDESK_CONF,
- * else ~/.config/certdesk/certdesk.conf if it exists, else the system
- * file.  Writes the chosen path to out.
+ * else $XDG_CONFIG_HOME/certdesk/certdesk.conf (~/.config when
+ * XDG_CONFIG_HOME is unset or not absolute) if it exists, else the
+ * system file.  Writes the chosen path to out.
  */
 int cd_conf_locate(const char *explicit_path, char *out, size_t outlen,
     struct cd_err *err);

@@ -1,8 +1,10 @@
 /*
  * demo.c - 'certdesk init --demo': a realistic demo data set.  A few dozen
  * people in departments, two operators, and requests of every configured
- * credential profile in every status, some collected with real
- * certificates from the CA.  Deterministic: the same data every time.
+ * credential profile in every status a request can reach, some collected
+ * with real certificates from the CA.  A history that could have
+ * happened: every step in the past, by an operator who may take it, with
+ * its audit record (an expired request lapsed before anyone collected it).  Deterministic: the same data every time.
  */
 #include "config.h"
 
@@ -133,48 +135,137 @@ out:
 	return rc;
 }
 
+/* An audit record of the demo's past, at a time of its own. */
+static int
+demo_audit(struct cd_engine *e, int64_t at, const char *op,
+    const char *action, int64_t id, const char *detail, struct cd_err *err)
+{
+	struct cd_audit a;
+
+	memset(&a, 0, sizeof(a));
+	a.at = at;
+	cd_strlcpy(a.operator_, op, sizeof(a.operator_));
+	cd_strlcpy(a.action, action, sizeof(a.action));
+	snprintf(a.object, sizeof(a.object), "request %lld", (long long)id);
+	cd_strlcpy(a.outcome, "ok", sizeof(a.outcome));
+	cd_strlcpy(a.detail, detail, sizeof(a.detail));
+	return e->so->audit_add(e->st, &a, err);
+}
+
+/* One change of status: the request's fields and its audit record. */
+static int
+demo_step(struct cd_engine *e, struct cd_request *r, int64_t at,
+    const char *op, const char *action, int to, struct cd_err *err)
+{
+	char detail[160];
+
+	snprintf(detail, sizeof(detail), "%s -> %s", cd_status_name(r->status),
+	    cd_status_name(to));
+	r->status = to;
+	r->updated_at = at;
+	return demo_audit(e, at, op, action, r->id, detail, err);
+}
+
+static int
+demo_collect(struct cd_engine *e, struct cd_request *r,
+    const struct cd_profile *prof, const struct cd_person *p, int64_t at,
+    int64_t step, const char *op, struct cd_err *err)
+{
+	char detail[256];
+	int rc;
+
+	snprintf(detail, sizeof(detail), "demo attempt for %s, profile %s",
+	    p->logon, prof->id);
+	if ((rc = demo_audit(e, at, op, "collect.begin", r->id, detail, err)))
+		return rc;
+	cd_strlcpy(r->collected_by, op, sizeof(r->collected_by));
+	r->collected_at = r->updated_at = at + step;
+	r->status = CD_RS_COMPLETED;
+	if ((rc = demo_collected(e, r, prof, p, err)) != 0)
+		return rc;
+	snprintf(detail, sizeof(detail), "%d certificate%s collected as device "
+	    "SC-%lld-demo (demo data: no files)", prof->npolicies,
+	    prof->npolicies == 1 ? "" : "s", (long long)r->id);
+	return demo_audit(e, at + step, op, "collect.commit", r->id, detail,
+	    err);
+}
+
+/*
+ * A request made at when and taken to status as the engine would have:
+ * created, approved, validated, collected, rejected or cancelled, each step
+ * by the operator who may take it, in the past, each with its audit record.
+ */
 static int
 demo_request(struct cd_engine *e, const struct cd_person *p,
     const struct cd_profile *prof, int status, int64_t when,
     const char *op, struct cd_err *err)
 {
+	static const char approver[] = "Adam.Approver";
 	struct cd_request r;
+	char detail[256];
+	int64_t step, t = when, now = cd_engine_now(e);
 	int rc;
 
+	/* at most five steps, all before now */
+	step = (now - when) / 6;
+	if (step > 3600)
+		step = 3600;
 	memset(&r, 0, sizeof(r));
 	r.type = CD_RT_SOFT_CERT;
 	r.person_id = p->id;
-	r.status = status;
+	r.status = prof->need_approval ? CD_RS_AWAIT_APPROVAL :
+	    prof->need_validation ? CD_RS_AWAIT_VALIDATION :
+	    CD_RS_AWAIT_COLLECTION;
 	cd_strlcpy(r.profile, prof->id, sizeof(r.profile));
 	cd_strlcpy(r.created_by, op, sizeof(r.created_by));
 	r.created_at = r.updated_at = when;
-	if (status > CD_RS_AWAIT_APPROVAL && status != CD_RS_CANCELLED &&
-	    prof->need_approval) {
-		cd_strlcpy(r.approved_by, "Adam.Approver",
-		    sizeof(r.approved_by));
-		r.approved_at = when + 3600;
-	}
-	if (status >= CD_RS_AWAIT_COLLECTION && status <= CD_RS_COMPLETED &&
-	    prof->need_validation) {
-		cd_strlcpy(r.validated_by, "Adam.Approver",
-		    sizeof(r.validated_by));
-		r.validated_at = when + 7200;
-	}
-	if (status == CD_RS_REJECTED || status == CD_RS_CANCELLED) {
-		cd_strlcpy(r.cancelled_by, status == CD_RS_REJECTED ?
-		    "Adam.Approver" : op, sizeof(r.cancelled_by));
-		r.cancelled_at = when + 3600;
-	}
 	if ((rc = e->so->request_add(e->st, &r, err)) != 0)
 		return rc;
-	if (status == CD_RS_COMPLETED) {
-		cd_strlcpy(r.collected_by, op, sizeof(r.collected_by));
-		r.collected_at = when + 86400;
-		if ((rc = demo_collected(e, &r, prof, p, err)) != 0 ||
-		    (rc = e->so->request_update(e->st, &r, err)) != 0)
+	snprintf(detail, sizeof(detail), "for %s, profile %s: %s", p->logon,
+	    prof->id, cd_status_name(r.status));
+	if ((rc = demo_audit(e, t, op, "request.new", r.id, detail, err)))
+		return rc;
+	if (status == CD_RS_CANCELLED) {
+		cd_strlcpy(r.cancelled_by, op, sizeof(r.cancelled_by));
+		r.cancelled_at = t += step;
+		rc = demo_step(e, &r, t, op, "request.cancel", status, err);
+		goto out;
+	}
+	if (status == CD_RS_EXPIRED) {
+		/* left uncollected until it lapsed */
+		rc = demo_step(e, &r, t += step, "sweep (certdesk)",
+		    "request.expire", status, err);
+		goto out;
+	}
+	if (status == CD_RS_REJECTED) {
+		cd_strlcpy(r.cancelled_by, approver, sizeof(r.cancelled_by));
+		r.cancelled_at = t += step;
+		rc = demo_step(e, &r, t, approver, "request.reject", status,
+		    err);
+		goto out;
+	}
+	if (r.status == CD_RS_AWAIT_APPROVAL && status != r.status) {
+		cd_strlcpy(r.approved_by, approver, sizeof(r.approved_by));
+		r.approved_at = t += step;
+		if ((rc = demo_step(e, &r, t, approver, "request.approve",
+		    prof->need_validation ? CD_RS_AWAIT_VALIDATION :
+		    CD_RS_AWAIT_COLLECTION, err)) != 0)
 			return rc;
 	}
-	return 0;
+	if (r.status == CD_RS_AWAIT_VALIDATION && status != r.status) {
+		cd_strlcpy(r.validated_by, approver, sizeof(r.validated_by));
+		r.validated_at = t += step;
+		if ((rc = demo_step(e, &r, t, approver, "request.validate",
+		    CD_RS_AWAIT_COLLECTION, err)) != 0)
+			return rc;
+	}
+	if (status == CD_RS_COMPLETED && (rc = demo_collect(e, &r, prof, p,
+	    t + step, step, op, err)) != 0)
+		return rc;
+out:
+	if (rc != 0)
+		return rc;
+	return e->so->request_update(e->st, &r, err);
 }
 
 /* Statuses a profile's requests may be in. */
@@ -185,7 +276,7 @@ status_fits(const struct cd_profile *prof, int s)
 		return prof->need_approval || prof->need_validation;
 	if (s == CD_RS_AWAIT_VALIDATION)
 		return prof->need_validation;
-	return s != CD_RS_BEING_COLLECTED;
+	return s != CD_RS_BEING_COLLECTED;	/* nobody is collecting */
 }
 
 static int

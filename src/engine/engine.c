@@ -56,6 +56,23 @@ cd_eng_open_backends(struct cd_engine *e, const char *conf_path, int create,
 	return 0;
 }
 
+/*
+ * A refused identification, audited under the Unix login (e->op is not
+ * set yet): --as by a non-root user, an unknown or disabled operator.
+ */
+static int
+refuse_operator(struct cd_engine *e, int code, const char *logon,
+    struct cd_err *err)
+{
+	char obj[160];
+
+	snprintf(obj, sizeof(obj), "operator %s", logon);
+	e->impersonated = 0;	/* recorded under the Unix login */
+	cd_audit(e, "operator.identify", obj, "refused", "%s", err ?
+	    err->msg : cd_strerror(code));
+	return code;
+}
+
 static int
 identify(struct cd_engine *e, const char *as_logon, struct cd_err *err)
 {
@@ -71,22 +88,26 @@ identify(struct cd_engine *e, const char *as_logon, struct cd_err *err)
 	if (as_logon != NULL && *as_logon != '\0' &&
 	    strcmp(as_logon, login) != 0) {
 		if (geteuid() != 0)
-			return cd_err_set(err, CD_E_DENIED,
+			return refuse_operator(e, cd_err_set(err, CD_E_DENIED,
 			    "only root may act as another operator (--as %s)",
-			    as_logon);
+			    as_logon), as_logon, err);
 		login = as_logon;
 		e->impersonated = 1;
 	}
 	r = e->so->person_get(e->st, 0, login, &e->op, &sub);
 	if (r == CD_E_NOTFOUND)
-		return cd_err_set(err, CD_E_AUTH,
+		return refuse_operator(e, cd_err_set(err, CD_E_AUTH,
 		    "'%s' is not a certdesk operator: an administrator can add "
-		    "you with 'certdesk person add --logon %s'", login, login);
+		    "you with 'certdesk person add --logon %s'", login, login),
+		    login, err);
 	if (r != 0)
 		return cd_err_set(err, r, "%s", sub.msg);
-	if (e->op.status != CD_PS_ACTIVE)
-		return cd_err_set(err, CD_E_AUTH,
-		    "operator '%s' is disabled", login);
+	if (e->op.status != CD_PS_ACTIVE) {
+		cd_strlcpy(sub.msg, e->op.logon, sizeof(sub.msg));
+		memset(&e->op, 0, sizeof(e->op));
+		return refuse_operator(e, cd_err_set(err, CD_E_AUTH,
+		    "operator '%s' is disabled", login), sub.msg, err);
+	}
 	return 0;
 }
 
@@ -225,6 +246,12 @@ cd_engine_profile(const struct cd_engine *e, const char *id)
 	return cd_conf_profile(e->conf, id);
 }
 
+const char *
+cd_engine_datadir(const struct cd_engine *e)
+{
+	return e->conf->datadir;
+}
+
 const struct cd_person *
 cd_engine_operator(const struct cd_engine *e)
 {
@@ -240,7 +267,12 @@ cd_engine_source(const struct cd_engine *e)
 int64_t
 cd_engine_now(const struct cd_engine *e)
 {
+#ifdef CD_FAULT_INJECTION
 	return (int64_t)time(NULL) + e->clock_offset;
+#else
+	(void)e;	/* the test clock exists only for tests */
+	return (int64_t)time(NULL);
+#endif
 }
 
 int
@@ -296,8 +328,11 @@ cd_audit_list(struct cd_engine *e, int64_t since, cd_audit_cb cb, void *arg,
 	int r;
 
 	if ((r = cd_eng_need_role(e, CD_ROLE_ADMIN, "reading the audit trail",
-	    err)) != 0)
+	    err)) != 0) {
+		cd_audit(e, "audit.read", "audit trail", "refused", "%s",
+		    err ? err->msg : "needs the 'admin' role");
 		return r;
+	}
 	return e->so->audit_list(e->st, since, cb, arg, err);
 }
 
@@ -361,18 +396,8 @@ cd_crl_write(struct cd_engine *e, const char *path, int der, int fd,
 	}
 	len = BIO_get_mem_data(bio, &data);
 	if (path != NULL) {
-		char dir[CD_PATH_MAX], *slash;
-		const char *name = path;
-
-		cd_strlcpy(dir, ".", sizeof(dir));
-		if ((slash = strrchr(path, '/')) != NULL) {
-			snprintf(dir, sizeof(dir), "%.*s",
-			    (int)(slash - path) ? (int)(slash - path) : 1,
-			    path);
-			name = slash + 1;
-		}
-		r = cd_write_atomic(dir, name, data, (size_t)len, 0644, NULL, 0,
-		    err);
+		r = cd_write_output(path, e->conf->datadir, data, (size_t)len,
+		    0644, err);
 	} else {
 		ssize_t n = write(fd, data, (size_t)len);
 		r = n == len ? 0 : cd_err_set(err, CD_E_IO,

@@ -55,6 +55,8 @@ int cd_engine_set_operator(struct cd_engine *e, const char *logon,
     int impersonated, struct cd_err *err);
 
 const struct cd_person *cd_engine_operator(const struct cd_engine *e);
+/* The data directory (the store, the CA): never an output's place. */
+const char *cd_engine_datadir(const struct cd_engine *e);
 /* "sqlite:/var/lib/certdesk" - for the TUI header */
 const char *cd_engine_source(const struct cd_engine *e);
 int64_t cd_engine_now(const struct cd_engine *e);
@@ -94,6 +96,21 @@ int cd_init(const struct cd_init_opts *o, struct cd_err *err);
 
 /* ---- people ------------------------------------------------------------ */
 
+/*
+ * The roles of a new person when none are given, by person add and by
+ * import alike ("none" grants no role).
+ */
+#define CD_ROLES_DEFAULT CD_ROLE_VIEW
+
+/*
+ * May the operator change people (the admin role)?  If not, the refusal
+ * is audited as action on "person LOGON" with what was asked (e.g. the
+ * roles), and CD_E_DENIED returned.  add, edit and import check it
+ * themselves; a front-end calls it before reading a person to edit.
+ * Every change is audited with the roles granted, or before and after.
+ */
+int cd_person_may_change(struct cd_engine *e, const char *action,
+    const char *logon, const char *asked, struct cd_err *err);
 int cd_person_add(struct cd_engine *e, struct cd_person *p,
     struct cd_err *err);
 int cd_person_edit(struct cd_engine *e, const struct cd_person *p,

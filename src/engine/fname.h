@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cdutil.h"
+
 #include "error.h"
 #include "model.h"
 #include "subst.h"
@@ -38,12 +40,6 @@ int cd_fname_make(const char *fmt, const struct cd_subst_ctx *ctx,
  */
 void cd_fname_dedupe(char names[][CD_FIELD_MAX], int n);
 
-/*
- * Decode one UTF-8 character from s (n bytes available): its length
- * (1-4) with the code point in *cp, or 0 if s does not start with a valid,
- * shortest-form sequence (surrogates and values above U+10FFFF are
- * invalid).  Shared with password.c.
- */
-size_t cd_utf8_next(const char *s, size_t n, uint32_t *cp);
+/* cd_utf8_next: in cdutil.h */
 
 #endif

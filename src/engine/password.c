@@ -72,6 +72,12 @@ cd_pw_check(const struct cd_pwpolicy *p, const char *pw, struct cd_err *err)
 		if (is_control(c))
 			return cd_err_set(err, CD_E_PASSWORD, "the password "
 			    "must not contain control characters");
+		/* keytool: "Password is not ASCII"; never issue that. */
+		if (c > 0x7e)
+			return cd_err_set(err, CD_E_PASSWORD, "the password "
+			    "must be plain ASCII (letters a-z and A-Z, digits, "
+			    "space and symbols): Java's keytool cannot open "
+			    "a package whose password has other characters");
 		have |= char_class(c);
 	}
 	if (chars < p->min_len)

@@ -6,45 +6,33 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine-int.h"
+#include "fname.h"
 #include "util.h"
 
-/* 1 if s is valid UTF-8 without control characters. */
+/*
+ * 1 if s is valid UTF-8 (no overlong forms, no surrogates) without
+ * control characters (C0, DEL, C1) or bidirectional controls
+ * (U+202A-U+202E, U+2066-U+2069: they could make a name, a file name or a
+ * certificate's CN read differently from what it is).
+ */
 static int
 text_ok(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	int n, i;
+	size_t n = strlen(s), len;
+	uint32_t c;
 
-	while (*p != '\0') {
-		if (*p < 0x20 || *p == 0x7f)
+	for (; n > 0; s += len, n -= len) {
+		if ((len = cd_utf8_next(s, n, &c)) == 0)
 			return 0;
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if ((*p & 0xe0) == 0xc0 && *p >= 0xc2)
-			n = 1;
-		else if ((*p & 0xf0) == 0xe0)
-			n = 2;
-		else if ((*p & 0xf8) == 0xf0 && *p <= 0xf4)
-			n = 3;
-		else
+		if (c < 0x20 || (c >= 0x7f && c <= 0x9f) ||
+		    (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
 			return 0;
-		for (i = 1; i <= n; i++)
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-		if (p[0] >= 0xc2 && p[0] <= 0xdf && n == 1) {
-			/* fine */
-		}
-		/* C1 controls U+0080..U+009F */
-		if (p[0] == 0xc2 && p[1] < 0xa0)
-			return 0;
-		p += n + 1;
 	}
 	return 1;
 }
@@ -76,7 +64,8 @@ person_check(const struct cd_person *p, struct cd_err *err)
 	    !text_ok(p->employee_id) || !text_ok(p->group_name) ||
 	    !text_ok(p->upn))
 		return cd_err_set(err, CD_E_INVAL,
-		    "a field holds control characters or is not valid UTF-8");
+		    "a field holds control characters, bidirectional text "
+		    "controls or is not valid UTF-8");
 	if (p->email[0] != '\0' && strchr(p->email, '@') == NULL)
 		return cd_err_set(err, CD_E_INVAL,
 		    "e-mail address '%s' has no @", p->email);
@@ -85,28 +74,88 @@ person_check(const struct cd_person *p, struct cd_err *err)
 	return 0;
 }
 
+/* "person LOGON" for the audit trail; "?" for a name it must not show. */
+static void
+person_obj(char *obj, size_t len, const char *logon)
+{
+	if (logon[0] == '\0')
+		cd_strlcpy(obj, "people", len);
+	else
+		snprintf(obj, len, "person %s", text_ok(logon) ? logon : "?");
+}
+
 int
-cd_person_add(struct cd_engine *e, struct cd_person *p, struct cd_err *err)
+cd_person_may_change(struct cd_engine *e, const char *action,
+    const char *logon, const char *asked, struct cd_err *err)
 {
 	char obj[160];
 	int r;
 
-	if ((r = cd_eng_need_role(e, CD_ROLE_ADMIN, "adding people", err)))
+	if ((r = cd_eng_need_role(e, CD_ROLE_ADMIN, "changing people",
+	    err)) == 0)
+		return 0;
+	person_obj(obj, sizeof(obj), logon);
+	cd_audit(e, action, obj, "refused", "%s%s%s", err ? err->msg :
+	    "needs the 'admin' role", asked[0] ? "; asked: " : "", asked);
+	return r;
+}
+
+/* Audit a change that was not made (the transaction was rolled back). */
+static void
+audit_failed(struct cd_engine *e, const char *action, const char *logon,
+    int r, const struct cd_err *err)
+{
+	char obj[160];
+
+	person_obj(obj, sizeof(obj), logon);
+	cd_audit(e, action, obj, r == CD_E_DENIED ? "refused" : "failed",
+	    "%s", err ? err->msg : cd_strerror(r));
+}
+
+int
+cd_person_add(struct cd_engine *e, struct cd_person *p, struct cd_err *err)
+{
+	char obj[160], roles[128], detail[CD_DETAIL_MAX];
+	int r;
+
+	cd_roles_format(p->roles, roles, sizeof(roles));
+	snprintf(detail, sizeof(detail), "roles: %s", roles);
+	if ((r = cd_person_may_change(e, "person.add", p->logon, detail, err)))
 		return r;
-	if ((r = person_check(p, err)) != 0)
+	if ((r = person_check(p, err)) != 0) {
+		audit_failed(e, "person.add", p->logon, r, err);
 		return r;
+	}
 	p->created_at = cd_engine_now(e);
 	if ((r = e->so->begin(e->st, err)) != 0)
 		return r;
 	if ((r = e->so->person_add(e->st, p, err)) != 0)
 		goto fail;
-	snprintf(obj, sizeof(obj), "person %s", p->logon);
-	if ((r = cd_eng_audit(e, "person.add", obj, "ok", p->full_name, err)))
+	person_obj(obj, sizeof(obj), p->logon);
+	snprintf(detail, sizeof(detail), "%s; roles granted: %s", p->full_name,
+	    roles);
+	if ((r = cd_eng_audit(e, "person.add", obj, "ok", detail, err)))
 		goto fail;
 	return e->so->commit(e->st, err);
 fail:
 	e->so->rollback(e->st);
+	audit_failed(e, "person.add", p->logon, r, err);
 	return r;
+}
+
+/* "roles: view -> view,request; status: active -> disabled" */
+static void
+edit_detail(const struct cd_person *old, const struct cd_person *p,
+    char *buf, size_t len)
+{
+	char before[128], after[128];
+
+	cd_roles_format(old->roles, before, sizeof(before));
+	cd_roles_format(p->roles, after, sizeof(after));
+	snprintf(buf, len, "roles: %s -> %s%s%s", before, after,
+	    old->status != p->status ? "; status: " : "",
+	    old->status == p->status ? "" : p->status == CD_PS_ACTIVE ?
+	    "disabled -> active" : "active -> disabled");
 }
 
 int
@@ -114,13 +163,18 @@ cd_person_edit(struct cd_engine *e, const struct cd_person *p,
     struct cd_err *err)
 {
 	struct cd_person old;
-	char obj[160], detail[64];
+	char obj[160], roles[128], detail[512];
 	int r;
 
-	if ((r = cd_eng_need_role(e, CD_ROLE_ADMIN, "editing people", err)))
+	cd_roles_format(p->roles, roles, sizeof(roles));
+	snprintf(detail, sizeof(detail), "roles: %s", roles);
+	if ((r = cd_person_may_change(e, "person.edit", p->logon, detail,
+	    err)))
 		return r;
-	if ((r = person_check(p, err)) != 0)
+	if ((r = person_check(p, err)) != 0) {
+		audit_failed(e, "person.edit", p->logon, r, err);
 		return r;
+	}
 	if ((r = e->so->begin(e->st, err)) != 0)
 		return r;
 	if ((r = e->so->person_get(e->st, p->id, NULL, &old, err)) != 0)
@@ -132,13 +186,14 @@ cd_person_edit(struct cd_engine *e, const struct cd_person *p,
 	}
 	if ((r = e->so->person_update(e->st, p, err)) != 0)
 		goto fail;
-	snprintf(obj, sizeof(obj), "person %s", p->logon);
-	cd_roles_format(p->roles, detail, sizeof(detail));
+	person_obj(obj, sizeof(obj), p->logon);
+	edit_detail(&old, p, detail, sizeof(detail));
 	if ((r = cd_eng_audit(e, "person.edit", obj, "ok", detail, err)))
 		goto fail;
 	return e->so->commit(e->st, err);
 fail:
 	e->so->rollback(e->st);
+	audit_failed(e, "person.edit", p->logon, r, err);
 	return r;
 }
 
@@ -325,7 +380,11 @@ csv_person(char *fields[], int n, const int map[COL__N],
 	    sizeof(p->group_name));
 	cd_strlcpy(p->upn, field(fields, n, map, COL_UPN), sizeof(p->upn));
 	v = field(fields, n, map, COL_ROLES);
-	if (cd_role_parse(v, &p->roles) != 0)
+	if (*v == '\0')
+		p->roles = CD_ROLES_DEFAULT;	/* as person add */
+	else if (cd_strieq(v, "none"))
+		p->roles = 0;
+	else if (cd_role_parse(v, &p->roles) != 0)
 		return cd_err_set(err, CD_E_INVAL, "unknown role in '%s' "
 		    "(known: view, request, approve, validate, collect, admin)",
 		    text_ok(v) ? v : "?");
@@ -340,6 +399,21 @@ csv_person(char *fields[], int n, const int map[COL__N],
 	if (strlen(field(fields, n, map, COL_NAME)) >= sizeof(p->full_name))
 		return cd_err_set(err, CD_E_INVAL, "full name is too long");
 	return person_check(p, err);
+}
+
+/* One record per person imported, with the roles granted. */
+static int
+audit_imported(struct cd_engine *e, const struct cd_person *p,
+    struct cd_err *err)
+{
+	char obj[160], roles[128], detail[CD_DETAIL_MAX];
+
+	person_obj(obj, sizeof(obj), p->logon);
+	cd_roles_format(p->roles, roles, sizeof(roles));
+	snprintf(detail, sizeof(detail), "%s; roles granted: %s; %s",
+	    p->full_name, roles, p->status == CD_PS_ACTIVE ? "active" :
+	    "disabled");
+	return cd_eng_audit(e, "person.import", obj, "ok", detail, err);
 }
 
 static int
@@ -380,7 +454,7 @@ import_rows(struct cd_engine *e, char *text, struct cd_import_result *res,
 			    person.logon);
 			continue;
 		}
-		if (r != 0)
+		if (r != 0 || (r = audit_imported(e, &person, &rowerr)) != 0)
 			return cd_err_set(err, r, "%s", rowerr.msg);
 		res->added++;
 	}
@@ -392,12 +466,13 @@ cd_person_import_csv(struct cd_engine *e, const char *path,
     struct cd_import_result *res, struct cd_err *err)
 {
 	unsigned char *data = NULL;
-	size_t len;
+	size_t len, bom;
 	char detail[64];
 	int r;
 
 	memset(res, 0, sizeof(*res));
-	if ((r = cd_eng_need_role(e, CD_ROLE_ADMIN, "importing people", err)))
+	if ((r = cd_person_may_change(e, "person.import", "", text_ok(path) ?
+	    path : "?", err)) != 0)
 		return r;
 	if ((r = cd_read_file(path, 64 << 20, &data, &len, err)) != 0)
 		return r;
@@ -407,7 +482,9 @@ cd_person_import_csv(struct cd_engine *e, const char *path,
 	}
 	if ((r = e->so->begin(e->st, err)) != 0)
 		goto out;
-	r = import_rows(e, (char *)data, res, err);
+	/* Excel and others start UTF-8 CSV with a byte order mark. */
+	bom = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	r = import_rows(e, (char *)data + bom, res, err);
 	if (r == 0 && res->bad_rows > 0) {
 		res->added = 0;
 		r = cd_err_set(err, CD_E_INVAL, "%s: %d bad row%s, nothing "
@@ -417,6 +494,8 @@ cd_person_import_csv(struct cd_engine *e, const char *path,
 		cd_err_prefix(err, "%s", path);
 	if (r != 0) {
 		e->so->rollback(e->st);
+		cd_audit(e, "person.import", text_ok(path) ? path : "?",
+		    "failed", "%s", err ? err->msg : cd_strerror(r));
 		goto out;
 	}
 	snprintf(detail, sizeof(detail), "%d people", res->added);

@@ -1,9 +1,11 @@
 /*
  * print-file.c - the "file" printing backend: the document saved as a
- * PostScript file, written atomically with mode 0600.  With no path
- * given it goes to [print] directory as "certdesk-transport-TIME-PID.ps".
- * It cannot carry a secret (the file stays), so it has no
- * CD_PRINT_SECRET: PIN mailers are refused at configuration load.
+ * PostScript file (cd_write_output: a new or replaced regular file, mode
+ * 0600, written atomically; or written into a device, FIFO or standard
+ * output).  With no path given it goes to [print] directory as
+ * "certdesk-transport-TIME-PID.ps".  It cannot carry a secret (the file
+ * stays), so it has no CD_PRINT_SECRET: PIN mailers are refused at
+ * configuration load.
  */
 #include "config.h"
 
@@ -22,10 +24,10 @@ file_submit(const void *cfg, enum cd_print_doc doc, const char *target,
     size_t joblen, const struct cd_print_stop *stop, struct cd_err *err)
 {
 	const struct cd_print_file_cfg *c = cfg;
-	char dir[4096], deflt[CD_PATH_MAX + 64];
-	const char *slash, *name;
+	char deflt[CD_PATH_MAX + 64];
 	int r;
 
+	(void)title;
 	(void)stop;	/* a file is written at once */
 	if (target == NULL && doc != CD_PRINT_TRANSPORT)
 		return cd_err_set(err, CD_E_PRINT, "the print backend 'file' "
@@ -40,26 +42,7 @@ file_submit(const void *cfg, enum cd_print_doc doc, const char *target,
 	if (target == NULL || target[0] == '\0')
 		return cd_err_set(err, CD_E_INVAL, "no file name to save the "
 		    "document as");
-	if ((slash = strrchr(target, '/')) == NULL) {
-		cd_strlcpy(dir, ".", sizeof(dir));
-		name = target;
-	} else {
-		if ((size_t)(slash - target) >= sizeof(dir))
-			return cd_err_set(err, CD_E_INVAL, "path too long: %s",
-			    target);
-		if (slash == target)
-			cd_strlcpy(dir, "/", sizeof(dir));
-		else
-			snprintf(dir, sizeof(dir), "%.*s",
-			    (int)(slash - target), target);
-		name = slash + 1;
-	}
-	if (name[0] == '\0' || strcmp(name, ".") == 0 ||
-	    strcmp(name, "..") == 0)
-		return cd_err_set(err, CD_E_INVAL, "'%s' is not a file name",
-		    target);
-	if ((r = cd_write_atomic(dir, name, data, len, 0600, NULL, 0,
-	    err)) != 0)
+	if ((r = cd_write_output(target, NULL, data, len, 0600, err)) != 0)
 		return r;
 	if (job != NULL && joblen > 0)
 		cd_strlcpy(job, target, joblen);

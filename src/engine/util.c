@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +138,7 @@ write_file(const char *dir, const char *name, const void *data,
     struct cd_err *err)
 {
 	char tmp[4096], dst[4096], tmpname[512];
+	struct stat st;
 	int fd = -1, r = CD_E_IO, saved;
 
 	/* The pid tells a rollback whose temporary this is (journal.c). */
@@ -168,6 +170,12 @@ write_file(const char *dir, const char *name, const void *data,
 	}
 	fd = -1;
 	cd_fault("write-before-rename");
+	if (replace && lstat(dst, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* Never rename over a device, FIFO, link or folder. */
+		cd_err_set(err, r = CD_E_DENIED, "%s is not a regular file; "
+		    "it was left as it is", dst);
+		goto fail;
+	}
 	if (move_into_place(tmp, dst, replace) == -1) {
 		if (errno == EEXIST)
 			cd_err_set(err, r = CD_E_EXISTS, "%s already exists; it "
@@ -431,31 +439,59 @@ cd_time_iso(int64_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Days in month mo (1-12) of year y, leap years counted. */
+static int
+month_days(int y, int mo)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	if (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[mo - 1];
+}
+
+/* n digits at s as a number, or -1. */
+static int
+digits(const char *s, int n)
+{
+	int v = 0;
+
+	for (; n > 0; n--, s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
 int64_t
 cd_time_parse(const char *s)
 {
 	struct tm tm;
-	int y, mo, d, h = 0, mi = 0, n = 0;
+	int y, mo, d, h = 0, mi = 0;
 	char *end;
 	long long v;
+	time_t t;
 
 	if (s[0] == '@') {
+		if (s[1] < '0' || s[1] > '9')
+			return -1;
 		errno = 0;
 		v = strtoll(s + 1, &end, 10);
-		if (errno != 0 || *end != '\0' || end == s + 1)
+		if (errno != 0 || *end != '\0')
 			return -1;
 		return v;
 	}
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
+	/* YYYY-MM-DD, then nothing or " HH:MM": every field checked. */
+	if (strlen(s) < 10 || s[4] != '-' || s[7] != '-' ||
+	    (y = digits(s, 4)) < 1 || (mo = digits(s + 5, 2)) < 1 || mo > 12 ||
+	    (d = digits(s + 8, 2)) < 1 || d > month_days(y, mo))
 		return -1;
-	s += n;
-	if (*s != '\0') {
-		n = 0;
-		if (sscanf(s, " %2d:%2d%n", &h, &mi, &n) != 2 || s[n] != '\0')
-			return -1;
-	}
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
-	    mi < 0 || mi > 59)
+	s += 10;
+	if (*s != '\0' && (strlen(s) != 6 || s[0] != ' ' || s[3] != ':' ||
+	    (h = digits(s + 1, 2)) < 0 || h > 23 ||
+	    (mi = digits(s + 4, 2)) < 0 || mi > 59))
 		return -1;
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = y - 1900;
@@ -464,5 +500,170 @@ cd_time_parse(const char *s)
 	tm.tm_hour = h;
 	tm.tm_min = mi;
 	tm.tm_isdst = -1;
-	return (int64_t)mktime(&tm);
+	if ((t = mktime(&tm)) == (time_t)-1 || tm.tm_mday != d)
+		return -1;
+	return (int64_t)t;
+}
+
+/* ------------------------------------------------------------ output files */
+
+/* 1 if the resolved path is dir or inside it (both resolved). */
+static int
+path_inside(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (strcmp(dir, "/") == 0)
+		return 1;
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' ||
+	    path[n] == '/');
+}
+
+/* Refuse resolved (a real path) when it lies in protect (may be NULL). */
+static int
+output_protected(const char *resolved, const char *shown,
+    const char *protect, struct cd_err *err)
+{
+	char rp[PATH_MAX];
+
+	if (protect == NULL || protect[0] == '\0')
+		return 0;
+	if (realpath(protect, rp) == NULL)
+		cd_strlcpy(rp, protect, sizeof(rp));
+	if (!path_inside(resolved, rp))
+		return 0;
+	return cd_err_set(err, CD_E_DENIED, "%s is in the data directory %s: "
+	    "certdesk never writes its output there", shown, protect);
+}
+
+/* Split path into its folder ("." or "/" when it has none) and name. */
+static int
+output_split(const char *path, char *dir, size_t dirlen, const char **name,
+    struct cd_err *err)
+{
+	const char *slash = strrchr(path, '/');
+
+	*name = slash ? slash + 1 : path;
+	if (slash == NULL)
+		cd_strlcpy(dir, ".", dirlen);
+	else if (slash == path)
+		cd_strlcpy(dir, "/", dirlen);
+	else if ((size_t)(slash - path) >= dirlen)
+		return cd_err_set(err, CD_E_INVAL, "path too long: %s", path);
+	else
+		snprintf(dir, dirlen, "%.*s", (int)(slash - path), path);
+	if ((*name)[0] == '\0' || strcmp(*name, ".") == 0 ||
+	    strcmp(*name, "..") == 0)
+		return cd_err_set(err, CD_E_INVAL, "'%s' is not a file name",
+		    path);
+	return 0;
+}
+
+static int
+output_fd(int fd, const char *shown, const void *data, size_t len,
+    struct cd_err *err)
+{
+	if (write_all(fd, data, len) == -1)
+		return cd_err_set(err, CD_E_IO, "cannot write %s: %s", shown,
+		    strerror(errno));
+	return 0;
+}
+
+/*
+ * Write into an existing character device or FIFO: opened without
+ * creating or truncating, and checked again once open (it may have been
+ * replaced since it was looked at).
+ */
+static int
+output_into(const char *path, int follow, const void *data, size_t len,
+    struct cd_err *err)
+{
+	struct stat st;
+	int fd, r;
+
+	fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC |
+	    (follow ? 0 : O_NOFOLLOW));
+	if (fd == -1)
+		return cd_err_set(err, CD_E_IO, "cannot open %s: %s", path,
+		    strerror(errno));
+	if (fstat(fd, &st) == -1 || !(S_ISCHR(st.st_mode) ||
+	    S_ISFIFO(st.st_mode)))
+		r = cd_err_set(err, CD_E_DENIED, "%s changed while it was "
+		    "opened; nothing was written", path);
+	else
+		r = output_fd(fd, path, data, len, err);
+	if (close(fd) == -1 && r == 0)
+		r = cd_err_set(err, CD_E_IO, "cannot write %s: %s", path,
+		    strerror(errno));
+	return r;
+}
+
+/* 1 if st is the file standard output writes to. */
+static int
+is_stdout(const struct stat *st)
+{
+	struct stat so;
+
+	return fstat(STDOUT_FILENO, &so) == 0 && so.st_dev == st->st_dev &&
+	    so.st_ino == st->st_ino;
+}
+
+/* A name that does not exist yet: created, never replacing a file. */
+static int
+output_new(const char *path, const char *protect, const void *data,
+    size_t len, mode_t mode, struct cd_err *err)
+{
+	char dir[4096], rdir[PATH_MAX];
+	const char *name;
+	int r;
+
+	if ((r = output_split(path, dir, sizeof(dir), &name, err)) != 0)
+		return r;
+	if (realpath(dir, rdir) == NULL)
+		return cd_err_set(err, CD_E_IO, "cannot write %s: %s", path,
+		    strerror(errno));
+	if ((r = output_protected(rdir, path, protect, err)) != 0)
+		return r;
+	return cd_write_new(dir, name, data, len, mode, NULL, 0, err);
+}
+
+int
+cd_write_output(const char *path, const char *protect, const void *data,
+    size_t len, mode_t mode, struct cd_err *err)
+{
+	char dir[4096], real[PATH_MAX];
+	const char *name;
+	struct stat st, t;
+	int r;
+
+	if (strcmp(path, "-") == 0)
+		return output_fd(STDOUT_FILENO, "standard output", data, len,
+		    err);
+	if (lstat(path, &st) == -1) {
+		if (errno == ENOENT)
+			return output_new(path, protect, data, len, mode, err);
+		return cd_err_set(err, CD_E_IO, "cannot write %s: %s", path,
+		    strerror(errno));
+	}
+	if (realpath(path, real) == NULL || stat(path, &t) == -1)
+		return cd_err_set(err, CD_E_DENIED, "%s is a symbolic link "
+		    "that leads nowhere; it was left as it is", path);
+	if ((r = output_protected(real, path, protect, err)) != 0)
+		return r;
+	if (is_stdout(&t))
+		return output_fd(STDOUT_FILENO, path, data, len, err);
+	if (S_ISCHR(t.st_mode) || S_ISFIFO(t.st_mode))
+		return output_into(path, S_ISLNK(st.st_mode), data, len, err);
+	if (S_ISLNK(st.st_mode))
+		return cd_err_set(err, CD_E_DENIED, "%s is a symbolic link; "
+		    "certdesk replaces only a regular file", path);
+	if (S_ISDIR(st.st_mode))
+		return cd_err_set(err, CD_E_DENIED, "%s is a folder; give a "
+		    "file name", path);
+	if (!S_ISREG(st.st_mode))
+		return cd_err_set(err, CD_E_DENIED, "%s is not a regular "
+		    "file, character device or FIFO", path);
+	if ((r = output_split(path, dir, sizeof(dir), &name, err)) != 0)
+		return r;
+	return cd_write_atomic(dir, name, data, len, mode, NULL, 0, err);
 }

@@ -38,6 +38,19 @@ int cd_write_new(const char *dir, const char *name, const void *data,
     size_t len, mode_t mode, char *final, size_t finallen,
     struct cd_err *err);
 
+/*
+ * Write an output file the operator named (-o FILE): "-" is standard
+ * output; an existing character device or FIFO, also through a symbolic
+ * link, is written into and never replaced (a path to standard output's
+ * own file, such as /dev/stdout, writes to standard output); an existing
+ * regular file is replaced atomically; a new name is created with mode.
+ * Refused (CD_E_DENIED): a folder, a symbolic link to anything else, any
+ * other kind of file, and anything inside protect (the data directory;
+ * may be NULL).
+ */
+int cd_write_output(const char *path, const char *protect, const void *data,
+    size_t len, mode_t mode, struct cd_err *err);
+
 /* Read a whole file (at most max bytes, else CD_E_INVAL). */
 int cd_read_file(const char *path, size_t max, unsigned char **data,
     size_t *len, struct cd_err *err);

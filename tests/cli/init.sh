@@ -51,6 +51,58 @@ cd_ request search --status completed --json
 id=$(json_get id)
 cd_ request show "$id" --json
 expect_out '"status":"active"' "completed demo requests have active certificates"
+# the demo is a history that could have happened
+cd_ request search --limit 0 --json
+cp "$OUT" "$T/demo.json"
+ids=$(grep -o '"id":[0-9]*' "$T/demo.json" | cut -d: -f2)
+: >"$T/shows"
+for i in $ids; do
+	cd_ request show "$i" --json
+	cat "$OUT" >>"$T/shows"; echo >>"$T/shows"
+done
+now=$(date +%s)
+python3 - "$T/shows" "$now" >"$T/demo.check" 2>&1 <<'PY'
+import json, sys, calendar, time
+now = int(sys.argv[2])
+last_ok = {
+    "awaiting-approval": {"request.new"},
+    "awaiting-validation": {"request.new", "request.approve"},
+    "awaiting-collection": {"request.new", "request.approve",
+                            "request.validate"},
+    "completed": {"collect.commit"},
+    "rejected": {"request.reject"},
+    "cancelled": {"request.cancel"},
+    "expired": {"request.expire"},
+}
+def epoch(s):
+    return calendar.timegm(time.strptime(s, "%Y-%m-%dT%H:%M:%SZ"))
+bad = 0
+for line in open(sys.argv[1]):
+    if not line.strip():
+        continue
+    d = json.loads(line)
+    r, hist = d["request"], d["history"]
+    rid = r["id"]
+    for k in ("created_at", "approved_at", "validated_at", "collected_at",
+              "cancelled_at"):
+        if r.get(k) and epoch(r[k]) > now:
+            print("request %d: %s %s is in the future" % (rid, k, r[k])); bad += 1
+    if not hist or hist[0]["action"] != "request.new":
+        print("request %d: no request.new in its history" % rid); bad += 1
+        continue
+    ats = [epoch(a["at"]) for a in hist]
+    if ats != sorted(ats) or max(ats) > now:
+        print("request %d: history out of order or in the future" % rid); bad += 1
+    if hist[-1]["action"] not in last_ok.get(r["status"], set()):
+        print("request %d: status %s after %s" % (rid, r["status"],
+              hist[-1]["action"])); bad += 1
+    if r["approved_by"] and not any(a["action"] == "request.approve" for a in hist):
+        print("request %d: approved without a record" % rid); bad += 1
+print("checked", bad)
+sys.exit(1 if bad else 0)
+PY
+check "every demo request has a history consistent with its status, all in the past" test $? -eq 0
+sed 's/^/# /' "$T/demo.check" | head -5
 cd_ init --demo
 expect_rc 3 "the demo data set is added once"
 

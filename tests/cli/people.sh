@@ -60,4 +60,23 @@ cd_ person add --logon Eve.Leve --name "$(printf '\303\211ve L\303\251v\303\252q
 expect_rc 0 "accented letters (UTF-8) are accepted"
 cd_ person show Eve.Leve
 expect_out "$(printf '\303\211ve L\303\251v\303\252que')" "and kept as they are"
+# CSV as Excel writes it: a UTF-8 byte order mark first
+printf '\357\273\277logon,full_name\r\nBom.Row,Bom Row\r\n' >"$T/bom.csv"
+cd_ person import "$T/bom.csv"
+expect_rc 0 "a CSV file starting with a byte order mark is imported"
+cd_ person show Bom.Row --json
+expect_out '"logon":"Bom.Row"' "and its first column is read as logon"
+# person add and import grant the same roles by default (view)
+cd_ person add --logon Def.Add --name "Def Add"
+cd_ person show Def.Add --json
+expect_out '"roles":"view"' "person add grants view by default"
+printf 'logon,full_name,roles\nDef.Imp,Def Imp,\nNo.Imp,No Imp,none\n' >"$T/def.csv"
+cd_ person import "$T/def.csv"
+cd_ person show Def.Imp --json
+expect_out '"roles":"view"' "so does import, when the roles are not given"
+cd_ person show No.Imp --json
+expect_out '"roles":""' "'none' grants no role"
+cd_ person add --logon No.Add --name "No Add" --roles none
+cd_ person show No.Add --json
+expect_out '"roles":""' "also with person add"
 done_testing

@@ -1,7 +1,8 @@
 #!/bin/sh
 # access.sh - who may do what to a request, through the CLI: every
 # request action (request new, approve, reject, validate, cancel,
-# collect, print transport) by an operator of every role (each has
+# collect, print transport), and person add, edit and import and reading
+# the audit trail, by an operator of every role (each has
 # 'view' plus the role named; "none" has no role at all) on their own
 # request and on someone else's.  The expected outcome of each row is in
 # the table below (0 allowed, 3 refused); each row is one TAP case: the
@@ -77,7 +78,29 @@ print       collect   0   0
 print       collectonly 0 0
 collect     collectonly 0 0
 print       admin     0   3
+personadd   none      3   3
+personadd   view      3   3
+personadd   request   3   3
+personadd   admin     0   0
+personedit  none      3   3
+personedit  view      3   3
+personedit  request   3   3
+personedit  approve   3   3
+personedit  admin     0   0
+import      none      3   3
+import      view      3   3
+import      admin     0   0
+audit       none      3   3
+audit       view      3   3
+audit       collect   3   3
 '
+# The roles each operator was given (as above).
+op_roles() {
+	case $1 in
+	none) echo '' ;; view) echo view ;; collectonly) echo collect ;;
+	*) echo "view,$1" ;;
+	esac
+}
 
 # The request each action works on, made (and for print, collected) by
 # root for PERSON; prints its id.
@@ -118,6 +141,26 @@ echo "$TABLE" | while read -r action role own other; do
 			cd_as "$op" collect "$id" --folder "$T/out/$n" \
 			    --password-file "$T/pw.$id"
 			audit_action=collect.begin obj="request $id" ;;
+		personadd)
+			cd_as "$op" person add --logon "New.$n" --name "New $n" \
+			    --roles all
+			audit_action=person.add obj="person New.$n" ;;
+		personedit)
+			# refused: ask for every role; allowed: keep the roles
+			r=all
+			[ "$want" -eq 0 ] && { [ "$whose" = own ] &&
+			    r=$(op_roles "$role") || r=view; }
+			cd_as "$op" person edit "$target" --roles "$r"
+			audit_action=person.edit obj="person $target" ;;
+		import)
+			printf 'logon,full_name\nImp.%s,Imp %s\n' "$n" "$n" \
+			    >"$T/imp.$n.csv"
+			cd_as "$op" person import "$T/imp.$n.csv"
+			audit_action=person.import obj="person Imp.$n"
+			[ "$want" -eq 0 ] || obj=people ;;
+		audit)
+			cd_as "$op" audit
+			audit_action=audit.read obj="audit trail" ;;
 		print)
 			id=$(prepare "$action" "$target")
 			cd_as "$op" print transport "$id" -o "$T/out/$n.ps"
@@ -147,5 +190,5 @@ while IFS='|' read -r action role whose want rc op audit_action obj outcome msg;
 		ok "$desc"
 	fi
 done <"$T/rows"
-check "the table was run whole (102 rows)" test "$(wc -l <"$T/rows")" -eq 102
+check "the table was run whole (132 rows)" test "$(wc -l <"$T/rows")" -eq 132
 done_testing

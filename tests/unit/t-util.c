@@ -275,6 +275,15 @@ test_time(void)
 	ok(cd_time_parse("2026-11-24 13:05") - cd_time_parse("2026-11-24") ==
 	    13 * 3600 + 5 * 60, "date and time form");
 	is_int(cd_time_parse("2026-13-01"), -1, "bad month");
+	is_int(cd_time_parse("2026-02-31"), -1, "a day the month lacks");
+	is_int(cd_time_parse("2026-02-29"), -1, "29 February of a common year");
+	ok(cd_time_parse("2028-02-29") > 0, "29 February of a leap year");
+	is_int(cd_time_parse("2026-04-31 10:00"), -1, "31 April with a time");
+	is_int(cd_time_parse("2026-11-24 24:00"), -1, "hour 24");
+	is_int(cd_time_parse("2026-1-1"), -1, "one-digit month and day");
+	is_int(cd_time_parse("@"), -1, "bare @");
+	is_int(cd_time_parse("@ 5"), -1, "@ with a space");
+	is_int(cd_time_parse("@99999999999999999999"), -1, "epoch overflow");
 	is_int(cd_time_parse("yesterday"), -1, "free text refused");
 	is_int(cd_time_parse("2026-11-24 13:05junk"), -1, "trailing junk refused");
 	cd_time_iso(0 + 86400, buf, sizeof(buf));
