@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "util.h"
+#include "cdutil.h"
 
 int
 cli_parse_num(const char *s, long long min, long long max, long long *out)
