@@ -8,7 +8,7 @@
 . "${top_srcdir:-.}/tests/lib/common.sh"
 . "$top_srcdir/tests/rel/lib.sh"
 
-setup_store || { echo "1..0 # SKIP setup failed"; exit 1; }
+setup_store
 grep -q '^#define CD_FAULT_INJECTION 1' "$top_builddir/config.h" 2>/dev/null ||
     skip_all "certdesk was built without --enable-fault-injection"
 LATER=660	# past attempt_timeout (600)
