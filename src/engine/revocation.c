@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,22 +39,29 @@ cd_crl_reason_name(int reason)
 	}
 }
 
-static void
-child(const char *cmd, const char *serial, const char *reason, int out)
+/* Start cmd serial reason with stdout and stderr to out, stdin null. */
+static int
+spawn(const char *cmd, const char *serial, const char *reason, int out,
+    pid_t *pid)
 {
+	posix_spawn_file_actions_t fa;
 	char *argv[4];
-	int null;
+	int r;
 
 	argv[0] = (char *)cmd;
 	argv[1] = (char *)serial;
 	argv[2] = (char *)reason;
 	argv[3] = NULL;
-	if ((null = open("/dev/null", O_RDONLY)) < 0 ||
-	    dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
-		_exit(126);
-	closefrom(3);
-	execve(cmd, argv, environ);
-	_exit(127);
+	if ((r = posix_spawn_file_actions_init(&fa)) != 0)
+		return r;
+	if ((r = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
+	    O_RDONLY, 0)) == 0 &&
+	    (r = posix_spawn_file_actions_adddup2(&fa, out, 1)) == 0 &&
+	    (r = posix_spawn_file_actions_adddup2(&fa, out, 2)) == 0 &&
+	    (r = posix_spawn_file_actions_addclosefrom_np(&fa, 3)) == 0)
+		r = posix_spawn(pid, cmd, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	return r;
 }
 
 /* Printable text of the output: control characters become '?'. */
@@ -117,21 +125,20 @@ cd_ca_revoke_command(const char *cmd, int timeout, const char *serial,
     int reason, char *out, size_t outlen, struct cd_err *err)
 {
 	char text[OUT_MAX] = "";
-	int fds[2], st = 0, late;
+	int fds[2], st = 0, late, r;
 	pid_t pid;
 
 	cd_strlcpy(out, "", outlen);
 	if (pipe2(fds, O_CLOEXEC) != 0)
 		return cd_err_set(err, CD_E_IO, "revoke command: pipe: %s",
 		    strerror(errno));
-	if ((pid = fork()) < 0) {
+	if ((r = spawn(cmd, serial, cd_crl_reason_name(reason), fds[1],
+	    &pid)) != 0) {
 		close(fds[0]);
 		close(fds[1]);
-		return cd_err_set(err, CD_E_IO, "revoke command: fork: %s",
-		    strerror(errno));
+		return cd_err_set(err, CD_E_CA, "revoke command %s cannot be "
+		    "run: %s", cmd, strerror(r));
 	}
-	if (pid == 0)
-		child(cmd, serial, cd_crl_reason_name(reason), fds[1]);
 	close(fds[1]);
 	late = collect(fds[0], now_s() + timeout, text, sizeof(text));
 	close(fds[0]);
