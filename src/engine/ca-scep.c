@@ -58,6 +58,7 @@ struct job {
 struct cd_ca {
 	struct scfg cfg;
 	STACK_OF(X509) *certs;		/* GetCACert: CA first */
+	STACK_OF(X509) *chain;		/* its CA certificates (no RA) */
 	X509 *recip;			/* in certs: messages go to it */
 	struct scep_algs algs;
 	struct job jobs[MAX_JOBS];
@@ -136,7 +137,10 @@ s_open(const void *cfg, const char *datadir, struct cd_ca **out,
 		return cd_err_set(err, CD_E_CONFIG, "the scep CA backend needs "
 		    "[ca] url");
 	if ((ca = calloc(1, sizeof(*ca))) == NULL ||
-	    (ca->certs = sk_X509_new_null()) == NULL) {
+	    (ca->certs = sk_X509_new_null()) == NULL ||
+	    (ca->chain = sk_X509_new_null()) == NULL) {
+		if (ca != NULL)
+			sk_X509_free(ca->certs);
 		free(ca);
 		return cd_err_set(err, CD_E_NOMEM, NULL);
 	}
@@ -164,6 +168,7 @@ s_close(struct cd_ca *ca)
 		if (ca->jobs[i].used)
 			job_clear(&ca->jobs[i]);
 	sk_X509_pop_free(ca->certs, X509_free);
+	sk_X509_free(ca->chain);
 	free(ca);
 }
 
@@ -283,10 +288,10 @@ out:
 static int
 ca_info(struct cd_ca *ca, struct cd_err *err)
 {
-	STACK_OF(X509) *certs = NULL;
+	STACK_OF(X509) *certs = NULL, *chain;
 	X509 *recip = NULL;
 	struct buf b;
-	int r;
+	int i, r;
 
 	if (sk_X509_num(ca->certs) > 0)
 		return 0;
@@ -303,8 +308,23 @@ ca_info(struct cd_ca *ca, struct cd_err *err)
 	free(b.data);
 	if (r != 0)
 		return r;
+	if ((chain = sk_X509_new_null()) == NULL) {
+		sk_X509_pop_free(certs, X509_free);
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	}
+	/* the packages carry the CA certificates, not an RA's */
+	for (i = 0; i < sk_X509_num(certs); i++)
+		if ((X509_check_ca(sk_X509_value(certs, i)) ||
+		    sk_X509_num(certs) == 1) &&
+		    !sk_X509_push(chain, sk_X509_value(certs, i))) {
+			sk_X509_free(chain);
+			sk_X509_pop_free(certs, X509_free);
+			return cd_err_set(err, CD_E_NOMEM, NULL);
+		}
 	sk_X509_pop_free(ca->certs, X509_free);
+	sk_X509_free(ca->chain);
 	ca->certs = certs;
+	ca->chain = chain;
 	ca->recip = recip;
 	return 0;
 }
@@ -482,7 +502,7 @@ s_cancel(struct cd_ca *ca, const char *ticket, struct cd_err *err)
 static const STACK_OF(X509) *
 s_chain(struct cd_ca *ca)
 {
-	return ca->certs;
+	return ca->chain;
 }
 
 const struct cd_ca_ops cd_ca_scep_ops = {

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <openssl/asn1.h>
