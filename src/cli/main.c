@@ -26,6 +26,7 @@ static const struct cli_cmd commands[] = {
 	{ "audit", "show the audit trail", cmd_audit },
 	{ "crl", "write the certificate revocation list", cmd_crl },
 	{ "sweep", "revoke certificates not fully collected", cmd_sweep },
+	{ "ca", "the CA: pending-revocations", cmd_ca_pending },
 	{ NULL, NULL, NULL }
 };
 

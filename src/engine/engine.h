@@ -190,6 +190,13 @@ int cd_request_history(struct cd_engine *e, int64_t id, cd_audit_cb cb,
 
 int cd_cert_list(struct cd_engine *e, const struct cd_cert_filter *f,
     cd_cert_cb cb, void *arg, struct cd_err *err);
+/*
+ * The certificates certdesk decided to revoke and could not (still
+ * pending, revocation due: no way to revoke, or the revoke command
+ * failed); the listing is audited.  Needs the admin role.
+ */
+int cd_pending_revocations(struct cd_engine *e, cd_cert_cb cb, void *arg,
+    int *count, struct cd_err *err);
 
 /* ---- documents ------------------------------------------------------- */
 

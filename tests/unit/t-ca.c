@@ -509,7 +509,9 @@ main(void)
 	fx_init(&fx, "t-ca");
 	for (i = 0; cd_ca_backends[i] != NULL; i++) {
 		O = cd_ca_backends[i];
-		test_backend();
+		/* a CA set up outside certdesk: its own suite (scep.sh) */
+		if (O->caps & CD_CA_CAN_INIT)
+			test_backend();
 	}
 	ok(cd_ca_find(NULL) == cd_ca_backends[0] && cd_ca_find("LOCAL") ==
 	    &cd_ca_local_ops && cd_ca_find("remote-x") == NULL,
