@@ -45,6 +45,19 @@ struct cd_ca {
 	STACK_OF(X509) *chain;
 };
 
+/* An optional path: "" when not set, else resolved like cd_conf_path. */
+static int
+opt_path(const struct cd_conf_src *src, const char *sec, const char *key,
+    char *buf, size_t size)
+{
+	int r;
+
+	if ((r = cd_conf_str(src, sec, key, "", buf, size)) != 0 ||
+	    buf[0] == '\0')
+		return r;
+	return cd_conf_path(src, sec, key, NULL, buf, size);
+}
+
 static int
 local_conf_load(const struct cd_conf_src *src, const char *sec, void **cfg,
     struct cd_err *err)
@@ -54,8 +67,7 @@ local_conf_load(const struct cd_conf_src *src, const char *sec, void **cfg,
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return cd_err_set(err, CD_E_NOMEM, NULL);
-	if ((r = cd_conf_path(src, sec, "key_passphrase_file", "",
-	    c->pass_file, sizeof(c->pass_file))) != 0 ||
+	if ((r = opt_path(src, sec, "key_passphrase_file", c->pass_file, sizeof(c->pass_file))) != 0 ||
 	    (r = cd_conf_str(src, sec, "key_passphrase_credential", "",
 	    c->pass_cred, sizeof(c->pass_cred))) != 0)
 		goto fail;

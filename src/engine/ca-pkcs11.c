@@ -45,6 +45,19 @@ struct cd_ca {
 	STACK_OF(X509) *chain;
 };
 
+/* An optional path: "" when not set, else resolved like cd_conf_path. */
+static int
+opt_path(const struct cd_conf_src *src, const char *sec, const char *key,
+    char *buf, size_t size)
+{
+	int r;
+
+	if ((r = cd_conf_str(src, sec, key, "", buf, size)) != 0 ||
+	    buf[0] == '\0')
+		return r;
+	return cd_conf_path(src, sec, key, NULL, buf, size);
+}
+
 static int
 p_conf_load(const struct cd_conf_src *src, const char *sec, void **cfg,
     struct cd_err *err)
@@ -60,11 +73,11 @@ p_conf_load(const struct cd_conf_src *src, const char *sec, void **cfg,
 	    sizeof(c->module))) != 0 ||
 	    (r = cd_conf_str(src, sec, "key_uri", NULL, c->uri,
 	    sizeof(c->uri))) != 0 ||
-	    (r = cd_conf_path(src, sec, "pin_file", "", c->pin_file,
+	    (r = opt_path(src, sec, "pin_file", c->pin_file,
 	    sizeof(c->pin_file))) != 0 ||
 	    (r = cd_conf_str(src, sec, "pin_credential", "", c->pin_cred,
 	    sizeof(c->pin_cred))) != 0 ||
-	    (r = cd_conf_path(src, sec, "certificate", "", c->cert,
+	    (r = opt_path(src, sec, "certificate", c->cert,
 	    sizeof(c->cert))) != 0)
 		goto fail;
 	if (cd_p11_uri_parse(c->uri, &u, &sub) != 0) {
@@ -143,6 +156,10 @@ p_init(const void *cfg, const char *datadir, const struct cd_ca_init *how,
 		    "in the token: it neither imports a key nor makes a "
 		    "two-tier hierarchy (give a CA certificate made "
 		    "elsewhere with [ca] certificate)");
+	if (how->key_uri != NULL && strcmp(how->key_uri, c->uri) != 0)
+		return cd_err_set(err, CD_E_CONFIG, "the key %s is not [ca] "
+		    "key_uri (%s): certdesk would not find it", how->key_uri,
+		    c->uri);
 	if ((r = cd_path_join(dir, sizeof(dir), datadir, "ca", err)) != 0 ||
 	    (r = cd_mkdir_p(dir, 0700, err)) != 0)
 		return r;
@@ -150,7 +167,7 @@ p_init(const void *cfg, const char *datadir, const struct cd_ca_init *how,
 	if (access(path, F_OK) == 0)
 		return cd_err_set(err, CD_E_EXISTS, "a CA certificate exists "
 		    "already: %s", path);
-	if ((r = token_open(c, how->key_uri ? how->key_uri : c->uri, 1,
+	if ((r = token_open(c, c->uri, 1,
 	    how->key_type, &p11, err)) != 0 ||
 	    (r = cd_cau_ca_cert(how, how->common_name ? how->common_name :
 	    "certdesk CA", cd_p11_pkey(p11), cd_p11_pkey(p11), NULL, -1, &x,
