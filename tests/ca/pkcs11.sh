@@ -98,6 +98,31 @@ cd_ person list
 expect_rc 5 "a PIN in the URI is refused at configuration load"
 expect_err "key_uri.*carries a PIN" "saying where the PIN goes"
 
+# ---- certdesk ca init --pkcs11: the key made in a second token --------------
+softhsm2-util --init-token --free --label second --pin 1234 \
+    --so-pin 5678 >/dev/null || bail_out "softhsm2-util cannot make a token"
+URI2='pkcs11:token=second;object=issuing'
+p11conf "$T/pin" "$URI2"
+rm -rf "$T/data"
+cd_ ca init --pkcs11 'pkcs11:token=second;object=other'
+expect_rc 5 "ca init --pkcs11 with a URI that is not [ca] key_uri"
+expect_err "is not \[ca\] key_uri" "saying so"
+cd_ ca init --pkcs11 "$URI2" --ca-name "Token CA"
+expect_rc 0 "certdesk ca init --pkcs11 URI"
+pkcs11-tool --module "$MODULE" --token-label second --login \
+    --pin 1234 --list-objects --type privkey >"$T/objs2" 2>&1
+check "the key was made in the token" grep -q 'label: *issuing' "$T/objs2"
+check "sensitive and never extractable" \
+    grep -q 'Access:.*sensitive.*never extractable' "$T/objs2"
+openssl x509 -in "$T/data/ca/ca.crt" -noout -subject -pubkey >"$T/c2" 2>&1
+check "the CA certificate names the CA" grep -q 'CN *= *Token CA' "$T/c2"
+cd_ init
+expect_rc 0 "certdesk init keeps it"
+cd_ crl -o "$T/ca2.crl"
+openssl crl -in "$T/ca2.crl" -CAfile "$T/data/ca/ca.crt" -noout \
+    >"$T/crlv2" 2>&1
+check "its CRL verifies" grep -q 'verify OK' "$T/crlv2"
+
 # ---- the conformance suite through this backend ------------------------------
 p11conf "$T/pin" "$URI"
 CERTDESK_TEST_P11_CONF=$CONF "$top_builddir/tests/unit/t-ca" >"$T/t-ca" 2>&1
