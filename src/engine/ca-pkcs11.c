@@ -20,6 +20,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -173,7 +174,10 @@ p_init(const void *cfg, const char *datadir, const struct cd_ca_init *how,
 	    "certdesk CA", cd_p11_pkey(p11), cd_p11_pkey(p11), NULL, -1, &x,
 	    err)) != 0)
 		goto out;
-	cd_strlcpy(cdir, path, sizeof(cdir));
+	if (path[0] != '/')
+		snprintf(cdir, sizeof(cdir), "./%s", path);
+	else
+		cd_strlcpy(cdir, path, sizeof(cdir));
 	slash = strrchr(cdir, '/');
 	if ((sk = sk_X509_new_null()) == NULL || !sk_X509_push(sk, x)) {
 		r = cd_err_set(err, CD_E_NOMEM, NULL);
