@@ -83,6 +83,7 @@ void json_audit(FILE *f, const struct cd_audit *a);
 void text_safe(FILE *f, const char *s);
 
 int cmd_init(struct cli *, int, char **);
+int cmd_ca(struct cli *, int, char **);
 int cmd_person(struct cli *, int, char **);
 int cmd_device(struct cli *, int, char **);
 int cmd_request(struct cli *, int, char **);

@@ -18,6 +18,7 @@
 
 static const struct cli_cmd commands[] = {
 	{ "init", "create the data directory, store and CA", cmd_init },
+	{ "ca", "create the CA alone (two-tier, or in a token)", cmd_ca },
 	{ "person", "add, edit, list, show and import people", cmd_person },
 	{ "device", "list and show devices", cmd_device },
 	{ "request", "make, find, show and decide requests", cmd_request },

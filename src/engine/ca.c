@@ -18,6 +18,7 @@
 const struct cd_ca_ops *const cd_ca_backends[] = {
 	&cd_ca_local_ops,
 	&cd_ca_scep_ops,
+	&cd_ca_pkcs11_ops,
 #ifdef CD_FAULT_INJECTION
 	&cd_ca_deferred_ops,
 #endif

@@ -81,6 +81,15 @@ struct cd_ca_init {
 	int validity_days;		/* for a fresh CA; 0 = 3650 */
 	const char *import_cert;	/* PEM file, or NULL for a fresh CA */
 	const char *import_key;		/* PEM file (unencrypted) */
+	/*
+	 * local: a two-tier hierarchy, a root whose key is written once to
+	 * root_key (0600, outside the data directory, for offline keeping)
+	 * and an issuing CA (pathLen 0) signed by it.
+	 */
+	int two_tier;
+	const char *root_key;
+	const char *root_name;		/* NULL: "<common_name> Root" */
+	const char *key_uri;		/* pkcs11: NULL = [ca] key_uri */
 };
 
 /* CRL reason codes (RFC 5280). */
@@ -216,6 +225,7 @@ const struct cd_ca_ops *cd_ca_find(const char *name);
 
 extern const struct cd_ca_ops cd_ca_local_ops;
 extern const struct cd_ca_ops cd_ca_scep_ops;
+extern const struct cd_ca_ops cd_ca_pkcs11_ops;
 #ifdef CD_FAULT_INJECTION
 /*
  * "deferred" (test builds only): the local CA behind a network-like
