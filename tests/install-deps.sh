@@ -6,10 +6,11 @@ set -e
 PKGS="build-essential autoconf automake libtool pkg-config
 libncurses-dev libssl-dev libudev-dev libsqlite3-dev libnss3-dev
 libiniparser-dev libcups2-dev libumockdev-dev
-libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev curl systemd
+libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev curl systemd scep
 openssl sqlite3 libnss3-tools gnutls-bin openjdk-17-jre-headless
 ghostscript poppler-utils cups cups-client umockdev tmux ncurses-base
-ncurses-term valgrind util-linux e2fsprogs devscripts binutils"
+ncurses-term valgrind util-linux e2fsprogs devscripts binutils
+libp11-kit-dev softhsm2 opensc libengine-pkcs11-openssl"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

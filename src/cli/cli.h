@@ -83,6 +83,7 @@ void json_audit(FILE *f, const struct cd_audit *a);
 void text_safe(FILE *f, const char *s);
 
 int cmd_init(struct cli *, int, char **);
+int cmd_ca(struct cli *, int, char **);
 int cmd_person(struct cli *, int, char **);
 int cmd_device(struct cli *, int, char **);
 int cmd_request(struct cli *, int, char **);
@@ -93,5 +94,7 @@ int cmd_collect(struct cli *, int, char **);
 /* collect --ready: cmd-collect-bulk.c */
 int cmd_collect_bulk(struct cli *, int, char **);
 int cmd_print(struct cli *, int, char **);
+/* ca pending-revocations: cmd-ca-pending.c */
+int cmd_ca_pending(struct cli *, int, char **);
 
 #endif

@@ -89,7 +89,7 @@ static int
 d_init(const void *cfg, const char *datadir, const struct cd_ca_init *how,
     struct cd_err *err)
 {
-	return L.init(cfg, datadir, how, err);
+	return L.init(NULL, datadir, how, err);	/* its cfg is not the local CA's */
 }
 
 static int

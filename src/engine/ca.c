@@ -17,6 +17,8 @@
 
 const struct cd_ca_ops *const cd_ca_backends[] = {
 	&cd_ca_local_ops,
+	&cd_ca_scep_ops,
+	&cd_ca_pkcs11_ops,
 #ifdef CD_FAULT_INJECTION
 	&cd_ca_deferred_ops,
 #endif
@@ -43,6 +45,10 @@ cd_ca_req_build(EVP_PKEY *key, struct cd_ca_req *req, struct cd_err *err)
 
 	X509_REQ_free(req->csr);
 	req->csr = NULL;
+	EVP_PKEY_free(req->key);
+	req->key = NULL;
+	if (EVP_PKEY_up_ref(key))
+		req->key = key;
 	return cd_x509_csr_build(key, p->subject, p->san, p->key_usage,
 	    p->ext_key_usage, &req->csr, err);
 }
@@ -53,6 +59,7 @@ cd_ca_req_clear(struct cd_ca_req *req)
 	X509_REQ_free(req->csr);
 	X509_NAME_free(req->params.subject);
 	GENERAL_NAMES_free(req->params.san);
+	EVP_PKEY_free(req->key);
 	memset(req, 0, sizeof(*req));
 }
 

@@ -59,6 +59,11 @@ struct cd_issue {
 struct cd_ca_req {
 	X509_REQ *csr;
 	struct cd_issue params;
+	/*
+	 * The subject's key (a reference, set by cd_ca_req_build), for a
+	 * protocol that must sign more than the CSR with it (SCEP).
+	 */
+	EVP_PKEY *key;
 };
 
 /*
@@ -76,6 +81,15 @@ struct cd_ca_init {
 	int validity_days;		/* for a fresh CA; 0 = 3650 */
 	const char *import_cert;	/* PEM file, or NULL for a fresh CA */
 	const char *import_key;		/* PEM file (unencrypted) */
+	/*
+	 * local: a two-tier hierarchy, a root whose key is written once to
+	 * root_key (0600, outside the data directory, for offline keeping)
+	 * and an issuing CA (pathLen 0) signed by it.
+	 */
+	int two_tier;
+	const char *root_key;
+	const char *root_name;		/* NULL: "<common_name> Root" */
+	const char *key_uri;		/* pkcs11: NULL = [ca] key_uri */
 };
 
 /* CRL reason codes (RFC 5280). */
@@ -110,6 +124,12 @@ struct cd_ca_ops {
 	int (*conf_load)(const struct cd_conf_src *src, const char *section,
 	    void **cfg, struct cd_err *err);
 	void (*conf_free)(void *cfg);
+	/*
+	 * When not NULL: 0 if the backend can certify policy p, else
+	 * non-zero with the reason in why (checked at config load).
+	 */
+	int (*policy_check)(const void *cfg, const struct cd_policy *p,
+	    char *why, size_t whylen);
 
 	/* Create the CA under datadir (fails with CD_E_EXISTS if present). */
 	int (*init)(const void *cfg, const char *datadir,
@@ -164,6 +184,24 @@ unsigned cd_ca_caps(const struct cd_ca_ops *o, const void *cfg);
  */
 int cd_ca_revoke(const struct cd_ca_ops *o, unsigned caps, struct cd_ca *ca,
     const char *serial, int reason, int64_t when, struct cd_err *err);
+/*
+ * Every revocation certdesk decides: through the backend when it can
+ * revoke, and through conf's [ca] revoke_command when one is set (run
+ * with serial and the reason name; detail gets its outcome and output
+ * for the audit trail).  Without either: cd_ca_revoke's refusal.
+ */
+int cd_ca_revoke_all(const struct cd_conf *conf, struct cd_ca *ca,
+    const char *serial, int reason, int64_t when, char *detail,
+    size_t dlen, struct cd_err *err);
+/*
+ * Run cmd serial reason (execve, no shell, stdin /dev/null), killed after
+ * timeout seconds.  0 on exit status 0 (out: what ran and its output,
+ * cut); CD_E_CA otherwise, with the output in the message.
+ */
+int cd_ca_revoke_command(const char *cmd, int timeout, const char *serial,
+    int reason, char *out, size_t outlen, struct cd_err *err);
+/* "cessationOfOperation" etc. */
+const char *cd_crl_reason_name(int reason);
 int cd_ca_crl(const struct cd_ca_ops *o, unsigned caps, struct cd_ca *ca,
     int64_t now, X509_CRL **out, struct cd_err *err);
 int cd_ca_init_checked(const struct cd_ca_ops *o, const void *cfg,
@@ -186,6 +224,8 @@ extern const struct cd_ca_ops *const cd_ca_backends[];
 const struct cd_ca_ops *cd_ca_find(const char *name);
 
 extern const struct cd_ca_ops cd_ca_local_ops;
+extern const struct cd_ca_ops cd_ca_scep_ops;
+extern const struct cd_ca_ops cd_ca_pkcs11_ops;
 #ifdef CD_FAULT_INJECTION
 /*
  * "deferred" (test builds only): the local CA behind a network-like

@@ -449,6 +449,16 @@ p_path(struct loader *ld, const char *sec, const struct opt *o,
 	return resolve(ld, sec, o, ld->dir, val, FIELD(obj, o));
 }
 
+/* A path that may be left empty (not set). */
+static int
+p_opath(struct loader *ld, const char *sec, const struct opt *o,
+    const char *val, void *obj)
+{
+	if (*val == '\0')
+		return p_str(ld, sec, o, val, obj);
+	return p_path(ld, sec, o, val, obj);
+}
+
 static int
 p_fname(struct loader *ld, const char *sec, const struct opt *o,
     const char *val, void *obj)
@@ -883,6 +893,8 @@ static const struct opt store_opts[] = {
 static const struct opt ca_opts[] = {
 	C("backend", p_name, ca.name, 0, 0, "local"),
 	C("timeout", p_dur, ca_timeout, 1, 86400, "120"),
+	C("revoke_command", p_opath, ca_revoke_command, 0, 0, ""),
+	C("revoke_timeout", p_dur, ca_revoke_timeout, 1, 3600, "60"),
 };
 
 static const struct opt print_opts[] = {
@@ -1328,7 +1340,8 @@ int
 cd_conf_path(const struct cd_conf_src *src, const char *sec, const char *key,
     const char *def, char *buf, size_t size)
 {
-	const struct opt o = SRC_OPT(key, p_path, size, 0, 0, def);
+	const struct opt o = SRC_OPT(key, def != NULL && *def == '\0' ?
+	    p_opath : p_path, size, 0, 0, def);
 
 	return src_get(src, sec, &o, buf);
 }
@@ -1434,6 +1447,29 @@ load_ca(struct loader *ld)
 	if ((r = load_backend(ld, "ca", b, o->conf_load, o->conf_free)) != 0)
 		return r;
 	b->caps = cd_ca_caps(o, b->cfg);
+	/* a revoke command makes any CA backend revoke */
+	if (ld->conf->ca_revoke_command[0] != '\0')
+		b->caps |= CD_CA_CAN_REVOKE;
+	return 0;
+}
+
+/* Each policy is one the CA backend can certify (its policy_check). */
+static int
+check_ca_policies(struct loader *ld)
+{
+	const struct cd_ca_ops *o = ld->conf->ca.ops;
+	const struct cd_policy *p;
+	char sec[CD_NAME_MAX + 8], why[512];
+	int i;
+
+	for (i = 0; o->policy_check != NULL && i < ld->conf->npolicies; i++) {
+		p = &ld->conf->policies[i];
+		if (o->policy_check(ld->conf->ca.cfg, p, why,
+		    sizeof(why)) == 0)
+			continue;
+		snprintf(sec, sizeof(sec), "policy.%s", p->id);
+		return fail(ld, sec, "key_type", "%s", why);
+	}
 	return 0;
 }
 
@@ -1480,7 +1516,7 @@ load_all(struct loader *ld)
 	conf->profiles = calloc((size_t)nprof, sizeof(*conf->profiles));
 	if (conf->policies == NULL || conf->profiles == NULL)
 		return cd_err_set(ld->err, CD_E_NOMEM, NULL);
-	if ((r = load_families(ld)) != 0)
+	if ((r = load_families(ld)) != 0 || (r = check_ca_policies(ld)) != 0)
 		return r;
 	return conf_check_templates(ld);
 }

@@ -53,6 +53,9 @@ struct cd_conf {
 	/* [ca] backend = local, its settings, and how long to wait */
 	struct cd_backend_conf ca;
 	int ca_timeout;			/* seconds for a CA that answers later */
+	/* run for each revocation (serial, reason); "" = none */
+	char ca_revoke_command[CD_PATH_MAX];
+	int ca_revoke_timeout;		/* seconds the command may take */
 
 	/* [print] backend = cups | file, its settings, and the paper */
 	struct cd_backend_conf print;
@@ -95,7 +98,10 @@ struct cd_conf_src;
 
 int cd_conf_str(const struct cd_conf_src *src, const char *sec,
     const char *key, const char *def, char *buf, size_t size);
-/* A path; relative ones are relative to the file's folder. */
+/*
+ * A path; relative ones are relative to the file's folder.  def "": the
+ * key is optional and buf "" when it is not set.
+ */
 int cd_conf_path(const struct cd_conf_src *src, const char *sec,
     const char *key, const char *def, char *buf, size_t size);
 int cd_conf_int(const struct cd_conf_src *src, const char *sec,

@@ -94,6 +94,20 @@ struct cd_init_opts {
  */
 int cd_init(const struct cd_init_opts *o, struct cd_err *err);
 
+/* 'certdesk ca init': the CA alone, before 'certdesk init' (which keeps it). */
+struct cd_ca_create_opts {
+	const char *conf_path;
+	const char *ca_name;	/* CN of the (issuing) CA */
+	int two_tier;		/* local: a root kept offline + an issuing CA */
+	const char *root_key;	/* two_tier: where to write the root key */
+	const char *pkcs11_uri;	/* pkcs11: the key in the token */
+};
+/*
+ * Create the CA with the configured backend: CD_E_EXISTS when there is
+ * one, CD_E_CONFIG when the options do not fit the backend.
+ */
+int cd_ca_create(const struct cd_ca_create_opts *o, struct cd_err *err);
+
 /* ---- people ------------------------------------------------------------ */
 
 /*
@@ -190,6 +204,13 @@ int cd_request_history(struct cd_engine *e, int64_t id, cd_audit_cb cb,
 
 int cd_cert_list(struct cd_engine *e, const struct cd_cert_filter *f,
     cd_cert_cb cb, void *arg, struct cd_err *err);
+/*
+ * The certificates certdesk decided to revoke and could not (still
+ * pending, revocation due: no way to revoke, or the revoke command
+ * failed); the listing is audited.  Needs the admin role.
+ */
+int cd_pending_revocations(struct cd_engine *e, cd_cert_cb cb, void *arg,
+    int *count, struct cd_err *err);
 
 /* ---- documents ------------------------------------------------------- */
 

@@ -42,6 +42,9 @@ create_ca(struct cd_engine *e, const struct cd_init_opts *o,
 {
 	struct cd_ca_init how;
 
+	/* A CA set up outside certdesk (scep): nothing to create here. */
+	if (!(e->cao->caps & CD_CA_CAN_INIT) && o->ca_cert == NULL)
+		return 0;
 	memset(&how, 0, sizeof(how));
 	how.common_name = o->ca_name;
 	how.organisation = e->conf->organisation[0] ? e->conf->organisation :

@@ -280,7 +280,8 @@ revoke_one(struct cd_engine *e, struct cd_cert *c, int *done,
 {
 	struct cd_cert_filter f;
 	struct cd_cert cur;
-	char obj[128], detail[CD_DETAIL_MAX];
+	struct cd_err why;
+	char obj[128], detail[CD_DETAIL_MAX], how[1024];
 	int r;
 
 	*done = 0;
@@ -300,17 +301,25 @@ revoke_one(struct cd_engine *e, struct cd_cert *c, int *done,
 		e->so->rollback(e->st);
 		return 0;
 	}
-	if ((r = cd_ca_revoke(e->cao, e->ca_caps, e->ca, c->serial,
-	    CD_CRL_CESSATION, cd_engine_now(e), err)) != 0)
-		goto fail;
+	snprintf(obj, sizeof(obj), "request %lld", (long long)c->request_id);
+	if (cd_ca_revoke_all(e->conf, e->ca, c->serial, CD_CRL_CESSATION,
+	    cd_engine_now(e), how, sizeof(how), &why) != 0) {
+		/* stays pending and due: the next sweep tries again */
+		e->so->rollback(e->st);
+		snprintf(detail, sizeof(detail), "certificate %s (%s) not "
+		    "revoked, to be retried: %s", c->serial, c->policy,
+		    why.msg);
+		return cd_eng_audit(e, "cert.revoke", obj, "failed", detail,
+		    err);
+	}
 	cur.status = CD_CS_REVOKED;
 	cur.revoked_at = cd_engine_now(e);
 	if ((r = e->so->cert_update(e->st, &cur, err)) != 0)
 		goto fail;
-	snprintf(obj, sizeof(obj), "request %lld", (long long)c->request_id);
 	snprintf(detail, sizeof(detail), "certificate %s (%s) revoked: not "
-	    "fully collected%s%s", c->serial, c->policy,
-	    c->location[0] ? "; it had been delivered to " : "", c->location);
+	    "fully collected%s%s%s%s", c->serial, c->policy,
+	    c->location[0] ? "; it had been delivered to " : "", c->location,
+	    how[0] ? "; " : "", how);
 	if ((r = cd_eng_audit(e, "cert.revoke", obj, "ok", detail, err)) != 0)
 		goto fail;
 	if ((r = e->so->commit(e->st, err)) == 0)

@@ -288,7 +288,8 @@ static const struct {
 	{ "bad-backend-key.conf", 8, "[print] cups_server: unknown setting "
 	    "for backend file (known: backend, paper, directory)" },
 	{ "bad-ca-key.conf", 7, "[ca] pin_file: unknown setting for backend "
-	    "local (known: backend, timeout)" },
+	    "local (known: backend, timeout, revoke_command, revoke_timeout, "
+	    "key_passphrase_file, key_passphrase_credential)" },
 	{ "bad-file-dir.conf", 5, "[print] the print backend needs a "
 	    "'directory' setting" },
 	{ "bad-cups-server.conf", 6, "[print] cups_server: 'printhost:99999' "
