@@ -223,8 +223,11 @@ done
 : > "$W/left"
 while read -r f; do
 	[ -e "$f" ] || continue
-	[ -d "$f" ] && ! [ -L "$f" ] && case $f in
-	    */certdesk|*/certdesk/*|*/certdeskd) ;; *) continue;; esac
+	# shared folders (and /lib, a link to usr/lib) stay; ours go
+	if [ -d "$f" ]; then
+		case $f in */certdesk|*/certdesk/*|*/certdeskd) ;;
+		*) continue;; esac
+	fi
 	echo "$f" >> "$W/left"
 done < "$W/files"
 check_or_show "$W/left" "no file of the packages is left" test ! -s "$W/left"
