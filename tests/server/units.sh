@@ -14,7 +14,7 @@ if command -v systemd-analyze >/dev/null; then
 	check "the exposure $x is 2.0 or lower" \
 		awk -v x="$x" 'BEGIN { exit !(x != "" && x <= 2.0) }'
 	check "certdeskd(8) gives the same figure" \
-		grep -q "exposure of $x" "$top_srcdir/doc/certdeskd.8"
+		grep -q "exposure of $x" "$top_srcdir/doc/certdeskd.8.in"
 else
 	not_ok "systemd-analyze is needed"
 fi
