@@ -325,6 +325,8 @@ sign_cert(struct cd_ca *ca, EVP_PKEY *pub, const struct cd_issue *p,
 	    "keyid,issuer") &&
 	    (p->san == NULL || X509_add1_ext_i2d(x, NID_subject_alt_name,
 	    p->san, 0, X509V3_ADD_DEFAULT) == 1) &&
+	    cd_x509_add_practice(x, p->crl_url, p->ca_issuers_url,
+	    p->policy_oid) &&
 	    X509_sign(x, ca->key, sign_md(ca->key)) > 0;
 	if (!ok) {
 		X509_free(x);
@@ -518,11 +520,11 @@ next_crl_number(struct cd_ca *ca)
 
 static int
 crl_fill(struct cd_ca *ca, X509_CRL *crl, const char *text, int64_t now,
-    long number)
+    int64_t next, long number)
 {
 	const char *line;
 	ASN1_TIME *t1 = ASN1_TIME_set(NULL, (time_t)now);
-	ASN1_TIME *t2 = ASN1_TIME_set(NULL, (time_t)(now + 7 * 86400));
+	ASN1_TIME *t2 = ASN1_TIME_set(NULL, (time_t)next);
 	ASN1_INTEGER *num = ASN1_INTEGER_new();
 	X509V3_CTX ctx;
 	X509_EXTENSION *aki;
@@ -554,7 +556,8 @@ crl_fill(struct cd_ca *ca, X509_CRL *crl, const char *text, int64_t now,
 }
 
 static int
-local_crl(struct cd_ca *ca, int64_t now, X509_CRL **out, struct cd_err *err)
+local_crl_until(struct cd_ca *ca, int64_t now, int64_t next, X509_CRL **out,
+    struct cd_err *err)
 {
 	X509_CRL *crl = NULL;
 	char *text = NULL;
@@ -572,7 +575,7 @@ local_crl(struct cd_ca *ca, int64_t now, X509_CRL **out, struct cd_err *err)
 		goto out;
 	}
 	if ((crl = X509_CRL_new()) == NULL ||
-	    !crl_fill(ca, crl, text, now, number)) {
+	    !crl_fill(ca, crl, text, now, next, number)) {
 		r = cd_err_ssl(err, CD_E_CA, "cannot sign the CRL");
 		goto out;
 	}
@@ -580,6 +583,43 @@ local_crl(struct cd_ca *ca, int64_t now, X509_CRL **out, struct cd_err *err)
 	crl = NULL;
 out:
 	X509_CRL_free(crl);
+	free(text);
+	close(fd);
+	return r;
+}
+
+static int
+local_crl(struct cd_ca *ca, int64_t now, X509_CRL **out, struct cd_err *err)
+{
+	return local_crl_until(ca, now, now + 7 * 86400, out, err);
+}
+
+/* Release a hold: drop the serial's line if its reason is certificateHold. */
+static int
+local_unrevoke(struct cd_ca *ca, const char *serial, struct cd_err *err)
+{
+	char *text = NULL;
+	const char *line, *end;
+	long long when;
+	int fd, reason, r;
+
+	if ((fd = lock_ca(ca, err)) < 0)
+		return fd;
+	if ((r = read_revoked(ca, &text, err)) != 0 ||
+	    (line = find_serial(text, serial)) == NULL)
+		goto out;
+	if (sscanf(line + strlen(serial), " %lld %d", &when, &reason) != 2 ||
+	    reason != CD_CRL_CERTIFICATE_HOLD) {
+		r = cd_err_set(err, CD_E_STATE, "certificate %s is revoked "
+		    "for good, not on hold", serial);
+		goto out;
+	}
+	end = strchr(line, '\n');
+	end = end != NULL ? end + 1 : line + strlen(line);
+	memmove((char *)line, end, strlen(end) + 1);
+	r = cd_write_atomic(ca->dir, "revoked", text, strlen(text), 0600, NULL,
+	    0, err);
+out:
 	free(text);
 	close(fd);
 	return r;
@@ -597,4 +637,6 @@ const struct cd_ca_ops cd_ca_local_ops = {
 	.is_revoked = local_is_revoked,
 	.crl = local_crl,
 	.chain = local_chain,
+	.unrevoke = local_unrevoke,
+	.crl_until = local_crl_until,
 };

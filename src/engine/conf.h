@@ -46,6 +46,8 @@ struct cd_conf {
 	int mac_iter;			/* MAC iterations */
 	int readback_full;		/* read packages back: 0 MAC, 1 all */
 	int attempt_timeout;		/* seconds before a stale attempt is aborted */
+	int revoke_on_disable;		/* disabling a person revokes at once */
+	int backdate;			/* seconds notBefore lies in the past */
 
 	/* [store] backend = sqlite, and that backend's settings */
 	struct cd_backend_conf store;
@@ -53,6 +55,12 @@ struct cd_conf {
 	/* [ca] backend = local, its settings, and how long to wait */
 	struct cd_backend_conf ca;
 	int ca_timeout;			/* seconds for a CA that answers later */
+	int crl_validity;		/* seconds from thisUpdate to nextUpdate */
+	int crl_overlap;		/* republish this long before nextUpdate */
+	char crl_publish_dir[CD_PATH_MAX];	/* "" = no publication */
+	char crl_publish_command[CD_PATH_MAX];	/* "" = none; argv, no shell */
+	char crl_url[CD_TEXT_MAX];	/* CRL distribution point, or "" */
+	char ca_issuers_url[CD_TEXT_MAX];	/* AIA caIssuers, or "" */
 
 	/* [print] backend = cups | file, its settings, and the paper */
 	struct cd_backend_conf print;

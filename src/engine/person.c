@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,10 +62,68 @@ logon_ok(const char *s)
 	return 1;
 }
 
+/* Characters (code points) of valid UTF-8 text. */
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static int
+ascii_only(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
+/* The most a CN-sized field may hold (X.520 ub-common-name). */
+#define CN_MAX 64
+
+/*
+ * The fields a certificate carries must fit it: CN-sized ones at most
+ * 64 characters, an e-mail address (an IA5String rfc822Name) ASCII.
+ */
+static int
+cert_fields_check(const struct cd_person *p, struct cd_err *err)
+{
+	static const struct { const char *name; size_t off; } cn[] = {
+		{ "full name", offsetof(struct cd_person, full_name) },
+		{ "employee ID", offsetof(struct cd_person, employee_id) },
+		{ "group", offsetof(struct cd_person, group_name) },
+	};
+	size_t i;
+
+	for (i = 0; i < CD_NELEM(cn); i++)
+		if (utf8_chars((const char *)p + cn[i].off) > CN_MAX)
+			return cd_err_set(err, CD_E_INVAL, "%s is longer than "
+			    "%d characters (%zu): a certificate name field "
+			    "holds at most %d", cn[i].name, CN_MAX,
+			    utf8_chars((const char *)p + cn[i].off), CN_MAX);
+	if (!ascii_only(p->email))
+		return cd_err_set(err, CD_E_INVAL, "e-mail address '%s' is not "
+		    "ASCII: certificates carry ASCII addresses only "
+		    "(internationalised addresses, SmtpUTF8Mailbox, are not "
+		    "supported)", p->email);
+	if (!ascii_only(p->upn))
+		return cd_err_set(err, CD_E_INVAL, "UPN '%s' is not ASCII",
+		    p->upn);
+	return 0;
+}
+
 /* Check a person record; message without a prefix. */
 static int
 person_check(const struct cd_person *p, struct cd_err *err)
 {
+	if (strlen(p->logon) >= CD_LOGON_MAX - 1)
+		return cd_err_set(err, CD_E_INVAL, "logon name is too long "
+		    "(at most %d characters)", CD_LOGON_MAX - 2);
 	if (!logon_ok(p->logon))
 		return cd_err_set(err, CD_E_INVAL,
 		    "logon name '%s' is not valid (letters, digits and . _ - @ $; "
@@ -82,7 +141,7 @@ person_check(const struct cd_person *p, struct cd_err *err)
 		    "e-mail address '%s' has no @", p->email);
 	if (p->upn[0] != '\0' && strchr(p->upn, '@') == NULL)
 		return cd_err_set(err, CD_E_INVAL, "UPN '%s' has no @", p->upn);
-	return 0;
+	return cert_fields_check(p, err);
 }
 
 int
@@ -109,17 +168,49 @@ fail:
 	return r;
 }
 
+/*
+ * Disabling a person with live certificates: refused (CD_E_CONFIRM,
+ * audited) unless confirmed or [security] revoke_on_disable; *n gets
+ * how many there are.
+ */
+static int
+disable_check(struct cd_engine *e, const struct cd_person *p,
+    unsigned flags, int *n, struct cd_err *err)
+{
+	char obj[160];
+	int r;
+
+	if ((r = cd_eng_person_live_certs(e, p->id, n, err)) != 0 || *n == 0 ||
+	    (flags & CD_PE_REVOKE) || e->conf->revoke_on_disable)
+		return r;
+	r = cd_err_set(err, CD_E_CONFIRM, "%s has %d live certificate%s: "
+	    "disabling revokes %s (affiliationChanged); confirm the "
+	    "revocation", p->logon, *n, *n == 1 ? "" : "s", *n == 1 ? "it" :
+	    "them");
+	snprintf(obj, sizeof(obj), "person %s", p->logon);
+	cd_audit(e, "person.disable", obj, "refused", "%s", err != NULL ?
+	    err->msg : "not confirmed");
+	return r;
+}
+
 int
-cd_person_edit(struct cd_engine *e, const struct cd_person *p,
-    struct cd_err *err)
+cd_person_edit_ex(struct cd_engine *e, const struct cd_person *p,
+    unsigned flags, int *revoked, struct cd_err *err)
 {
 	struct cd_person old;
 	char obj[160], detail[64];
-	int r;
+	int disabling = 0, live = 0, r;
 
+	if (revoked != NULL)
+		*revoked = 0;
 	if ((r = cd_eng_need_role(e, CD_ROLE_ADMIN, "editing people", err)))
 		return r;
 	if ((r = person_check(p, err)) != 0)
+		return r;
+	if ((r = e->so->person_get(e->st, p->id, NULL, &old, err)) != 0)
+		return r;
+	disabling = old.status == CD_PS_ACTIVE && p->status == CD_PS_DISABLED;
+	if (disabling && (r = disable_check(e, p, flags, &live, err)) != 0)
 		return r;
 	if ((r = e->so->begin(e->st, err)) != 0)
 		return r;
@@ -136,10 +227,21 @@ cd_person_edit(struct cd_engine *e, const struct cd_person *p,
 	cd_roles_format(p->roles, detail, sizeof(detail));
 	if ((r = cd_eng_audit(e, "person.edit", obj, "ok", detail, err)))
 		goto fail;
-	return e->so->commit(e->st, err);
+	if ((r = e->so->commit(e->st, err)) != 0 || !disabling || live == 0)
+		return r;
+	/* disabled first: nothing new is collected while these go */
+	return cd_eng_revoke_person(e, p->id, p->logon, revoked != NULL ?
+	    revoked : &live, err);
 fail:
 	e->so->rollback(e->st);
 	return r;
+}
+
+int
+cd_person_edit(struct cd_engine *e, const struct cd_person *p,
+    struct cd_err *err)
+{
+	return cd_person_edit_ex(e, p, 0, NULL, err);
 }
 
 int
@@ -327,7 +429,8 @@ csv_person(char *fields[], int n, const int map[COL__N],
 	v = field(fields, n, map, COL_ROLES);
 	if (cd_role_parse(v, &p->roles) != 0)
 		return cd_err_set(err, CD_E_INVAL, "unknown role in '%s' "
-		    "(known: view, request, approve, validate, collect, admin)",
+		    "(known: view, request, approve, validate, collect, admin, "
+		    "revoke)",
 		    text_ok(v) ? v : "?");
 	v = field(fields, n, map, COL_STATUS);
 	if (*v == '\0' || cd_strieq(v, "active"))
@@ -339,6 +442,16 @@ csv_person(char *fields[], int n, const int map[COL__N],
 		    "disabled");
 	if (strlen(field(fields, n, map, COL_NAME)) >= sizeof(p->full_name))
 		return cd_err_set(err, CD_E_INVAL, "full name is too long");
+	if (strlen(field(fields, n, map, COL_LOGON)) >= sizeof(p->logon) - 1)
+		return cd_err_set(err, CD_E_INVAL, "logon name is too long "
+		    "(at most %d characters)", CD_LOGON_MAX - 2);
+	if (strlen(field(fields, n, map, COL_EMAIL)) >= sizeof(p->email) ||
+	    strlen(field(fields, n, map, COL_EMPID)) >=
+	    sizeof(p->employee_id) ||
+	    strlen(field(fields, n, map, COL_GROUP)) >=
+	    sizeof(p->group_name) ||
+	    strlen(field(fields, n, map, COL_UPN)) >= sizeof(p->upn))
+		return cd_err_set(err, CD_E_INVAL, "a field is too long");
 	return person_check(p, err);
 }
 
