@@ -97,8 +97,8 @@ serial_norm(const char *in, char *out, size_t len)
 		out[n++] = (char)(*in >= 'A' && *in <= 'F' ? *in - 'A' + 'a' :
 		    *in);
 	}
-	if (n == 0 && len > 1)
-		out[n++] = '0';
+	if (n == 0)
+		return -1;
 	out[n] = '\0';
 	return 0;
 }

@@ -380,12 +380,37 @@ practice_ext(X509 *x, int nid, const char *prefix, const char *value)
 	return ok;
 }
 
+/* certificatePolicies with one policy OID and no qualifiers. */
+static int
+policy_ext(X509 *x, const char *oid)
+{
+	CERTIFICATEPOLICIES *pols = NULL;
+	POLICYINFO *pi = NULL;
+	int ok = 0;
+
+	if (oid == NULL || *oid == '\0')
+		return 1;
+	if ((pols = sk_POLICYINFO_new_null()) == NULL ||
+	    (pi = POLICYINFO_new()) == NULL)
+		goto out;
+	ASN1_OBJECT_free(pi->policyid);
+	if ((pi->policyid = OBJ_txt2obj(oid, 1)) == NULL ||
+	    !sk_POLICYINFO_push(pols, pi))
+		goto out;
+	pi = NULL;
+	ok = X509_add1_ext_i2d(x, NID_certificate_policies, pols, 0,
+	    X509V3_ADD_DEFAULT) == 1;
+out:
+	POLICYINFO_free(pi);
+	sk_POLICYINFO_pop_free(pols, POLICYINFO_free);
+	return ok;
+}
+
 int
 cd_x509_add_practice(X509 *x, const char *crl_url,
     const char *ca_issuers_url, const char *policy_oid)
 {
 	return practice_ext(x, NID_crl_distribution_points, "URI:",
 	    crl_url) && practice_ext(x, NID_info_access, "caIssuers;URI:",
-	    ca_issuers_url) && practice_ext(x, NID_certificate_policies, "",
-	    policy_oid);
+	    ca_issuers_url) && policy_ext(x, policy_oid);
 }
