@@ -1,7 +1,7 @@
 #!/bin/sh
 # access.sh - who may do what to a request, through the CLI: every
 # request action (request new, approve, reject, validate, cancel,
-# collect, print transport) by an operator of every role (each has
+# collect, print transport, certificate revoke) by an operator of every role (each has
 # 'view' plus the role named; "none" has no role at all) on their own
 # request and on someone else's.  The expected outcome of each row is in
 # the table below (0 allowed, 3 refused); each row is one TAP case: the
@@ -11,7 +11,8 @@
 . "$top_srcdir/tests/rel/lib.sh"
 
 setup_store
-for r in none view request approve validate collect admin collectonly; do
+for r in none view request approve validate collect admin collectonly \
+    revoke; do
 	case $r in
 	none) roles='' ;;
 	view) roles=view ;;
@@ -77,6 +78,14 @@ print       collect   0   0
 print       collectonly 0 0
 collect     collectonly 0 0
 print       admin     0   3
+revoke      none      3   3
+revoke      view      3   3
+revoke      request   3   3
+revoke      approve   3   3
+revoke      validate  3   3
+revoke      collect   3   3
+revoke      admin     3   3
+revoke      revoke    0   0
 '
 
 # The request each action works on, made (and for print, collected) by
@@ -88,7 +97,7 @@ prepare() {
 	*) p=user-pin ;;
 	esac
 	_id=$(new_req "$2" "$p")
-	if [ "$1" = print ]; then
+	if [ "$1" = print ] || [ "$1" = revoke ]; then
 		mkdir -p "$T/out/pre$_id"
 		cd_ collect "$_id" --folder "$T/out/pre$_id" --password-file "$T/pw.$_id"
 		[ "$RC" -eq 0 ] || echo "# preparing print: $(cat "$ERR")" >&2
@@ -122,6 +131,14 @@ echo "$TABLE" | while read -r action role own other; do
 			id=$(prepare "$action" "$target")
 			cd_as "$op" print transport "$id" -o "$T/out/$n.ps"
 			audit_action=print.transport obj="request $id" ;;
+		revoke)
+			id=$(prepare "$action" "$target")
+			cd_ request show "$id" --json
+			sn=$(grep -o '"serial":"[0-9a-f]*"' "$OUT" | head -n 1 |
+			    cut -d'"' -f4)
+			cd_as "$op" revoke "$sn" --reason keyCompromise
+			audit_action=cert.revoke obj="request $id"
+			[ "$RC" -eq 0 ] || obj="cert $sn" ;;
 		*)
 			id=$(prepare "$action" "$target")
 			cd_as "$op" request "$action" "$id"
@@ -147,5 +164,5 @@ while IFS='|' read -r action role whose want rc op audit_action obj outcome msg;
 		ok "$desc"
 	fi
 done <"$T/rows"
-check "the table was run whole (102 rows)" test "$(wc -l <"$T/rows")" -eq 102
+check "the table was run whole (118 rows)" test "$(wc -l <"$T/rows")" -eq 118
 done_testing
