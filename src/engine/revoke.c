@@ -384,6 +384,10 @@ cd_device_revoke(struct cd_engine *e, int64_t device_id, int reason,
 	}
 	snprintf(why, sizeof(why), "package %lld revoked", (long long)device_id);
 	r = revoke_all(e, &s, reason, why, &n, err);
+	if (n == s.n) {
+		cd_strlcpy(d.status, "revoked", sizeof(d.status));
+		e->so->device_update(e->st, &d, NULL);
+	}
 	cd_audit(e, "device.revoke", obj, r == 0 ? "ok" : "failed",
 	    "%d of %d certificate%s revoked: %s", n, s.n, s.n == 1 ? "" : "s",
 	    cd_crl_reason_name(reason));

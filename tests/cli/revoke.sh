@@ -146,6 +146,7 @@ expect_out '2 certificates revoked' "every certificate of the package"
 cd_ device show "$dev"
 check "device show lists them revoked with the reason" \
     test "$(grep -c 'revoked .*(superseded)' "$OUT")" -eq 2
+expect_out '^Device [0-9]+: .*\(revoked\)' "the package itself is marked revoked"
 cd_ device revoke "$dev"
 expect_rc 3 "a package with nothing left to revoke is refused"
 
