@@ -206,6 +206,26 @@ emb_crl_write(struct cd_api *a, const char *path, int der, int fd,
 	return cd_crl_write(E(a), path, der, fd, err);
 }
 
+static int
+emb_cert_revoke(struct cd_api *a, const char *serial, int reason,
+    struct cd_err *err)
+{
+	return cd_cert_revoke(E(a), serial, reason, err);
+}
+
+static int
+emb_cert_unrevoke(struct cd_api *a, const char *serial, struct cd_err *err)
+{
+	return cd_cert_unrevoke(E(a), serial, err);
+}
+
+static int
+emb_device_revoke(struct cd_api *a, int64_t device_id, int reason,
+    int *count, struct cd_err *err)
+{
+	return cd_device_revoke(E(a), device_id, reason, count, err);
+}
+
 const struct cd_api_ops cd_api_embedded = {
 	.name = "embedded",
 	.open = emb_open,
@@ -232,4 +252,7 @@ const struct cd_api_ops cd_api_embedded = {
 	.print_transport = emb_print_transport,
 	.audit_list = emb_audit_list,
 	.crl_write = emb_crl_write,
+	.cert_revoke = emb_cert_revoke,
+	.cert_unrevoke = emb_cert_unrevoke,
+	.device_revoke = emb_device_revoke,
 };

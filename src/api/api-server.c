@@ -659,6 +659,43 @@ srv_crl_write(struct cd_api *a, const char *path, int der, int fd,
 	return r;
 }
 
+static int
+srv_cert_revoke(struct cd_api *a, const char *serial, int reason,
+    struct cd_err *err)
+{
+	return call(a, "POST", "/v1/certificates/revoke", NULL,
+	    json_pack("{s:o,s:s}", "serial", cdj_string(serial), "reason",
+	    cd_crl_reason_name(reason)), NULL, err);
+}
+
+static int
+srv_cert_unrevoke(struct cd_api *a, const char *serial, struct cd_err *err)
+{
+	return call(a, "POST", "/v1/certificates/unrevoke", NULL,
+	    json_pack("{s:o}", "serial", cdj_string(serial)), NULL, err);
+}
+
+static int
+srv_device_revoke(struct cd_api *a, int64_t device_id, int reason,
+    int *count, struct cd_err *err)
+{
+	char path[64];
+	json_t *rep = NULL;
+	int r;
+
+	if (count != NULL)
+		*count = 0;
+	snprintf(path, sizeof(path), "/v1/devices/%lld/revoke",
+	    (long long)device_id);
+	r = call(a, "POST", path, NULL, json_pack("{s:s}", "reason",
+	    cd_crl_reason_name(reason)), &rep, err);
+	if (r == 0 && count != NULL)
+		*count = (int)json_integer_value(json_object_get(rep,
+		    "revoked"));
+	json_decref(rep);
+	return r;
+}
+
 const struct cd_api_ops cd_api_server = {
 	.name = "server",
 	.open = srv_open,
@@ -685,4 +722,7 @@ const struct cd_api_ops cd_api_server = {
 	.print_transport = srv_print_transport,
 	.audit_list = srv_audit_list,
 	.crl_write = srv_crl_write,
+	.cert_revoke = srv_cert_revoke,
+	.cert_unrevoke = srv_cert_unrevoke,
+	.device_revoke = srv_device_revoke,
 };

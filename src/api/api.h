@@ -98,6 +98,14 @@ struct cd_api_ops {
 	/* A fresh CRL to path (or to fd when path is NULL). */
 	int (*crl_write)(struct cd_api *a, const char *path, int der, int fd,
 	    struct cd_err *err);
+
+	/* Revocation, as cd_cert_revoke, cd_cert_unrevoke, cd_device_revoke. */
+	int (*cert_revoke)(struct cd_api *a, const char *serial, int reason,
+	    struct cd_err *err);
+	int (*cert_unrevoke)(struct cd_api *a, const char *serial,
+	    struct cd_err *err);
+	int (*device_revoke)(struct cd_api *a, int64_t device_id, int reason,
+	    int *count, struct cd_err *err);
 };
 
 /* Every implementation's handle starts with this. */

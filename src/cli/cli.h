@@ -89,6 +89,10 @@ int cmd_device(struct cli *, int, char **);
 int cmd_request(struct cli *, int, char **);
 int cmd_audit(struct cli *, int, char **);
 int cmd_crl(struct cli *, int, char **);
+int cmd_revoke(struct cli *, int, char **);
+int cmd_unrevoke(struct cli *, int, char **);
+/* --reason NAME as a CRL reason code; -1 after a usage message. */
+int cli_reason(const char *s);
 int cmd_sweep(struct cli *, int, char **);
 int cmd_collect(struct cli *, int, char **);
 /* collect --ready: cmd-collect-bulk.c */

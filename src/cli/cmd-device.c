@@ -1,5 +1,5 @@
 /*
- * cmd-device.c - 'certdesk device list|show'.
+ * cmd-device.c - 'certdesk device list|show|revoke'.
  */
 #include "config.h"
 
@@ -79,6 +79,8 @@ print_cert_line(const struct cd_cert *c, void *arg)
 	(void)arg;
 	printf("  %s  %-18s %s  ", c->serial, cd_cert_status_name(c->status),
 	    c->policy);
+	if (c->status == CD_CS_REVOKED)
+		printf("(%s)  ", c->revoke_reason);
 	text_safe(stdout, c->location);
 	putchar('\n');
 	return 0;
@@ -137,9 +139,48 @@ device_show(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static int
+device_revoke(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cd_err err;
+	int64_t id;
+	int ch, reason = 0, n = 0, r;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			if ((reason = cli_reason(optarg)) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			puts("usage: certdesk device revoke ID [--reason R]\n"
+			    "revokes every certificate of a soft-certificate "
+			    "package");
+			return 0;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1 || cli_parse_id(argv[optind], &id) != 0)
+		return cli_usage("usage: certdesk device revoke ID "
+		    "[--reason R]");
+	if ((r = cli_open(cli)) != 0)
+		return r;
+	r = cd_device_revoke(cli->e, id, reason, &n, &err);
+	if (n > 0)
+		printf("%d certificate%s revoked (%s)\n", n, n == 1 ? "" : "s",
+		    cd_crl_reason_name(reason));
+	return r != 0 ? cli_fail(&err) : 0;
+}
+
 static const struct cli_cmd device_cmds[] = {
 	{ "list", "list devices", device_list },
 	{ "show", "show a device and its certificates", device_show },
+	{ "revoke", "revoke every certificate of a package", device_revoke },
 	{ NULL, NULL, NULL }
 };
 

@@ -20,6 +20,7 @@ static const struct option person_opts[] = {
 	{ "upn", required_argument, NULL, 'u' },
 	{ "roles", required_argument, NULL, 'r' },
 	{ "status", required_argument, NULL, 's' },
+	{ "revoke-certificates", no_argument, NULL, 'R' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -29,9 +30,15 @@ static const char fields_help[] =
     "  --logon NAME        logon name (the operator's Unix login)\n"
     "  --name 'FULL NAME'  full name\n"
     "  --email ADDR, --employee-id ID, --group GROUP, --upn USER@DOMAIN\n"
-    "  --roles LIST        view,request,approve,validate,collect,admin,all\n"
+    "  --roles LIST        view,request,approve,validate,collect,admin,"
+    "revoke,all\n"
     "                      or none (person add: view when not given)\n"
-    "  --status S          active or disabled\n";
+    "  --status S          active or disabled\n"
+    "  --revoke-certificates  (edit) disabling revokes the person's live\n"
+    "                      certificates (affiliationChanged)\n";
+
+/* person edit --revoke-certificates */
+static int revoke_flag;
 
 /* Apply field options to p; returns 0, -1 usage error, 1 help. */
 static int
@@ -68,6 +75,7 @@ person_fields(int argc, char **argv, struct cd_person *p, int *json)
 				return -1;
 			}
 			break;
+		case 'R': revoke_flag = 1; break;
 		case 'j': if (json) *json = 1; break;
 		case 'h': return 1;
 		default: return -1;
@@ -119,7 +127,7 @@ person_edit(struct cli *cli, int argc, char **argv)
 	struct cd_person p;
 	struct cd_err err;
 	char asked[512];
-	int r;
+	int n = 0, r;
 
 	if (argc < 2 || argv[1][0] == '-') {
 		fprintf(cli_wants_help(argc, argv) ? stdout : stderr,
@@ -137,7 +145,18 @@ person_edit(struct cli *cli, int argc, char **argv)
 	optind = 2;
 	if (person_fields(argc, argv, &p, NULL) != 0 || optind != argc)
 		return EXIT_USAGE;
-	if (cd_person_edit(cli->e, &p, &err) != 0)
+	r = cd_person_edit_ex(cli->e, &p, revoke_flag ? CD_PE_REVOKE : 0, &n,
+	    &err);
+	if (n > 0)
+		printf("%d certificate%s revoked (affiliationChanged)\n", n,
+		    n == 1 ? "" : "s");
+	if (r == CD_E_CONFIRM) {
+		fprintf(stderr, "certdesk: %s\ncertdesk: add "
+		    "--revoke-certificates to disable %s and revoke them\n",
+		    cd_err_msg(&err), p.logon);
+		return cli_exit_code(r);
+	}
+	if (r != 0)
 		return cli_fail(&err);
 	return 0;
 }

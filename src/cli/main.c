@@ -25,6 +25,8 @@ static const struct cli_cmd commands[] = {
 	{ "collect", "collect a request's soft certificates", cmd_collect },
 	{ "print", "print a transport document", cmd_print },
 	{ "audit", "show the audit trail", cmd_audit },
+	{ "revoke", "revoke a certificate with a reason", cmd_revoke },
+	{ "unrevoke", "release a certificate on hold", cmd_unrevoke },
 	{ "crl", "write the certificate revocation list", cmd_crl },
 	{ "sweep", "revoke certificates not fully collected", cmd_sweep },
 	{ "ca", "the CA: pending-revocations", cmd_ca_pending },

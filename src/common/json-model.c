@@ -355,7 +355,7 @@ cdj_person(const struct cd_person *p)
 	    "disabled");
 	if (o == NULL || (roles = json_array()) == NULL)
 		goto fail;
-	for (bit = 1; bit <= CD_ROLE_ADMIN; bit <<= 1)
+	for (bit = 1; bit <= CD_ROLE_REVOKE; bit <<= 1)
 		if (p->roles & bit)
 			json_array_append_new(roles,
 			    json_string(cd_role_name((enum cd_role)bit)));

@@ -58,6 +58,8 @@ int cd_cau_revoke(const char *dir, const char *serial, int reason,
 int cd_cau_is_revoked(const char *dir, const char *serial, int *out,
     struct cd_err *err);
 int cd_cau_crl(const char *dir, X509 *cacert, EVP_PKEY *key, int64_t now,
-    X509_CRL **out, struct cd_err *err);
+    int64_t next, X509_CRL **out, struct cd_err *err);
+/* Release a certificateHold (CD_E_STATE for any other reason). */
+int cd_cau_unrevoke(const char *dir, const char *serial, struct cd_err *err);
 
 #endif

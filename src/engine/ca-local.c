@@ -410,9 +410,23 @@ local_revoke(struct cd_ca *ca, const char *serial, int reason, int64_t when,
 }
 
 static int
+local_crl_until(struct cd_ca *ca, int64_t now, int64_t next, X509_CRL **out,
+    struct cd_err *err)
+{
+	return cd_cau_crl(ca->dir, ca->cert, ca->key, now, next, out, err);
+}
+
+static int
 local_crl(struct cd_ca *ca, int64_t now, X509_CRL **out, struct cd_err *err)
 {
-	return cd_cau_crl(ca->dir, ca->cert, ca->key, now, out, err);
+	return local_crl_until(ca, now, now + 7 * 86400, out, err);
+}
+
+/* Release a hold (certificateHold only). */
+static int
+local_unrevoke(struct cd_ca *ca, const char *serial, struct cd_err *err)
+{
+	return cd_cau_unrevoke(ca->dir, serial, err);
 }
 
 const struct cd_ca_ops cd_ca_local_ops = {
@@ -429,4 +443,6 @@ const struct cd_ca_ops cd_ca_local_ops = {
 	.is_revoked = local_is_revoked,
 	.crl = local_crl,
 	.chain = local_chain,
+	.unrevoke = local_unrevoke,
+	.crl_until = local_crl_until,
 };

@@ -282,9 +282,22 @@ p_is_revoked(struct cd_ca *ca, const char *serial, int *out,
 }
 
 static int
+p_crl_until(struct cd_ca *ca, int64_t now, int64_t next, X509_CRL **out,
+    struct cd_err *err)
+{
+	return cd_cau_crl(ca->dir, ca->cert, ca->key, now, next, out, err);
+}
+
+static int
 p_crl(struct cd_ca *ca, int64_t now, X509_CRL **out, struct cd_err *err)
 {
-	return cd_cau_crl(ca->dir, ca->cert, ca->key, now, out, err);
+	return p_crl_until(ca, now, now + 7 * 86400, out, err);
+}
+
+static int
+p_unrevoke(struct cd_ca *ca, const char *serial, struct cd_err *err)
+{
+	return cd_cau_unrevoke(ca->dir, serial, err);
 }
 
 const struct cd_ca_ops cd_ca_pkcs11_ops = {
@@ -301,4 +314,6 @@ const struct cd_ca_ops cd_ca_pkcs11_ops = {
 	.is_revoked = p_is_revoked,
 	.crl = p_crl,
 	.chain = p_chain,
+	.unrevoke = p_unrevoke,
+	.crl_until = p_crl_until,
 };

@@ -156,6 +156,8 @@ cd_cau_sign(X509 *cacert, EVP_PKEY *key, EVP_PKEY *pub,
 	    "keyid,issuer") &&
 	    (p->san == NULL || X509_add1_ext_i2d(x, NID_subject_alt_name,
 	    p->san, 0, X509V3_ADD_DEFAULT) == 1) &&
+	    cd_x509_add_practice(x, p->crl_url, p->ca_issuers_url,
+	    p->policy_oid) &&
 	    X509_sign(x, key, cd_cau_md(key)) > 0;
 	if (!ok) {
 		X509_free(x);
@@ -433,11 +435,11 @@ next_crl_number(const char *dir)
 
 static int
 crl_fill(X509 *cacert, EVP_PKEY *key, X509_CRL *crl, const char *text,
-    int64_t now, long number)
+    int64_t now, int64_t next, long number)
 {
 	const char *line;
 	ASN1_TIME *t1 = ASN1_TIME_set(NULL, (time_t)now);
-	ASN1_TIME *t2 = ASN1_TIME_set(NULL, (time_t)(now + 7 * 86400));
+	ASN1_TIME *t2 = ASN1_TIME_set(NULL, (time_t)next);
 	ASN1_INTEGER *num = ASN1_INTEGER_new();
 	X509V3_CTX ctx;
 	X509_EXTENSION *aki;
@@ -470,7 +472,7 @@ crl_fill(X509 *cacert, EVP_PKEY *key, X509_CRL *crl, const char *text,
 
 int
 cd_cau_crl(const char *dir, X509 *cacert, EVP_PKEY *key, int64_t now,
-    X509_CRL **out, struct cd_err *err)
+    int64_t next, X509_CRL **out, struct cd_err *err)
 {
 	X509_CRL *crl = NULL;
 	char *text = NULL;
@@ -488,7 +490,7 @@ cd_cau_crl(const char *dir, X509 *cacert, EVP_PKEY *key, int64_t now,
 		goto out;
 	}
 	if ((crl = X509_CRL_new()) == NULL ||
-	    !crl_fill(cacert, key, crl, text, now, number)) {
+	    !crl_fill(cacert, key, crl, text, now, next, number)) {
 		r = cd_err_ssl(err, CD_E_CA, "cannot sign the CRL");
 		goto out;
 	}
@@ -496,6 +498,37 @@ cd_cau_crl(const char *dir, X509 *cacert, EVP_PKEY *key, int64_t now,
 	crl = NULL;
 out:
 	X509_CRL_free(crl);
+	free(text);
+	close(fd);
+	return r;
+}
+
+/* Release a hold: drop the serial's line if its reason is certificateHold. */
+int
+cd_cau_unrevoke(const char *dir, const char *serial, struct cd_err *err)
+{
+	char *text = NULL;
+	const char *line, *end;
+	long long when;
+	int fd, reason, r;
+
+	if ((fd = lock_dir(dir, err)) < 0)
+		return fd;
+	if ((r = read_revoked(dir, &text, err)) != 0 ||
+	    (line = find_serial(text, serial)) == NULL)
+		goto out;
+	if (sscanf(line + strlen(serial), " %lld %d", &when, &reason) != 2 ||
+	    reason != CD_CRL_CERTIFICATE_HOLD) {
+		r = cd_err_set(err, CD_E_STATE, "certificate %s is revoked "
+		    "for good, not on hold", serial);
+		goto out;
+	}
+	end = strchr(line, '\n');
+	end = end != NULL ? end + 1 : line + strlen(line);
+	memmove((char *)line, end, strlen(end) + 1);
+	r = cd_write_atomic(dir, "revoked", text, strlen(text), 0600, NULL, 0,
+	    err);
+out:
 	free(text);
 	close(fd);
 	return r;

@@ -93,6 +93,27 @@ cd_ca_crl(const struct cd_ca_ops *o, unsigned caps, struct cd_ca *ca,
 }
 
 int
+cd_ca_crl_until(const struct cd_ca_ops *o, unsigned caps, struct cd_ca *ca,
+    int64_t now, int64_t next_update, X509_CRL **out, struct cd_err *err)
+{
+	*out = NULL;
+	if ((caps & CD_CA_MAKES_CRL) && o->crl_until != NULL)
+		return o->crl_until(ca, now, next_update, out, err);
+	return cd_ca_crl(o, caps, ca, now, out, err);
+}
+
+int
+cd_ca_unrevoke(const struct cd_ca_ops *o, unsigned caps, struct cd_ca *ca,
+    const char *serial, struct cd_err *err)
+{
+	if (!(caps & CD_CA_CAN_REVOKE) || o->unrevoke == NULL)
+		return cd_err_set(err, CD_E_CA, "the CA backend '%s' cannot "
+		    "release a certificate on hold: release %s at the CA "
+		    "itself", o->name, serial);
+	return o->unrevoke(ca, serial, err);
+}
+
+int
 cd_ca_init_checked(const struct cd_ca_ops *o, const void *cfg,
     const char *datadir, const struct cd_ca_init *how, struct cd_err *err)
 {

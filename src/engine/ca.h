@@ -49,6 +49,10 @@ struct cd_issue {
 	unsigned ext_key_usage;		/* CD_EKU_* */
 	int validity_days;
 	int64_t not_before;		/* 0 = now */
+	/* Borrowed from the configuration; NULL or "" = left out. */
+	const char *crl_url;		/* cRLDistributionPoints URI */
+	const char *ca_issuers_url;	/* authorityInfoAccess caIssuers */
+	const char *policy_oid;		/* certificatePolicies OID */
 };
 
 /*
@@ -96,8 +100,12 @@ struct cd_ca_init {
 enum cd_crl_reason {
 	CD_CRL_UNSPECIFIED = 0,
 	CD_CRL_KEY_COMPROMISE = 1,
+	CD_CRL_AFFILIATION_CHANGED = 3,
 	CD_CRL_SUPERSEDED = 4,
-	CD_CRL_CESSATION = 5
+	CD_CRL_CESSATION = 5,
+	CD_CRL_CERTIFICATE_HOLD = 6,
+	CD_CRL_REMOVE_FROM_CRL = 8,
+	CD_CRL_PRIVILEGE_WITHDRAWN = 9
 };
 
 /* submit() and poll(): the CA has not answered yet (not an error). */
@@ -172,6 +180,22 @@ struct cd_ca_ops {
 	    struct cd_err *err);
 	/* Issuing chain, CA first-level first; borrowed, do not free. */
 	const STACK_OF(X509) *(*chain)(struct cd_ca *ca);
+
+	/*
+	 * Optional.  Release a certificate on hold (revoked with
+	 * certificateHold): it leaves the list and the next CRL
+	 * (removeFromCRL).  CD_E_STATE when it is revoked for another
+	 * reason; not revoked is not an error.  NULL: cd_ca_unrevoke()
+	 * refuses with CD_E_CA.
+	 */
+	int (*unrevoke)(struct cd_ca *ca, const char *serial,
+	    struct cd_err *err);
+	/*
+	 * Optional.  As crl(), with nextUpdate at next_update.  NULL: the
+	 * backend's own crl() and its own next update.
+	 */
+	int (*crl_until)(struct cd_ca *ca, int64_t now, int64_t next_update,
+	    X509_CRL **out, struct cd_err *err);
 };
 
 /* The capabilities of backend o with settings cfg. */
@@ -204,6 +228,13 @@ int cd_ca_revoke_command(const char *cmd, int timeout, const char *serial,
 const char *cd_crl_reason_name(int reason);
 int cd_ca_crl(const struct cd_ca_ops *o, unsigned caps, struct cd_ca *ca,
     int64_t now, X509_CRL **out, struct cd_err *err);
+/* cd_ca_crl with a next update (the backend's own when it cannot). */
+int cd_ca_crl_until(const struct cd_ca_ops *o, unsigned caps,
+    struct cd_ca *ca, int64_t now, int64_t next_update, X509_CRL **out,
+    struct cd_err *err);
+/* Release a hold; CD_E_CA when the backend cannot. */
+int cd_ca_unrevoke(const struct cd_ca_ops *o, unsigned caps,
+    struct cd_ca *ca, const char *serial, struct cd_err *err);
 int cd_ca_init_checked(const struct cd_ca_ops *o, const void *cfg,
     const char *datadir, const struct cd_ca_init *how, struct cd_err *err);
 

@@ -404,11 +404,44 @@ expand(struct cd_collect *c, const struct cd_policy *pol, const char *fmt,
  * and SAN expanded for the person) and a CSR with the same content,
  * signed by the item's fresh key (proof of possession).
  */
+/*
+ * A leaf never outlives its CA: the validity is cut to whole days that
+ * end on or before the issuing CA's notAfter (when the backend shows its
+ * chain).  CD_E_CA when less than a day is left.
+ */
+static int
+clamp_validity(struct cd_collect *c, struct cd_issue *iss,
+    struct cd_err *err)
+{
+	const STACK_OF(X509) *chain;
+	X509 *ca;
+	struct tm tm;
+	int64_t ca_end, days;
+
+	if (c->e->cao->chain == NULL ||
+	    (chain = c->e->cao->chain(c->e->ca)) == NULL ||
+	    sk_X509_num(chain) < 1)
+		return 0;
+	ca = sk_X509_value(chain, 0);
+	if (ASN1_TIME_to_tm(X509_get0_notAfter(ca), &tm) != 1)
+		return 0;
+	ca_end = (int64_t)timegm(&tm);
+	days = (ca_end - iss->not_before) / 86400;
+	if (days < 1)
+		return cd_err_set(err, CD_E_CA, "the CA certificate expires "
+		    "in less than a day: a certificate it signed would outlive "
+		    "it; renew the CA");
+	if (iss->validity_days > days)
+		iss->validity_days = (int)days;
+	return 0;
+}
+
 static int
 build_issue(struct cd_collect *c, struct cd_coll_item *it,
     struct cd_ca_req *req, struct cd_err *err)
 {
 	const struct cd_policy *pol = it->pub.policy;
+	const struct cd_conf *conf = c->e->conf;
 	struct cd_issue *iss = &req->params;
 	char text[1024];
 	int r;
@@ -418,7 +451,13 @@ build_issue(struct cd_collect *c, struct cd_coll_item *it,
 	iss->key_usage = pol->key_usage;
 	iss->ext_key_usage = pol->ext_key_usage;
 	iss->validity_days = pol->validity_days;
-	iss->not_before = cd_engine_now(c->e);
+	/* backdated: a relying party whose clock is behind accepts it */
+	iss->not_before = cd_engine_now(c->e) - conf->backdate;
+	iss->crl_url = conf->crl_url;
+	iss->ca_issuers_url = conf->ca_issuers_url;
+	iss->policy_oid = pol->policy_oid;
+	if ((r = clamp_validity(c, iss, err)) != 0)
+		return r;
 	if ((r = expand(c, pol, pol->subject, text, sizeof(text), err)) != 0 ||
 	    (r = cd_x509_name_parse(text, &iss->subject, err)) != 0)
 		return cd_err_context(err, r, "policy %s subject", pol->id);

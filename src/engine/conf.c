@@ -511,6 +511,63 @@ parse_number(const char *val, const char *units, long *v, char *unit)
 	return *end == '\0' ? 0 : -1;
 }
 
+/* A path that may be left empty (a feature that is off). */
+static int
+p_optpath(struct loader *ld, const char *sec, const struct opt *o,
+    const char *val, void *obj)
+{
+	if (*val == '\0') {
+		*(char *)FIELD(obj, o) = '\0';
+		return 0;
+	}
+	return p_path(ld, sec, o, val, obj);
+}
+
+/* An http:// or https:// URL without spaces, or "" for none. */
+static int
+p_url(struct loader *ld, const char *sec, const struct opt *o,
+    const char *val, void *obj)
+{
+	const char *p;
+
+	if (*val != '\0' && strncmp(val, "http://", 7) != 0 &&
+	    strncmp(val, "https://", 8) != 0)
+		return fail(ld, sec, o->key, "'%s' is not an http:// or "
+		    "https:// URL", val);
+	for (p = val; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f ||
+		    *p == ',')
+			return fail(ld, sec, o->key, "a URL holds no spaces, "
+			    "commas, control or non-ASCII characters");
+	return p_str(ld, sec, o, val, obj);
+}
+
+/* A dotted object identifier (1.2.3...), or "" for none. */
+static int
+p_oid(struct loader *ld, const char *sec, const struct opt *o,
+    const char *val, void *obj)
+{
+	const char *p = val;
+	int arcs = 0;
+
+	while (*p != '\0') {
+		if (!isdigit((unsigned char)*p) || (*p == '0' &&
+		    isdigit((unsigned char)p[1])))
+			break;
+		while (isdigit((unsigned char)*p))
+			p++;
+		arcs++;
+		if (*p == '.' && p[1] != '\0')
+			p++;
+		else
+			break;
+	}
+	if (*val != '\0' && (*p != '\0' || arcs < 2 || val[0] > '2'))
+		return fail(ld, sec, o->key, "'%s' is not a dotted object "
+		    "identifier such as 1.3.6.1.4.1.99999.1.1", val);
+	return p_str(ld, sec, o, val, obj);
+}
+
 static int
 p_int(struct loader *ld, const char *sec, const struct opt *o,
     const char *val, void *obj)
@@ -555,10 +612,11 @@ p_dur(struct loader *ld, const char *sec, const struct opt *o,
 	long v, mul;
 	char unit;
 
-	if (parse_number(val, "smh", &v, &unit) != 0)
+	if (parse_number(val, "smhd", &v, &unit) != 0)
 		return fail(ld, sec, o->key, "'%s' is not a duration "
-		    "(seconds, or a number with s, m or h)", val);
-	mul = unit == 'h' ? 3600 : unit == 'm' ? 60 : 1;
+		    "(seconds, or a number with s, m, h or d)", val);
+	mul = unit == 'd' ? 86400 : unit == 'h' ? 3600 : unit == 'm' ? 60 :
+	    1;
 	if (v > LONG_MAX / mul)
 		v = LONG_MAX;
 	else
@@ -883,6 +941,8 @@ static const struct opt security_opts[] = {
 	C("mac_iterations", p_iter, mac_iter, 1, 600000, "2048"),
 	C("readback", p_readback, readback_full, 0, 0, "mac"),
 	C("attempt_timeout", p_dur, attempt_timeout, 60, 86400, "900"),
+	C("revoke_on_disable", p_bool, revoke_on_disable, 0, 0, "no"),
+	C("backdate", p_dur, backdate, 0, 86400, "5m"),
 };
 
 /* The generic keys of the backend sections; the rest is the backend's. */
@@ -895,6 +955,12 @@ static const struct opt ca_opts[] = {
 	C("timeout", p_dur, ca_timeout, 1, 86400, "120"),
 	C("revoke_command", p_opath, ca_revoke_command, 0, 0, ""),
 	C("revoke_timeout", p_dur, ca_revoke_timeout, 1, 3600, "60"),
+	C("crl_validity", p_dur, crl_validity, 3600, 366 * 86400, "7d"),
+	C("crl_overlap", p_dur, crl_overlap, 0, 365 * 86400, "1d"),
+	C("crl_publish_dir", p_optpath, crl_publish_dir, 0, 0, ""),
+	C("crl_publish_command", p_str, crl_publish_command, 0, 0, ""),
+	C("crl_url", p_url, crl_url, 0, 0, ""),
+	C("ca_issuers_url", p_url, ca_issuers_url, 0, 0, ""),
 };
 
 static const struct opt print_opts[] = {
@@ -951,6 +1017,9 @@ static const struct opt policy_opts[] = {
 	P("subject", p_subject, subject, 0, 0, "CN=[[People.FullName]]"),
 	P("subject_alt_name", p_san, san, 0, 0, ""),
 	P("storage", p_storage, storage, 0, 0, NULL),
+	P("policy_oid", p_oid, policy_oid, 0, 0, ""),
+	P("allow_any_eku", p_bool, allow_any_eku, 0, 0, "no"),
+	P("allow_dns_san", p_bool, allow_dns_san, 0, 0, "no"),
 };
 
 static const struct opt profile_opts[] = {
@@ -1185,13 +1254,72 @@ check_profile(struct loader *ld, const char *sec, struct cd_profile *p)
 	return 0;
 }
 
+/* EKUs a person's certificate may carry without allow_any_eku. */
+#define EKU_PERSON (CD_EKU_CLIENT_AUTH | CD_EKU_EMAIL_PROTECTION | \
+	CD_EKU_DOCUMENT_SIGNING)
+
+/* 1 if the policy's subjectAltName has a dns: (or ip:) entry. */
+static int
+san_has_host(const char *san)
+{
+	const char *p = san;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (strncasecmp(p, "dns", 3) == 0 || strncasecmp(p, "ip", 2) ==
+		    0) {
+			p += p[0] == 'd' || p[0] == 'D' ? 3 : 2;
+			while (*p == ' ')
+				p++;
+			if (*p == ':')
+				return 1;
+		}
+		while (*p != '\0' && *p != ',')
+			p++;
+	}
+	return 0;
+}
+
+/*
+ * Certificate profile hygiene: usages that fit the key, person-like
+ * extended usages and no host names unless the policy says otherwise.
+ */
+static int
+check_policy(struct loader *ld, const char *sec, const struct cd_policy *p)
+{
+	int ec = p->key_type == CD_KEY_EC_P256 || p->key_type ==
+	    CD_KEY_EC_P384;
+
+	if (ec && (p->key_usage & (CD_KU_KEY_ENCIPHERMENT |
+	    CD_KU_DATA_ENCIPHERMENT)))
+		return fail(ld, sec, "key_usage", "policy '%s': an EC key "
+		    "cannot encipher (keyEncipherment, dataEncipherment): use "
+		    "keyAgreement", p->id);
+	if (!ec && (p->key_usage & CD_KU_KEY_AGREEMENT))
+		return fail(ld, sec, "key_usage", "policy '%s': an RSA key "
+		    "has no keyAgreement: use keyEncipherment", p->id);
+	if (!p->allow_any_eku && (p->ext_key_usage & ~EKU_PERSON))
+		return fail(ld, sec, "extended_key_usage", "policy '%s': "
+		    "serverAuth, codeSigning and smartcardLogon are not for "
+		    "a person's soft certificate; set allow_any_eku = yes to "
+		    "allow them", p->id);
+	if (!p->allow_dns_san && san_has_host(p->san))
+		return fail(ld, sec, "subject_alt_name", "policy '%s': DNS "
+		    "or IP subjectAltNames are not for a person's soft "
+		    "certificate; set allow_dns_san = yes to allow them",
+		    p->id);
+	return 0;
+}
+
 static int
 load_policy(struct loader *ld, const char *sec, struct cd_policy *pol)
 {
 	int r;
 
 	cd_strlcpy(pol->id, strchr(sec, '.') + 1, sizeof(pol->id));
-	if ((r = load_values(ld, sec, POLICY_SECTION, pol)) != 0)
+	if ((r = load_values(ld, sec, POLICY_SECTION, pol)) != 0 ||
+	    (r = check_policy(ld, sec, pol)) != 0)
 		return r;
 	if (pol->name[0] == '\0')
 		cd_strlcpy(pol->name, pol->id, sizeof(pol->name));

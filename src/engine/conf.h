@@ -46,6 +46,8 @@ struct cd_conf {
 	int mac_iter;			/* MAC iterations */
 	int readback_full;		/* read packages back: 0 MAC, 1 all */
 	int attempt_timeout;		/* seconds before a stale attempt is aborted */
+	int revoke_on_disable;		/* disabling a person revokes at once */
+	int backdate;			/* seconds notBefore lies in the past */
 
 	/* [store] backend = sqlite, and that backend's settings */
 	struct cd_backend_conf store;
@@ -56,6 +58,12 @@ struct cd_conf {
 	/* run for each revocation (serial, reason); "" = none */
 	char ca_revoke_command[CD_PATH_MAX];
 	int ca_revoke_timeout;		/* seconds the command may take */
+	int crl_validity;		/* seconds from thisUpdate to nextUpdate */
+	int crl_overlap;		/* republish this long before nextUpdate */
+	char crl_publish_dir[CD_PATH_MAX];	/* "" = no publication */
+	char crl_publish_command[CD_PATH_MAX];	/* "" = none; argv, no shell */
+	char crl_url[CD_TEXT_MAX];	/* CRL distribution point, or "" */
+	char ca_issuers_url[CD_TEXT_MAX];	/* AIA caIssuers, or "" */
 
 	/* [print] backend = cups | file, its settings, and the paper */
 	struct cd_backend_conf print;

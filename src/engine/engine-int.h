@@ -70,6 +70,19 @@ int cd_eng_collect_refusal(struct cd_engine *e, const struct cd_request *r,
 int cd_eng_print_ready(struct cd_engine *e, int pin_mailer,
     struct cd_err *err);
 
+/*
+ * Publish the CRL to [ca] crl_publish_dir (revoke.c): always when force,
+ * else when the published one is missing or near its next update.  0
+ * when no directory is configured.
+ */
+int cd_eng_crl_publish(struct cd_engine *e, int force, struct cd_err *err);
+/* Live (not revoked, not expired) certificates of a person (revoke.c). */
+int cd_eng_person_live_certs(struct cd_engine *e, int64_t person_id,
+    int *n, struct cd_err *err);
+/* Revoke them with affiliationChanged; *count gets how many. */
+int cd_eng_revoke_person(struct cd_engine *e, int64_t person_id,
+    const char *logon, int *count, struct cd_err *err);
+
 /* The short demo data set builder (demo.c). */
 int cd_demo_build(struct cd_engine *e, struct cd_err *err);
 

@@ -383,8 +383,8 @@ cd_crl_write(struct cd_engine *e, const char *path, int der, int fd,
 	long len;
 	int r;
 
-	if ((r = cd_ca_crl(e->cao, e->ca_caps, e->ca, cd_engine_now(e), &crl,
-	    err)) != 0)
+	if ((r = cd_ca_crl_until(e->cao, e->ca_caps, e->ca, cd_engine_now(e),
+	    cd_engine_now(e) + e->conf->crl_validity, &crl, err)) != 0)
 		return r;
 	r = CD_E_CRYPTO;
 	if ((bio = BIO_new(BIO_s_mem())) == NULL)

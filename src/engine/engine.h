@@ -227,6 +227,48 @@ int cd_print_transport(struct cd_engine *e, int64_t request_id,
 /* Where the transport document goes, for people: "printer office". */
 void cd_print_destination(struct cd_engine *e, char *buf, size_t len);
 
+/* ---- revocation ----------------------------------------------------------- */
+
+/*
+ * RFC 5280 reason names (unspecified, keyCompromise, affiliationChanged,
+ * superseded, cessationOfOperation, certificateHold, privilegeWithdrawn)
+ * and their codes; parse gives -1 for an unknown name.
+ */
+int cd_crl_reason_parse(const char *name);
+const char *cd_crl_reason_name(int reason);
+
+/*
+ * Revoke one certificate (serial in hex, colons allowed) at the CA and
+ * in the store, then publish the CRL ([ca] crl_publish_dir).  Needs the
+ * revoke role.  CD_E_STATE when already revoked (a certificate on hold
+ * may be revoked for good with another reason); refusals are audited.
+ * A publication failure after the revocation returns its code with a
+ * message that says the certificate is revoked.
+ */
+int cd_cert_revoke(struct cd_engine *e, const char *serial, int reason,
+    struct cd_err *err);
+/* Release a certificate on hold (certificateHold only: else CD_E_STATE). */
+int cd_cert_unrevoke(struct cd_engine *e, const char *serial,
+    struct cd_err *err);
+/*
+ * Revoke every live certificate of a soft-certificate package; *count
+ * (may be NULL) gets how many were revoked.
+ */
+int cd_device_revoke(struct cd_engine *e, int64_t device_id, int reason,
+    int *count, struct cd_err *err);
+
+/* cd_person_edit_ex flags */
+#define CD_PE_REVOKE 1	/* disabling revokes the person's certificates */
+/*
+ * cd_person_edit, and when it disables a person with live certificates:
+ * without CD_PE_REVOKE (and [security] revoke_on_disable = no) refused
+ * with CD_E_CONFIRM before anything changes, the message saying how
+ * many; with it the person is disabled, then each certificate revoked
+ * (affiliationChanged).  *revoked (may be NULL) gets how many.
+ */
+int cd_person_edit_ex(struct cd_engine *e, const struct cd_person *p,
+    unsigned flags, int *revoked, struct cd_err *err);
+
 /* ---- audit, CRL, sweep -------------------------------------------------- */
 
 int cd_audit_list(struct cd_engine *e, int64_t since, cd_audit_cb cb,

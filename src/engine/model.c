@@ -11,7 +11,7 @@
 #include "util.h"
 
 static const char *const role_names[] = {
-	"view", "request", "approve", "validate", "collect", "admin"
+	"view", "request", "approve", "validate", "collect", "admin", "revoke"
 };
 
 static const char *const status_names[CD_RS__COUNT] = {

@@ -21,9 +21,10 @@ enum cd_role {
 	CD_ROLE_APPROVE = 1 << 2,
 	CD_ROLE_VALIDATE = 1 << 3,
 	CD_ROLE_COLLECT = 1 << 4,	/* collect for others */
-	CD_ROLE_ADMIN = 1 << 5		/* people, config-level actions */
+	CD_ROLE_ADMIN = 1 << 5,		/* people, config-level actions */
+	CD_ROLE_REVOKE = 1 << 6		/* revoke and release certificates */
 };
-#define CD_ROLE_ALL 0x3f
+#define CD_ROLE_ALL 0x7f
 
 enum cd_person_status { CD_PS_ACTIVE = 0, CD_PS_DISABLED };
 

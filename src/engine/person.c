@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -49,10 +50,68 @@ logon_ok(const char *s)
 	return 1;
 }
 
+/* Characters (code points) of valid UTF-8 text. */
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static int
+ascii_only(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
+/* The most a CN-sized field may hold (X.520 ub-common-name). */
+#define CN_MAX 64
+
+/*
+ * The fields a certificate carries must fit it: CN-sized ones at most
+ * 64 characters, an e-mail address (an IA5String rfc822Name) ASCII.
+ */
+static int
+cert_fields_check(const struct cd_person *p, struct cd_err *err)
+{
+	static const struct { const char *name; size_t off; } cn[] = {
+		{ "full name", offsetof(struct cd_person, full_name) },
+		{ "employee ID", offsetof(struct cd_person, employee_id) },
+		{ "group", offsetof(struct cd_person, group_name) },
+	};
+	size_t i;
+
+	for (i = 0; i < CD_NELEM(cn); i++)
+		if (utf8_chars((const char *)p + cn[i].off) > CN_MAX)
+			return cd_err_set(err, CD_E_INVAL, "%s is longer than "
+			    "%d characters (%zu): a certificate name field "
+			    "holds at most %d", cn[i].name, CN_MAX,
+			    utf8_chars((const char *)p + cn[i].off), CN_MAX);
+	if (!ascii_only(p->email))
+		return cd_err_set(err, CD_E_INVAL, "e-mail address '%s' is not "
+		    "ASCII: certificates carry ASCII addresses only "
+		    "(internationalised addresses, SmtpUTF8Mailbox, are not "
+		    "supported)", p->email);
+	if (!ascii_only(p->upn))
+		return cd_err_set(err, CD_E_INVAL, "UPN '%s' is not ASCII",
+		    p->upn);
+	return 0;
+}
+
 /* Check a person record; message without a prefix. */
 static int
 person_check(const struct cd_person *p, struct cd_err *err)
 {
+	if (strlen(p->logon) >= CD_LOGON_MAX - 1)
+		return cd_err_set(err, CD_E_INVAL, "logon name is too long "
+		    "(at most %d characters)", CD_LOGON_MAX - 2);
 	if (!logon_ok(p->logon))
 		return cd_err_set(err, CD_E_INVAL,
 		    "logon name '%s' is not valid (letters, digits and . _ - @ $; "
@@ -71,7 +130,7 @@ person_check(const struct cd_person *p, struct cd_err *err)
 		    "e-mail address '%s' has no @", p->email);
 	if (p->upn[0] != '\0' && strchr(p->upn, '@') == NULL)
 		return cd_err_set(err, CD_E_INVAL, "UPN '%s' has no @", p->upn);
-	return 0;
+	return cert_fields_check(p, err);
 }
 
 /* "person LOGON" for the audit trail; "?" for a name it must not show. */
@@ -158,14 +217,41 @@ edit_detail(const struct cd_person *old, const struct cd_person *p,
 	    "disabled -> active" : "active -> disabled");
 }
 
+/*
+ * Disabling a person with live certificates: refused (CD_E_CONFIRM,
+ * audited) unless confirmed or [security] revoke_on_disable; *n gets
+ * how many there are.
+ */
+static int
+disable_check(struct cd_engine *e, const struct cd_person *p,
+    unsigned flags, int *n, struct cd_err *err)
+{
+	char obj[160];
+	int r;
+
+	if ((r = cd_eng_person_live_certs(e, p->id, n, err)) != 0 || *n == 0 ||
+	    (flags & CD_PE_REVOKE) || e->conf->revoke_on_disable)
+		return r;
+	r = cd_err_set(err, CD_E_CONFIRM, "%s has %d live certificate%s: "
+	    "disabling revokes %s (affiliationChanged); confirm the "
+	    "revocation", p->logon, *n, *n == 1 ? "" : "s", *n == 1 ? "it" :
+	    "them");
+	snprintf(obj, sizeof(obj), "person %s", p->logon);
+	cd_audit(e, "person.disable", obj, "refused", "%s", err != NULL ?
+	    err->msg : "not confirmed");
+	return r;
+}
+
 int
-cd_person_edit(struct cd_engine *e, const struct cd_person *p,
-    struct cd_err *err)
+cd_person_edit_ex(struct cd_engine *e, const struct cd_person *p,
+    unsigned flags, int *revoked, struct cd_err *err)
 {
 	struct cd_person old;
 	char obj[160], roles[128], detail[512];
-	int r;
+	int disabling = 0, live = 0, r;
 
+	if (revoked != NULL)
+		*revoked = 0;
 	cd_roles_format(p->roles, roles, sizeof(roles));
 	snprintf(detail, sizeof(detail), "roles: %s", roles);
 	if ((r = cd_person_may_change(e, "person.edit", p->logon, detail,
@@ -175,6 +261,11 @@ cd_person_edit(struct cd_engine *e, const struct cd_person *p,
 		audit_failed(e, "person.edit", p->logon, r, err);
 		return r;
 	}
+	if ((r = e->so->person_get(e->st, p->id, NULL, &old, err)) != 0)
+		return r;
+	disabling = old.status == CD_PS_ACTIVE && p->status == CD_PS_DISABLED;
+	if (disabling && (r = disable_check(e, p, flags, &live, err)) != 0)
+		return r;
 	if ((r = e->so->begin(e->st, err)) != 0)
 		return r;
 	if ((r = e->so->person_get(e->st, p->id, NULL, &old, err)) != 0)
@@ -190,11 +281,22 @@ cd_person_edit(struct cd_engine *e, const struct cd_person *p,
 	edit_detail(&old, p, detail, sizeof(detail));
 	if ((r = cd_eng_audit(e, "person.edit", obj, "ok", detail, err)))
 		goto fail;
-	return e->so->commit(e->st, err);
+	if ((r = e->so->commit(e->st, err)) != 0 || !disabling || live == 0)
+		return r;
+	/* disabled first: nothing new is collected while these go */
+	return cd_eng_revoke_person(e, p->id, p->logon, revoked != NULL ?
+	    revoked : &live, err);
 fail:
 	e->so->rollback(e->st);
 	audit_failed(e, "person.edit", p->logon, r, err);
 	return r;
+}
+
+int
+cd_person_edit(struct cd_engine *e, const struct cd_person *p,
+    struct cd_err *err)
+{
+	return cd_person_edit_ex(e, p, 0, NULL, err);
 }
 
 int
@@ -386,7 +488,8 @@ csv_person(char *fields[], int n, const int map[COL__N],
 		p->roles = 0;
 	else if (cd_role_parse(v, &p->roles) != 0)
 		return cd_err_set(err, CD_E_INVAL, "unknown role in '%s' "
-		    "(known: view, request, approve, validate, collect, admin)",
+		    "(known: view, request, approve, validate, collect, admin, "
+		    "revoke)",
 		    text_ok(v) ? v : "?");
 	v = field(fields, n, map, COL_STATUS);
 	if (*v == '\0' || cd_strieq(v, "active"))
@@ -398,6 +501,16 @@ csv_person(char *fields[], int n, const int map[COL__N],
 		    "disabled");
 	if (strlen(field(fields, n, map, COL_NAME)) >= sizeof(p->full_name))
 		return cd_err_set(err, CD_E_INVAL, "full name is too long");
+	if (strlen(field(fields, n, map, COL_LOGON)) >= sizeof(p->logon) - 1)
+		return cd_err_set(err, CD_E_INVAL, "logon name is too long "
+		    "(at most %d characters)", CD_LOGON_MAX - 2);
+	if (strlen(field(fields, n, map, COL_EMAIL)) >= sizeof(p->email) ||
+	    strlen(field(fields, n, map, COL_EMPID)) >=
+	    sizeof(p->employee_id) ||
+	    strlen(field(fields, n, map, COL_GROUP)) >=
+	    sizeof(p->group_name) ||
+	    strlen(field(fields, n, map, COL_UPN)) >= sizeof(p->upn))
+		return cd_err_set(err, CD_E_INVAL, "a field is too long");
 	return person_check(p, err);
 }
 

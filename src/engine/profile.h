@@ -73,6 +73,9 @@ struct cd_policy {
 	/* subjectAltName, e.g. "email:[[People.Email]],upn:[[People.Upn]]" */
 	char san[CD_TEXT_MAX];
 	enum cd_storage storage;
+	char policy_oid[CD_NAME_MAX];	/* certificatePolicies OID, or "" */
+	int allow_any_eku;		/* serverAuth, codeSigning, ... allowed */
+	int allow_dns_san;		/* dns: subjectAltNames allowed */
 };
 
 struct cd_profile {

@@ -28,17 +28,6 @@
 
 extern char **environ;
 
-const char *
-cd_crl_reason_name(int reason)
-{
-	switch (reason) {
-	case CD_CRL_KEY_COMPROMISE: return "keyCompromise";
-	case CD_CRL_SUPERSEDED: return "superseded";
-	case CD_CRL_CESSATION: return "cessationOfOperation";
-	default: return "unspecified";
-	}
-}
-
 /* Start cmd serial reason with stdout and stderr to out, stdin null. */
 static int
 spawn(const char *cmd, const char *serial, const char *reason, int out,

@@ -2,8 +2,9 @@
  * sweep.c - the clean-up that runs at every certdesk start and as
  * 'certdesk sweep': abort collection attempts that went silent (no
  * heartbeat for [security] attempt_timeout; removing the files they
- * wrote), retry removals that failed before, and revoke certificates that
- * were not fully collected once their delay has passed.
+ * wrote), retry removals that failed before, revoke certificates that
+ * were not fully collected once their delay has passed, and publish the
+ * CRL again when the published one nears its next update.
  */
 #include "config.h"
 
@@ -376,6 +377,12 @@ cd_eng_sweep(struct cd_engine *e, struct cd_sweep_result *res,
 			goto out;
 		res->revoked += done;
 	}
+	/*
+	 * The published CRL: fresh after revocations, and renewed when its
+	 * next update is near.  A failure is audited and does not stop the
+	 * sweep (the next one tries again).
+	 */
+	cd_eng_crl_publish(e, res->revoked > 0, NULL);
 	r = 0;
 out:
 	free(s.list);

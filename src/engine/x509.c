@@ -357,3 +357,60 @@ cd_x509_csr_verify(X509_REQ *csr, EVP_PKEY **pub, struct cd_err *err)
 	*pub = key;
 	return 0;
 }
+
+static int
+practice_ext(X509 *x, int nid, const char *prefix, const char *value)
+{
+	X509V3_CTX ctx;
+	X509_EXTENSION *ext;
+	char buf[600];
+	int ok;
+
+	if (value == NULL || *value == '\0')
+		return 1;
+	if ((size_t)snprintf(buf, sizeof(buf), "%s%s", prefix, value) >=
+	    sizeof(buf))
+		return 0;
+	X509V3_set_ctx_nodb(&ctx);
+	X509V3_set_ctx(&ctx, NULL, x, NULL, NULL, 0);
+	if ((ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, buf)) == NULL)
+		return 0;
+	ok = X509_add_ext(x, ext, -1);
+	X509_EXTENSION_free(ext);
+	return ok;
+}
+
+/* certificatePolicies with one policy OID and no qualifiers. */
+static int
+policy_ext(X509 *x, const char *oid)
+{
+	CERTIFICATEPOLICIES *pols = NULL;
+	POLICYINFO *pi = NULL;
+	int ok = 0;
+
+	if (oid == NULL || *oid == '\0')
+		return 1;
+	if ((pols = sk_POLICYINFO_new_null()) == NULL ||
+	    (pi = POLICYINFO_new()) == NULL)
+		goto out;
+	ASN1_OBJECT_free(pi->policyid);
+	if ((pi->policyid = OBJ_txt2obj(oid, 1)) == NULL ||
+	    !sk_POLICYINFO_push(pols, pi))
+		goto out;
+	pi = NULL;
+	ok = X509_add1_ext_i2d(x, NID_certificate_policies, pols, 0,
+	    X509V3_ADD_DEFAULT) == 1;
+out:
+	POLICYINFO_free(pi);
+	sk_POLICYINFO_pop_free(pols, POLICYINFO_free);
+	return ok;
+}
+
+int
+cd_x509_add_practice(X509 *x, const char *crl_url,
+    const char *ca_issuers_url, const char *policy_oid)
+{
+	return practice_ext(x, NID_crl_distribution_points, "URI:",
+	    crl_url) && practice_ext(x, NID_info_access, "caIssuers;URI:",
+	    ca_issuers_url) && policy_ext(x, policy_oid);
+}

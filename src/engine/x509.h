@@ -54,4 +54,13 @@ int cd_x509_csr_build(EVP_PKEY *key, const X509_NAME *subject,
  */
 int cd_x509_csr_verify(X509_REQ *csr, EVP_PKEY **pub, struct cd_err *err);
 
+/*
+ * Add the certificate-practice extensions a relying party follows: a
+ * cRLDistributionPoints URI, an authorityInfoAccess caIssuers URI and a
+ * certificatePolicies OID, each left out when NULL or "".  1 on
+ * success, 0 on failure (OpenSSL's convention, for chaining).
+ */
+int cd_x509_add_practice(X509 *x, const char *crl_url,
+    const char *ca_issuers_url, const char *policy_oid);
+
 #endif

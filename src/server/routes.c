@@ -151,7 +151,7 @@ h_people_edit(struct cd_engine *e, const struct cds_req *q,
     struct cds_reply *out, struct cd_err *err)
 {
 	struct cd_person old, p;
-	int r;
+	int revoke, n = 0, r;
 
 	if ((r = cd_person_get(e, 0, q->logon, &old, err)) != 0)
 		return r;
@@ -161,9 +161,13 @@ h_people_edit(struct cd_engine *e, const struct cds_req *q,
 	if (p.id != old.id || strcmp(p.logon, old.logon) != 0)
 		return cd_err_set(err, CD_E_INVAL, "the logon name and id of "
 		    "a person cannot change");
-	if ((r = cd_person_edit(e, &p, err)) != 0)
+	revoke = json_is_true(json_object_get(q->body,
+	    "revoke_certificates"));
+	if ((r = cd_person_edit_ex(e, &p, revoke ? CD_PE_REVOKE : 0, &n,
+	    err)) != 0)
 		return r;
-	return reply(out, json_pack("{s:o}", "person", cdj_person(&p)), err);
+	return reply(out, json_pack("{s:o,s:i}", "person", cdj_person(&p),
+	    "revoked", n), err);
 }
 
 /* The CSV travels as the body; the engine reads it from a private file. */
@@ -459,6 +463,67 @@ out:
 	return r;
 }
 
+/* ---- revocation ------------------------------------------------------------- */
+
+/* "reason" of the body as a CRL reason code (default unspecified). */
+static int
+body_reason(const json_t *body, int *reason, struct cd_err *err)
+{
+	char name[64] = "unspecified";
+	int r;
+
+	if ((r = cdj_get_str(body, "reason", name, sizeof(name), err)) != 0)
+		return r;
+	if ((*reason = cd_crl_reason_parse(name)) < 0)
+		return cd_err_set(err, CD_E_INVAL, "unknown reason '%s'", name);
+	return 0;
+}
+
+static int
+h_cert_revoke(struct cd_engine *e, const struct cds_req *q,
+    struct cds_reply *out, struct cd_err *err)
+{
+	char serial[CD_SERIAL_MAX] = "";
+	int reason, r;
+
+	if ((r = cdj_get_str(q->body, "serial", serial, sizeof(serial),
+	    err)) != 0 || (r = body_reason(q->body, &reason, err)) != 0)
+		return r;
+	if ((r = cd_cert_revoke(e, serial, reason, err)) != 0)
+		return r;
+	return reply(out, json_pack("{s:s,s:s}", "serial", serial, "reason",
+	    cd_crl_reason_name(reason)), err);
+}
+
+static int
+h_cert_unrevoke(struct cd_engine *e, const struct cds_req *q,
+    struct cds_reply *out, struct cd_err *err)
+{
+	char serial[CD_SERIAL_MAX] = "";
+	int r;
+
+	if ((r = cdj_get_str(q->body, "serial", serial, sizeof(serial),
+	    err)) != 0)
+		return r;
+	if ((r = cd_cert_unrevoke(e, serial, err)) != 0)
+		return r;
+	return reply(out, json_pack("{s:s}", "serial", serial), err);
+}
+
+static int
+h_device_revoke(struct cd_engine *e, const struct cds_req *q,
+    struct cds_reply *out, struct cd_err *err)
+{
+	int reason, n = 0, r;
+
+	if ((r = body_reason(q->body, &reason, err)) != 0)
+		return r;
+	if ((r = cd_device_revoke(e, q->id, reason, &n, err)) != 0)
+		return r;
+	return reply(out, json_pack("{s:i,s:s}", "revoked", n, "reason",
+	    cd_crl_reason_name(reason)), err);
+}
+
 /* ---- the table ---------------------------------------------------------------- */
 
 const struct cds_route cds_routes[] = {
@@ -478,6 +543,12 @@ const struct cds_route cds_routes[] = {
 	    "list devices" },
 	{ "GET", "/v1/devices/{id}", CDS_BODY_NONE, h_devices_get,
 	    "one device" },
+	{ "POST", "/v1/certificates/revoke", CDS_BODY_JSON, h_cert_revoke,
+	    "revoke a certificate" },
+	{ "POST", "/v1/certificates/unrevoke", CDS_BODY_JSON, h_cert_unrevoke,
+	    "release a certificate on hold" },
+	{ "POST", "/v1/devices/{id}/revoke", CDS_BODY_JSON, h_device_revoke,
+	    "revoke every certificate of a package" },
 	{ "GET", "/v1/certificates", CDS_BODY_NONE, h_certs_list,
 	    "list certificates" },
 	{ "GET", "/v1/requests", CDS_BODY_NONE, h_requests_search,

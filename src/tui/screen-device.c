@@ -1,7 +1,8 @@
 /*
  * screen-device.c - View Device: tabs Details, Device Requests and
  * Certificates.  Enter on a request or certificate opens View Request;
- * 'o' opens the owner's View Person.
+ * 'o' opens the owner's View Person; 'r' revokes every certificate of
+ * the package after a reason and a confirmation.
  */
 #include "config.h"
 
@@ -32,8 +33,9 @@ static const char device_help[] =
     "drive): its Details, the Device Requests that produced it and its "
     "Certificates.\n"
     "\nKeys: Tab/^N/Right next tab, ^P/Left previous tab, 1-3 a tab, "
-    "Up/Down choose, Enter view the request, o view the owner, ^R reload, "
-    "q back.";
+    "Up/Down choose, Enter view the request, o view the owner, r revoke "
+    "every certificate of the package (revoke role; asks for a reason and "
+    "a confirmation), ^R reload, q back.";
 
 static void
 details(struct vdevice *v)
@@ -117,14 +119,57 @@ static const char *
 vdevice_keys(struct screen *s)
 {
 	if (((struct vdevice *)s)->tv.cur == T_DETAILS)
-		return " Tab/^P tabs  1-3 tab  o view owner  ? help  q back";
-	return " Tab/^P tabs  Enter view request  o view owner  ? help  q back";
+		return " Tab/^P tabs  1-3 tab  o owner  r revoke  ? help  q back";
+	return " Tab/^P tabs  Enter view request  o owner  r revoke  ? help  "
+	    "q back";
 }
 
 static void
 vdevice_cursor(struct screen *s)
 {
 	tabview_cursor(&((struct vdevice *)s)->tv);
+}
+
+/* The reasons offered, in the engine's names. */
+static const char *const reason_items[] = {
+	"keyCompromise", "affiliationChanged", "superseded",
+	"cessationOfOperation", "certificateHold", "privilegeWithdrawn",
+	"unspecified"
+};
+
+/* Revoke: a reason, a confirmation, then the engine decides. */
+static void
+vdevice_revoke(struct vdevice *v)
+{
+	static const struct button b[] = {
+		{ "Revoke", 'r', 0, 0 },
+		{ "Cancel", 'c', 1, 0 },
+	};
+	struct tui *t = v->s.t;
+	struct cd_err err;
+	char text[512];
+	int k, n = 0, r;
+
+	if (!v->loaded)
+		return;
+	k = tui_menu(t, "Revoke: reason", reason_items,
+	    (int)CD_NELEM(reason_items), 0);
+	if (k < 0 || k == TUI_KEY_SIGNAL || k >= (int)CD_NELEM(reason_items))
+		return;
+	snprintf(text, sizeof(text), "Revoke every certificate of device "
+	    "%lld (%s %s) with reason %s?  Only certificateHold can be "
+	    "released later.", (long long)v->d.id, v->d.type, v->d.serial,
+	    reason_items[k]);
+	if (tui_choice(t, "Revoke certificates", text, b, 2) != 0)
+		return;
+	r = cd_device_revoke(t->e, v->id, cd_crl_reason_parse(
+	    reason_items[k]), &n, &err);
+	if (r != 0)
+		tui_error(t, &err);
+	else
+		tui_status(t, "%d certificate%s revoked (%s)", n, n == 1 ? "" :
+		    "s", reason_items[k]);
+	vdevice_load(v);
 }
 
 static int
@@ -146,6 +191,9 @@ vdevice_key(struct screen *s, int ch)
 	case 'o':
 		if (v->loaded && v->d.owner_id != 0)
 			tui_open_person(s->t, v->d.owner_id);
+		break;
+	case 'r':
+		vdevice_revoke(v);
 		break;
 	case TUI_CTRL('r'):
 		vdevice_load(v);

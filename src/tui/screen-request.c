@@ -205,6 +205,12 @@ on_cert(const struct cd_cert *c, void *arg)
 	lines_wrap(l, "", 6, buf, COLS - 3);
 	if (c->location[0] != '\0')
 		lines_wrap(l, "", 6, c->location, COLS - 3);
+	if (c->status == CD_CS_REVOKED) {
+		cd_time_text(c->revoked_at, until, sizeof(until));
+		snprintf(buf, sizeof(buf), "revoked %s: %s", until,
+		    c->revoke_reason[0] ? c->revoke_reason : "unspecified");
+		lines_wrap(l, "", 6, buf, COLS - 3);
+	}
 	return 0;
 }
 

@@ -24,7 +24,7 @@ check "data directory is 0700" test "$(stat -c %a "$T/data")" = 700
 check "CA key is 0600" test "$(stat -c %a "$T/data/ca/ca.key")" = 600
 check "store is 0600" test "$(stat -c %a "$T/data/certdesk.db")" = 600
 cd_ person show "$(id -un)" --json
-expect_out '"roles":"view,request,approve,validate,collect,admin"' \
+expect_out '"roles":"view,request,approve,validate,collect,admin,revoke"' \
     "the invoking user is an administrator"
 cd_ init
 expect_rc 3 "a second init is refused"

@@ -1,8 +1,8 @@
 #!/bin/sh
 # access.sh - who may do what to a request, through the CLI: every
 # request action (request new, approve, reject, validate, cancel,
-# collect, print transport), and person add, edit and import and reading
-# the audit trail, by an operator of every role (each has
+# collect, print transport, certificate revoke), and person add, edit and
+# import and reading the audit trail, by an operator of every role (each has
 # 'view' plus the role named; "none" has no role at all) on their own
 # request and on someone else's.  The expected outcome of each row is in
 # the table below (0 allowed, 3 refused); each row is one TAP case: the
@@ -12,7 +12,8 @@
 . "$top_srcdir/tests/rel/lib.sh"
 
 setup_store
-for r in none view request approve validate collect admin collectonly; do
+for r in none view request approve validate collect admin collectonly \
+    revoke; do
 	case $r in
 	none) roles='' ;;
 	view) roles=view ;;
@@ -93,6 +94,14 @@ import      admin     0   0
 audit       none      3   3
 audit       view      3   3
 audit       collect   3   3
+revoke      none      3   3
+revoke      view      3   3
+revoke      request   3   3
+revoke      approve   3   3
+revoke      validate  3   3
+revoke      collect   3   3
+revoke      admin     3   3
+revoke      revoke    0   0
 '
 # The roles each operator was given (as above).
 op_roles() {
@@ -111,7 +120,7 @@ prepare() {
 	*) p=user-pin ;;
 	esac
 	_id=$(new_req "$2" "$p")
-	if [ "$1" = print ]; then
+	if [ "$1" = print ] || [ "$1" = revoke ]; then
 		mkdir -p "$T/out/pre$_id"
 		cd_ collect "$_id" --folder "$T/out/pre$_id" --password-file "$T/pw.$_id"
 		[ "$RC" -eq 0 ] || echo "# preparing print: $(cat "$ERR")" >&2
@@ -165,6 +174,14 @@ echo "$TABLE" | while read -r action role own other; do
 			id=$(prepare "$action" "$target")
 			cd_as "$op" print transport "$id" -o "$T/out/$n.ps"
 			audit_action=print.transport obj="request $id" ;;
+		revoke)
+			id=$(prepare "$action" "$target")
+			cd_ request show "$id" --json
+			sn=$(grep -o '"serial":"[0-9a-f]*"' "$OUT" | head -n 1 |
+			    cut -d'"' -f4)
+			cd_as "$op" revoke "$sn" --reason keyCompromise
+			audit_action=cert.revoke obj="request $id"
+			[ "$RC" -eq 0 ] || obj="cert $sn" ;;
 		*)
 			id=$(prepare "$action" "$target")
 			cd_as "$op" request "$action" "$id"
@@ -190,5 +207,5 @@ while IFS='|' read -r action role whose want rc op audit_action obj outcome msg;
 		ok "$desc"
 	fi
 done <"$T/rows"
-check "the table was run whole (132 rows)" test "$(wc -l <"$T/rows")" -eq 132
+check "the table was run whole (148 rows)" test "$(wc -l <"$T/rows")" -eq 148
 done_testing

@@ -238,9 +238,9 @@ static const struct {
 	{ "bad-section.conf", 13, "unknown section [bogus]" },
 	{ "bad-key.conf", 6, "[security] revoke_dealy: unknown setting "
 	    "(known: sha1_pfx, revoke_delay, pfx_iterations, mac_iterations, "
-	    "readback, attempt_timeout)" },
+	    "readback, attempt_timeout, revoke_on_disable, backdate)" },
 	{ "bad-duration.conf", 14, "[security] revoke_delay: 'abc' is not a "
-	    "duration (seconds, or a number with s, m or h)" },
+	    "duration (seconds, or a number with s, m, h or d)" },
 	{ "bad-range.conf", 14, "[security] pfx_iterations: 0 is out of "
 	    "range (1 to 600000)" },
 	{ "bad-number.conf", 14, "[autosave] poll: 'often' is not a whole "
@@ -289,7 +289,24 @@ static const struct {
 	    "for backend file (known: backend, paper, directory)" },
 	{ "bad-ca-key.conf", 7, "[ca] pin_file: unknown setting for backend "
 	    "local (known: backend, timeout, revoke_command, revoke_timeout, "
-	    "key_passphrase_file, key_passphrase_credential)" },
+	    "crl_validity, crl_overlap, crl_publish_dir, crl_publish_command, "
+	    "crl_url, ca_issuers_url, key_passphrase_file, "
+	    "key_passphrase_credential)" },
+	/* certificate profile hygiene */
+	{ "bad-ec-encipher.conf", 7, "[policy.signing] key_usage: policy "
+	    "'signing': an EC key cannot encipher" },
+	{ "bad-rsa-agreement.conf", 7, "[policy.signing] key_usage: policy "
+	    "'signing': an RSA key has no keyAgreement" },
+	{ "bad-eku.conf", 8, "[policy.signing] extended_key_usage: policy "
+	    "'signing': serverAuth, codeSigning and smartcardLogon are not "
+	    "for a person's soft certificate; set allow_any_eku = yes" },
+	{ "bad-dns-san.conf", 8, "[policy.signing] subject_alt_name: policy "
+	    "'signing': DNS or IP subjectAltNames are not for a person's soft "
+	    "certificate; set allow_dns_san = yes" },
+	{ "bad-policy-oid.conf", 8, "[policy.signing] policy_oid: '1.2.x.4' "
+	    "is not a dotted object identifier" },
+	{ "bad-crl-url.conf", 6, "[ca] crl_url: 'ldap://dir.example/cn=CA' is "
+	    "not an http:// or https:// URL" },
 	{ "bad-file-dir.conf", 5, "[print] the print backend needs a "
 	    "'directory' setting" },
 	{ "bad-cups-server.conf", 6, "[print] cups_server: 'printhost:99999' "
@@ -494,6 +511,32 @@ test_sample(void)
 	cd_conf_free(c);
 }
 
+/* What the hygiene rules allow when the policy says so, and the
+ * practice settings' defaults. */
+static void
+test_practice(void)
+{
+	struct cd_conf *c = NULL;
+	struct cd_err err;
+
+	ok(cd_conf_load(fixture("allow-any.conf"), &c, &err) == 0,
+	    "serverAuth and dns: load with allow_any_eku and allow_dns_san");
+	if (c == NULL) {
+		diag("%s", err.msg);
+		return;
+	}
+	is_int(c->policies[0].ext_key_usage & CD_EKU_SERVER_AUTH,
+	    CD_EKU_SERVER_AUTH, "serverAuth kept");
+	is_str(c->policies[0].policy_oid, "1.3.6.1.4.1.99999.1.1",
+	    "policy_oid read");
+	is_int(c->backdate, 300, "backdate defaults to 5 minutes");
+	is_int(c->crl_validity, 7 * 86400, "crl_validity defaults to 7 days");
+	is_int(c->crl_overlap, 86400, "crl_overlap defaults to 1 day");
+	is_int(c->revoke_on_disable, 0, "revoke_on_disable defaults to no");
+	is_str(c->crl_publish_dir, "", "no publication by default");
+	cd_conf_free(c);
+}
+
 int
 main(void)
 {
@@ -501,6 +544,7 @@ main(void)
 	test_good();
 	test_minimal();
 	test_bad();
+	test_practice();
 	test_missing_and_quiet();
 	test_relative_path();
 	test_locate();

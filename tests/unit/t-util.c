@@ -243,7 +243,7 @@ test_names(void)
 	    (CD_ROLE_VIEW | CD_ROLE_APPROVE | CD_ROLE_COLLECT), "role list");
 	ok(cd_role_parse("view,superuser", &roles) == -1, "unknown role");
 	cd_roles_format(CD_ROLE_ALL, buf, sizeof(buf));
-	is_str(buf, "view,request,approve,validate,collect,admin",
+	is_str(buf, "view,request,approve,validate,collect,admin,revoke",
 	    "roles formatted");
 }
 
