@@ -98,7 +98,7 @@ int cmd_collect(struct cli *, int, char **);
 /* collect --ready: cmd-collect-bulk.c */
 int cmd_collect_bulk(struct cli *, int, char **);
 int cmd_print(struct cli *, int, char **);
-/* ca pending-revocations: cmd-ca-pending.c */
+/* ca pending-revocations (a command of 'ca'): cmd-ca-pending.c */
 int cmd_ca_pending(struct cli *, int, char **);
 
 #endif

@@ -32,8 +32,8 @@ print_pending(const struct cd_cert *c, void *arg)
 	return 0;
 }
 
-static int
-ca_pending(struct cli *cli, int argc, char **argv)
+int
+cmd_ca_pending(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -64,16 +64,4 @@ ca_pending(struct cli *cli, int argc, char **argv)
 	else if (n == 0)
 		puts("no certificate is waiting to be revoked");
 	return 0;
-}
-
-static const struct cli_cmd ca_cmds[] = {
-	{ "pending-revocations", "certificates certdesk could not revoke",
-	    ca_pending },
-	{ NULL, NULL, NULL }
-};
-
-int
-cmd_ca_pending(struct cli *cli, int argc, char **argv)
-{
-	return cli_dispatch(cli, "ca", ca_cmds, argc, argv);
 }

@@ -67,6 +67,8 @@ ca_init(struct cli *cli, int argc, char **argv)
 static const struct cli_cmd ca_cmds[] = {
 	{ "init", "create the CA (two-tier, or with the key in a token)",
 	    ca_init },
+	{ "pending-revocations", "certificates certdesk could not revoke",
+	    cmd_ca_pending },
 	{ NULL, NULL, NULL }
 };
 

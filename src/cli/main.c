@@ -18,7 +18,8 @@
 
 static const struct cli_cmd commands[] = {
 	{ "init", "create the data directory, store and CA", cmd_init },
-	{ "ca", "create the CA alone (two-tier, or in a token)", cmd_ca },
+	{ "ca", "the CA: init (two-tier, in a token), pending-revocations",
+	    cmd_ca },
 	{ "person", "add, edit, list, show and import people", cmd_person },
 	{ "device", "list and show devices", cmd_device },
 	{ "request", "make, find, show and decide requests", cmd_request },
@@ -29,7 +30,6 @@ static const struct cli_cmd commands[] = {
 	{ "unrevoke", "release a certificate on hold", cmd_unrevoke },
 	{ "crl", "write the certificate revocation list", cmd_crl },
 	{ "sweep", "revoke certificates not fully collected", cmd_sweep },
-	{ "ca", "the CA: pending-revocations", cmd_ca_pending },
 	{ NULL, NULL, NULL }
 };
 
