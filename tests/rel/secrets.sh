@@ -29,6 +29,15 @@ policies = signing, store
 pin_mailer_template = pin-mailer.txt
 CONF
 mkdir "$T/out" "$T/tmpdir" "$T/keys"
+# The personal store has a password, so a collection asks for it (at
+# --nss-password-fd) after its password was set and its file written:
+# that is where it is held.
+command -v certutil >/dev/null 2>&1 || skip_all "certutil not installed (libnss3-tools)"
+DBPW='Nss-Store-Pw-55'
+printf '%s\n' "$DBPW" >"$T/dbpw"
+mkdir "$T/nssdb"
+certutil -N -d "sql:$T/nssdb" -f "$T/dbpw" >/dev/null 2>&1 ||
+    bail_out "certutil cannot create the personal store"
 TMPDIR=$T/tmpdir
 export TMPDIR
 touch "$T/start"
@@ -56,7 +65,7 @@ held_collect() {
 	fi
 	wait_until 20 test -f "$_dir/Susan.Smith Signing.pfx"
 }
-release() { printf '\n' >&5; exec 5>&-; bg_finish 20; }
+release() { printf '%s\n' "$DBPW" >&5; exec 5>&-; bg_finish 20; }
 
 # --- 1: a user-specified password
 id=$(new_req Susan.Smith system)
