@@ -206,6 +206,19 @@ emb_crl_write(struct cd_api *a, const char *path, int der, int fd,
 	return cd_crl_write(E(a), path, der, fd, err);
 }
 
+static int
+emb_drive_new(struct cd_api *a, int64_t request_id,
+    const struct cd_drive_ui *ui, struct cd_drive **out, struct cd_err *err)
+{
+	return cd_drive_new(E(a), request_id, ui, out, err);
+}
+
+static const char *
+emb_datadir(struct cd_api *a)
+{
+	return cd_engine_datadir(E(a));
+}
+
 const struct cd_api_ops cd_api_embedded = {
 	.name = "embedded",
 	.open = emb_open,
@@ -232,4 +245,6 @@ const struct cd_api_ops cd_api_embedded = {
 	.print_transport = emb_print_transport,
 	.audit_list = emb_audit_list,
 	.crl_write = emb_crl_write,
+	.drive_new = emb_drive_new,
+	.datadir = emb_datadir,
 };
