@@ -96,8 +96,9 @@ for step in begin password issue journal delivered; do
 	api "$OP1" GET "/v1/requests/$id"
 	expect_out '"status":"awaiting-collection"' \
 		"killed after $step: request $id awaits collection again"
-	api "$OP1" GET "/v1/certificates?request=$id"
-	if grep -q '"status":"active"' "$OUT"; then
+	api "$OP1" GET "/v1/certificates?request_id=$id"
+	expect_status 200 "killed after $step: the certificates are listed"
+	if grep -q '"status":"active"' "$OUT" || ! grep -q '"certificates":' "$OUT"; then
 		not_ok "killed after $step: no active certificate"
 	else ok "killed after $step: no active certificate"; fi
 done
