@@ -226,6 +226,19 @@ emb_device_revoke(struct cd_api *a, int64_t device_id, int reason,
 	return cd_device_revoke(E(a), device_id, reason, count, err);
 }
 
+static int
+emb_drive_new(struct cd_api *a, int64_t request_id,
+    const struct cd_drive_ui *ui, struct cd_drive **out, struct cd_err *err)
+{
+	return cd_drive_new(E(a), request_id, ui, out, err);
+}
+
+static const char *
+emb_datadir(struct cd_api *a)
+{
+	return cd_engine_datadir(E(a));
+}
+
 const struct cd_api_ops cd_api_embedded = {
 	.name = "embedded",
 	.open = emb_open,
@@ -255,4 +268,6 @@ const struct cd_api_ops cd_api_embedded = {
 	.cert_revoke = emb_cert_revoke,
 	.cert_unrevoke = emb_cert_unrevoke,
 	.device_revoke = emb_device_revoke,
+	.drive_new = emb_drive_new,
+	.datadir = emb_datadir,
 };

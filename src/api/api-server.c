@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 
 #include "api.h"
+#include "api-int.h"
 #include "json-model.h"
 #include "print.h"
 #include "util.h"
@@ -152,26 +153,19 @@ exchange(struct srv *s, const char *method, const char *path, const json_t *q,
 	return r;
 }
 
-/* A JSON call: *out gets the reply object (if out is not NULL). */
+/* A call with a JSON text body (may be NULL): *out gets the reply. */
 static int
-call(struct cd_api *a, const char *method, const char *path, const json_t *q,
-    json_t *body, json_t **out, struct cd_err *err)
+call_text(struct cd_api *a, const char *method, const char *path,
+    const json_t *q, const char *text, json_t **out, struct cd_err *err)
 {
 	struct buf rb = { 0 };
-	char *text = NULL;
 	json_error_t je;
 	int r;
 
 	if (out != NULL)
 		*out = NULL;
-	if (body != NULL && (text = json_dumps(body, JSON_COMPACT)) == NULL) {
-		json_decref(body);
-		return cd_err_set(err, CD_E_NOMEM, NULL);
-	}
-	json_decref(body);
 	r = exchange(S(a), method, path, q, text, text ? strlen(text) : 0,
 	    "application/json", &rb, err);
-	free(text);
 	if (r == 0 && out != NULL) {
 		*out = rb.p ? json_loadb(rb.p, rb.len, 0, &je) : NULL;
 		if (!json_is_object(*out)) {
@@ -183,6 +177,42 @@ call(struct cd_api *a, const char *method, const char *path, const json_t *q,
 	}
 	free(rb.p);
 	return r;
+}
+
+/* A JSON call: *out gets the reply object (if out is not NULL). */
+static int
+call(struct cd_api *a, const char *method, const char *path, const json_t *q,
+    json_t *body, json_t **out, struct cd_err *err)
+{
+	char *text = NULL;
+	int r;
+
+	if (out != NULL)
+		*out = NULL;
+	if (body != NULL && (text = json_dumps(body, JSON_COMPACT)) == NULL) {
+		json_decref(body);
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	}
+	json_decref(body);
+	r = call_text(a, method, path, q, text, out, err);
+	if (text != NULL)
+		explicit_bzero(text, strlen(text));
+	free(text);
+	return r;
+}
+
+int
+cd_srv_call(struct cd_api *a, const char *method, const char *path,
+    json_t *body, json_t **out, struct cd_err *err)
+{
+	return call(a, method, path, NULL, body, out, err);
+}
+
+int
+cd_srv_post_text(struct cd_api *a, const char *path, const char *text,
+    json_t **out, struct cd_err *err)
+{
+	return call_text(a, "POST", path, NULL, text, out, err);
 }
 
 /* ---- opening ----------------------------------------------------------- */
@@ -696,6 +726,13 @@ srv_device_revoke(struct cd_api *a, int64_t device_id, int reason,
 	return r;
 }
 
+static const char *
+srv_datadir(struct cd_api *a)
+{
+	(void)a;
+	return NULL;
+}
+
 const struct cd_api_ops cd_api_server = {
 	.name = "server",
 	.open = srv_open,
@@ -725,4 +762,6 @@ const struct cd_api_ops cd_api_server = {
 	.cert_revoke = srv_cert_revoke,
 	.cert_unrevoke = srv_cert_unrevoke,
 	.device_revoke = srv_device_revoke,
+	.drive_new = cd_srv_drive_new,
+	.datadir = srv_datadir,
 };

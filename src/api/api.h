@@ -5,7 +5,9 @@
  *   "server"    certdeskd over its Unix socket (libcurl, JSON).
  * The calls mirror engine.h (same arguments, same CD_E_* codes and
  * messages in struct cd_err), so a front-end cannot tell which one it
- * has.  The collection transaction is not part of it yet.
+ * has.  The collection transaction is the driver (drive.h) over the
+ * implementation's collection steps (struct cd_collect_ops): the
+ * engine's own, or certdeskd's routes; deliveries run in this process.
  */
 #ifndef CD_API_H
 #define CD_API_H
@@ -14,6 +16,7 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "drive.h"
 
 #define CD_API_DEFAULT_SOCKET "/run/certdesk/certdesk.sock"
 
@@ -106,6 +109,18 @@ struct cd_api_ops {
 	    struct cd_err *err);
 	int (*device_revoke)(struct cd_api *a, int64_t device_id, int reason,
 	    int *count, struct cd_err *err);
+	/*
+	 * A collection driver for one request (drive.h): the preview is
+	 * taken; cd_drive_run runs the steps here (embedded) or in
+	 * certdeskd (server, where a SystemStore package with a generated
+	 * password is refused at the preview), and writes the files,
+	 * imports and USB saves in this process, as the operator.
+	 */
+	int (*drive_new)(struct cd_api *a, int64_t request_id,
+	    const struct cd_drive_ui *ui, struct cd_drive **out,
+	    struct cd_err *err);
+	/* The engine's data directory in this process, or NULL (server). */
+	const char *(*datadir)(struct cd_api *a);
 };
 
 /* Every implementation's handle starts with this. */

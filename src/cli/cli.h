@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "engine.h"
+#include "api.h"
 
 /* Exit codes (documented in certdesk(1)). */
 enum cli_exit {
@@ -25,7 +26,9 @@ struct cli {
 	const char *conf;	/* -c FILE */
 	const char *as;		/* --as LOGON */
 	int64_t clock_offset;	/* $CERTDESK_CLOCK_OFFSET */
+	const char *socket;	/* -S PATH or $CERTDESK_SOCKET */
 	struct cd_engine *e;
+	struct cd_api *api;	/* the client API (cli_api) */
 };
 
 struct cli_cmd {
@@ -36,6 +39,12 @@ struct cli_cmd {
 
 /* Open the engine for this command (once).  Prints and returns exit. */
 int cli_open(struct cli *cli);
+/*
+ * Open the client API for this command (once): embedded or server after
+ * $CERTDESK_MODE, else a socket given (-S, $CERTDESK_SOCKET) means
+ * server, else the configuration's [client] mode.
+ */
+int cli_api(struct cli *cli);
 /* Print "certdesk: message" to stderr; return the exit code for code. */
 int cli_fail(const struct cd_err *err);
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -218,14 +218,14 @@ stopped(void *arg, struct cd_err *err)
 }
 
 static void
-record_files(struct cd_collect *c, struct bulk_result *res)
+record_files(struct cd_drive *c, struct bulk_result *res)
 {
 	const struct cd_collect_item *it;
 	int i;
 
-	for (i = 0; i < cd_collect_nitems(c) &&
+	for (i = 0; i < cd_drive_nitems(c) &&
 	    i < CD_MAX_POLICIES_PER_PROFILE; i++) {
-		it = cd_collect_item(c, i);
+		it = cd_drive_item(c, i);
 		snprintf(res->files[i], sizeof(res->files[i]), "%s",
 		    it->location);
 		res->nfiles = i + 1;
@@ -278,7 +278,7 @@ collect_one(struct cd_engine *e, const char *folder, struct bulk_result *res)
 		res->state = r == CD_E_CANCELLED ? RES_CANCELLED : RES_FAILED;
 		goto out;
 	}
-	record_files(cd_drive_collect(d), res);
+	record_files(d, res);
 	res->state = RES_COMPLETED;
 out:
 	cd_drive_free(d);

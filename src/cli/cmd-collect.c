@@ -294,7 +294,7 @@ check_opts(const struct cd_collect_preview *pv, const struct collect_opts *o,
 }
 
 static void
-report(struct cd_collect *c, const struct collect_opts *o)
+report(struct cd_drive *c, const struct collect_opts *o)
 {
 	const struct cd_collect_item *it;
 	int i;
@@ -302,8 +302,8 @@ report(struct cd_collect *c, const struct collect_opts *o)
 	if (o->json)
 		printf("{\"request\":%lld,\"status\":\"completed\",\"items\":[",
 		    (long long)o->id);
-	for (i = 0; i < cd_collect_nitems(c); i++) {
-		it = cd_collect_item(c, i);
+	for (i = 0; i < cd_drive_nitems(c); i++) {
+		it = cd_drive_item(c, i);
 		if (o->json) {
 			printf("%s{\"policy\":", i ? "," : "");
 			json_str(stdout, it->policy->id);
@@ -355,7 +355,7 @@ cmd_collect(struct cli *cli, int argc, char **argv)
 			fputs(collect_usage, stderr);
 		return r < 0 ? EXIT_USAGE : 0;
 	}
-	if ((r = cli_open(cli)) != 0)
+	if ((r = cli_api(cli)) != 0)
 		return r;
 	trap_signals();
 	quiet = o.json;
@@ -371,7 +371,7 @@ cmd_collect(struct cli *cli, int argc, char **argv)
 	ui.overwrite_all = o.overwrite;
 	ui.usb_wait_ms = o.wait < 0 ? -1 : o.wait * 1000;
 	o.quiet = &quiet;
-	if (cd_drive_new(cli->e, o.id, &ui, &d, &err) != 0)
+	if (cli->api->ops->drive_new(cli->api, o.id, &ui, &d, &err) != 0)
 		return cli_fail(&err);
 	if (check_opts(cd_drive_preview(d), &o, &err) != 0 ||
 	    cd_drive_run(d, &err) != 0) {
@@ -384,7 +384,7 @@ cmd_collect(struct cli *cli, int argc, char **argv)
 		cd_drive_free(d);
 		return cli_fail(&err);
 	}
-	report(cd_drive_collect(d), &o);
+	report(d, &o);
 	cd_drive_free(d);
 	return 0;
 }

@@ -46,6 +46,7 @@ usage(FILE *f)
 	fprintf(f, "\nOptions:\n"
 	    "  -c FILE      configuration file\n"
 	    "  --as LOGON   act as another operator (root only; audited)\n"
+	    "  -S PATH      certdeskd's socket (server mode)\n"
 	    "  -h, --help   this help; 'certdesk COMMAND --help' for a "
 	    "command\n"
 	    "  --version    print the version\n"
@@ -119,6 +120,7 @@ main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "as", required_argument, NULL, 'a' },
+		{ "socket", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -130,6 +132,9 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	memset(&cli, 0, sizeof(cli));
+	if ((cli.socket = getenv("CERTDESK_SOCKET")) != NULL &&
+	    *cli.socket == '\0')
+		cli.socket = NULL;
 	if (cd_disable_core_dumps(&err) != 0)
 		return cli_fail(&err);
 #ifdef CD_FAULT_INJECTION
@@ -137,13 +142,16 @@ main(int argc, char **argv)
 		return cli_usage("CERTDESK_CLOCK_OFFSET must be a whole number "
 		    "of seconds within a century");
 #endif
-	while ((ch = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:hS:", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			cli.conf = optarg;
 			break;
 		case 'a':
 			cli.as = optarg;
+			break;
+		case 'S':
+			cli.socket = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -178,5 +186,6 @@ main(int argc, char **argv)
 	r = c->run(&cli, argc, argv);
 out:
 	cd_engine_close(cli.e);
+	cd_api_close(cli.api);
 	return r;
 }

@@ -80,6 +80,32 @@ cli_open(struct cli *cli)
 }
 
 int
+cli_api(struct cli *cli)
+{
+	struct cd_api_opts o;
+	struct cd_err err;
+
+	if (cli->api != NULL)
+		return 0;
+	memset(&o, 0, sizeof(o));
+	o.mode = getenv("CERTDESK_MODE");
+	if (o.mode != NULL && *o.mode == '\0')
+		o.mode = NULL;
+	o.socket = cli->socket;
+	if (o.mode == NULL && o.socket != NULL)
+		o.mode = "server";
+	o.conf_path = cli->conf;
+	o.as_logon = cli->as;
+	o.clock_offset = cli->clock_offset;
+	if (cd_api_open(&o, &cli->api, &err) != 0)
+		return cli_fail(&err);
+	if (cli->api->ops->datadir(cli->api) != NULL &&
+	    cli_check_fds(cli->api->ops->datadir(cli->api)) != 0)
+		return EXIT_USAGE;
+	return 0;
+}
+
+int
 cli_wants_help(int argc, char **argv)
 {
 	int i;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine-int.h"
 #include "target.h"
 #include "target-int.h"
 #include "util.h"
@@ -19,7 +20,11 @@
 #define PW_MAX 256
 
 struct cd_drive {
-	struct cd_engine *e;
+	struct cd_engine *e;		/* NULL when the steps run elsewhere */
+	const struct cd_collect_ops *ops;
+	void *src;			/* what ops->begin takes */
+	const struct cd_conf *conf;
+	void *h;			/* the attempt, after begin */
 	const struct cd_drive_ui *ui;
 	struct cd_drive_ui none;	/* when the caller gives no ui */
 	struct cd_collect_preview pv;
@@ -77,7 +82,27 @@ cd_drive_begun(const struct cd_drive *d)
 struct cd_collect *
 cd_drive_collect(const struct cd_drive *d)
 {
-	return d->c;
+	return d->ops == &cd_collect_local ? d->c : NULL;
+}
+
+int
+cd_drive_nitems(const struct cd_drive *d)
+{
+	return d->h != NULL ? d->ops->nitems(d->h) : d->pv.n;
+}
+
+const struct cd_collect_item *
+cd_drive_item(const struct cd_drive *d, int i)
+{
+	if (i < 0 || i >= cd_drive_nitems(d))
+		return NULL;
+	return d->h != NULL ? d->ops->item(d->h, i) : &d->pv.items[i];
+}
+
+const struct cd_conf *
+cd_drive_conf(const struct cd_drive *d)
+{
+	return d->conf;
 }
 
 const char *
@@ -107,9 +132,9 @@ cd_drive_ui(const struct cd_drive *d)
 int
 cd_drive_tick(struct cd_drive *d, struct cd_err *err)
 {
-	if (d == NULL || d->c == NULL || !d->begun)
+	if (d == NULL || d->h == NULL || !d->begun)
 		return 0;
-	return cd_collect_tick(d->c, err);
+	return d->ops->tick(d->h, err);
 }
 
 int
@@ -123,10 +148,74 @@ cd_drive_after_question(struct cd_drive *d, int r, struct cd_err *err)
 	return r;
 }
 
+/* ---- the attempt's steps, for the targets ----------------------------------- */
+
+int
+cd_dc_nitems(const struct cd_drive *d)
+{
+	return d->ops->nitems(d->h);
+}
+
+const struct cd_collect_item *
+cd_dc_item(const struct cd_drive *d, int i)
+{
+	return d->ops->item(d->h, i);
+}
+
+int
+cd_dc_package_data(const struct cd_drive *d, int i,
+    const unsigned char **data, size_t *len, struct cd_err *err)
+{
+	return d->ops->package_data(d->h, i, data, len, err);
+}
+
+int
+cd_dc_journal_file(struct cd_drive *d, const char *path,
+    const unsigned char *data, size_t len, struct cd_err *err)
+{
+	return d->ops->journal_file(d->h, path, data, len, err);
+}
+
+int
+cd_dc_item_delivered(struct cd_drive *d, int i, const char *location,
+    struct cd_err *err)
+{
+	return d->ops->item_delivered(d->h, i, location, err);
+}
+
+int
+cd_dc_progress(struct cd_drive *d, const char *what, int done, int total,
+    struct cd_err *err)
+{
+	return d->ops->progress(d->h, what, done, total, err);
+}
+
+int
+cd_dc_with_password(struct cd_drive *d,
+    int (*fn)(void *arg, const char *pw, struct cd_err *err), void *arg,
+    struct cd_err *err)
+{
+	return d->ops->with_password(d->h, fn, arg, err);
+}
+
+int
+cd_dc_record_drive(struct cd_drive *d, const struct cd_usb_drive *dr,
+    struct cd_err *err)
+{
+	return d->ops->record_drive(d->h, dr, err);
+}
+
+void
+cd_dc_rollback_note(struct cd_drive *d, const char *text)
+{
+	d->ops->rollback_note(d->h, text);
+}
+
 /* ---- life ------------------------------------------------------------------ */
 
 int
-cd_drive_new(struct cd_engine *e, int64_t request_id,
+cd_drive_new_via(const struct cd_collect_ops *ops, void *src,
+    const struct cd_conf *conf, int64_t request_id,
     const struct cd_drive_ui *ui, struct cd_drive **out, struct cd_err *err)
 {
 	struct cd_drive *d;
@@ -135,15 +224,29 @@ cd_drive_new(struct cd_engine *e, int64_t request_id,
 	*out = NULL;
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return cd_err_set(err, CD_E_NOMEM, NULL);
-	d->e = e;
+	d->ops = ops;
+	d->src = src;
+	d->conf = conf;
 	d->none.usb_wait_ms = -1;
 	d->ui = ui != NULL ? ui : &d->none;
-	if ((r = cd_collect_preview(e, request_id, &d->pv, err)) != 0) {
+	if ((r = ops->preview(src, request_id, &d->pv, err)) != 0) {
 		free(d);
 		return r;
 	}
 	*out = d;
 	return 0;
+}
+
+int
+cd_drive_new(struct cd_engine *e, int64_t request_id,
+    const struct cd_drive_ui *ui, struct cd_drive **out, struct cd_err *err)
+{
+	int r;
+
+	if ((r = cd_drive_new_via(&cd_collect_local, e, cd_engine_conf(e),
+	    request_id, ui, out, err)) == 0)
+		(*out)->e = e;
+	return r;
 }
 
 int
@@ -156,7 +259,9 @@ cd_drive_for_collect(struct cd_collect *c, struct cd_drive **out,
 		return cd_err_set(err, CD_E_NOMEM, NULL);
 	d->none.usb_wait_ms = -1;
 	d->ui = &d->none;
+	d->ops = &cd_collect_local;
 	d->c = c;
+	d->h = c;
 	d->begun = 1;
 	*out = d;
 	return 0;
@@ -181,7 +286,7 @@ cd_drive_free(struct cd_drive *d)
 		return;
 	release_targets(d);
 	if (d->own_c)
-		cd_collect_free(d->c);
+		d->ops->free(d->h);
 	free(d);
 }
 
@@ -216,11 +321,13 @@ begin(struct cd_drive *d, struct cd_err *err)
 {
 	int r;
 
-	if ((r = cd_collect_begin(d->e, d->pv.request_id, &d->c, err)) != 0)
+	if ((r = d->ops->begin(d->src, d->pv.request_id, &d->h, err)) != 0)
 		return r;
+	if (d->ops == &cd_collect_local)
+		d->c = d->h;
 	d->own_c = 1;
 	d->begun = 1;
-	cd_collect_set_progress(d->c, d->ui->progress, d->ui->arg);
+	d->ops->set_progress(d->h, d->ui->progress, d->ui->arg);
 	if (d->ui->begun != NULL)
 		d->ui->begun(d->ui->arg, d);
 	return 0;
@@ -233,12 +340,12 @@ password(struct cd_drive *d, struct cd_err *err)
 	int r;
 
 	if (!d->pv.user_pin)
-		return cd_collect_password(d->c, NULL, err);
+		return d->ops->password(d->h, NULL, err);
 	if ((pw = cd_secret_alloc(PW_MAX)) == NULL)
 		return cd_err_set(err, CD_E_NOMEM, NULL);
 	r = d->ui->password(d->ui->arg, d, pw, PW_MAX, err);
 	if ((r = cd_drive_after_question(d, r, err)) == 0)
-		r = cd_collect_password(d->c, pw, err);
+		r = d->ops->password(d->h, pw, err);
 	cd_secret_free(pw, PW_MAX);
 	return r;
 }
@@ -260,8 +367,8 @@ deliver(struct cd_drive *d, struct cd_err *err)
 		t = targets[m];
 		if (t->open != NULL && (r = t->open(d, d->state[m], err)) != 0)
 			return r;
-		for (i = 0; i < cd_collect_nitems(d->c); i++) {
-			it = cd_collect_item(d->c, i);
+		for (i = 0; i < d->ops->nitems(d->h); i++) {
+			it = d->ops->item(d->h, i);
 			if ((int)it->policy->storage != m || it->delivered)
 				continue;
 			if ((r = t->write(d, d->state[m], i, err)) != 0)
@@ -282,14 +389,14 @@ steps(struct cd_drive *d, struct cd_err *err)
 
 	if ((r = prepare(d, err)) != 0 || (r = begin(d, err)) != 0 ||
 	    (r = password(d, err)) != 0 ||
-	    (r = cd_collect_issue(d->c, err)) != 0 ||
-	    (r = cd_collect_package(d->c, err)) != 0 ||
+	    (r = d->ops->issue(d->h, err)) != 0 ||
+	    (r = d->ops->package(d->h, err)) != 0 ||
 	    (r = deliver(d, err)) != 0)
 		return r;
 	/* A stop asked for during the last write still cancels. */
-	if ((r = cd_collect_progress(d->c, "Finishing...", 1, 1, err)) != 0)
+	if ((r = d->ops->progress(d->h, "Finishing...", 1, 1, err)) != 0)
 		return r;
-	return cd_collect_commit(d->c, err);
+	return d->ops->commit(d->h, err);
 }
 
 /* Cancel the attempt, then let each target undo what is left. */
@@ -301,9 +408,9 @@ roll_back(struct cd_drive *d, const struct cd_err *why)
 	size_t used;
 
 	d->undone[0] = '\0';
-	if (d->c == NULL)
+	if (d->h == NULL)
 		return;
-	if (cd_collect_cancel(d->c, why->msg[0] ? why->msg :
+	if (d->ops->cancel(d->h, why->msg[0] ? why->msg :
 	    cd_strerror(why->code), d->undone, sizeof(d->undone), &sub) != 0)
 		snprintf(d->undone, sizeof(d->undone), "%s", sub.msg);
 	for (m = 0; m < NTARGETS; m++)
@@ -329,7 +436,7 @@ cd_drive_run(struct cd_drive *d, struct cd_err *err)
 		err = &local;
 	cd_err_clear(err);
 	d->undone[0] = '\0';
-	if (d->c != NULL)
+	if (d->h != NULL)
 		return cd_err_set(err, CD_E_STATE, "this driver already ran");
 	if ((r = steps(d, err)) != 0) {
 		if (err->code == 0)

@@ -30,7 +30,51 @@
 
 struct cd_drive;
 struct cd_usb_drive;
+struct cd_conf;
 struct pollfd;
+
+/*
+ * The collection steps as the driver calls them, on a collection handle
+ * h made by begin from a source src: the engine in this process
+ * (cd_collect_local, src = struct cd_engine *) or certdeskd over its
+ * socket (the client API's server implementation).  Each member does
+ * what the collect.h call of the same name does.
+ */
+struct cd_collect_ops {
+	const char *name;
+	int (*preview)(void *src, int64_t request_id,
+	    struct cd_collect_preview *out, struct cd_err *err);
+	int (*begin)(void *src, int64_t request_id, void **h,
+	    struct cd_err *err);
+	void (*set_progress)(void *h, cd_progress_fn fn, void *arg);
+	int (*password)(void *h, const char *pw, struct cd_err *err);
+	int (*issue)(void *h, struct cd_err *err);
+	int (*package)(void *h, struct cd_err *err);
+	int (*nitems)(const void *h);
+	const struct cd_collect_item *(*item)(const void *h, int i);
+	int (*package_data)(const void *h, int i, const unsigned char **data,
+	    size_t *len, struct cd_err *err);
+	int (*journal_file)(void *h, const char *path,
+	    const unsigned char *data, size_t len, struct cd_err *err);
+	int (*item_delivered)(void *h, int i, const char *location,
+	    struct cd_err *err);
+	int (*progress)(void *h, const char *what, int done, int total,
+	    struct cd_err *err);
+	int (*with_password)(void *h,
+	    int (*fn)(void *arg, const char *pw, struct cd_err *err),
+	    void *arg, struct cd_err *err);
+	int (*record_drive)(void *h, const struct cd_usb_drive *dr,
+	    struct cd_err *err);
+	void (*rollback_note)(void *h, const char *text);
+	int (*tick)(void *h, struct cd_err *err);
+	int (*commit)(void *h, struct cd_err *err);
+	int (*cancel)(void *h, const char *reason, char *undone,
+	    size_t undonelen, struct cd_err *err);
+	void (*free)(void *h);
+};
+
+/* The engine's own steps (collect.h): src is a struct cd_engine *. */
+extern const struct cd_collect_ops cd_collect_local;
 
 /* What the overwrite question shows. */
 struct cd_drive_existing {
@@ -119,6 +163,16 @@ struct cd_drive_ui {
 /* A driver for one request: the preview is taken, nothing else. */
 int cd_drive_new(struct cd_engine *e, int64_t request_id,
     const struct cd_drive_ui *ui, struct cd_drive **out, struct cd_err *err);
+/*
+ * The same through other collection steps (ops, src), with the delivery
+ * settings ([systemstore], [autosave]) of conf.
+ */
+int cd_drive_new_via(const struct cd_collect_ops *ops, void *src,
+    const struct cd_conf *conf, int64_t request_id,
+    const struct cd_drive_ui *ui, struct cd_drive **out, struct cd_err *err);
+/* The items of the attempt (after begin) or of the preview (before). */
+int cd_drive_nitems(const struct cd_drive *d);
+const struct cd_collect_item *cd_drive_item(const struct cd_drive *d, int i);
 const struct cd_collect_preview *cd_drive_preview(const struct cd_drive *d);
 /*
  * Run the whole collection once.  0: committed.  Else the attempt (if
@@ -130,7 +184,10 @@ int cd_drive_run(struct cd_drive *d, struct cd_err *err);
 const char *cd_drive_undone(const struct cd_drive *d);
 /* 1 once an attempt was begun (certificates may have been issued). */
 int cd_drive_begun(const struct cd_drive *d);
-/* The attempt, from begin until cd_drive_free (items, locations). */
+/*
+ * The engine's attempt, from begin until cd_drive_free (items,
+ * locations); NULL when the steps run elsewhere (use cd_drive_item).
+ */
 struct cd_collect *cd_drive_collect(const struct cd_drive *d);
 /* The folder last chosen for FileStore items ("" before). */
 const char *cd_drive_folder(const struct cd_drive *d);

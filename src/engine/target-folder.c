@@ -308,18 +308,17 @@ cd_tgt_write_file(struct cd_drive *d, struct cd_tgt_written *w,
     const char *dir, int i, int replace, const char *where,
     struct cd_err *err)
 {
-	struct cd_collect *c = cd_drive_collect(d);
-	const struct cd_collect_item *it = cd_collect_item(c, i);
+	const struct cd_collect_item *it = cd_dc_item(d, i);
 	const unsigned char *data;
 	char path[CD_PATH_MAX * 2], final[CD_PATH_MAX * 2];
 	char location[CD_DETAIL_MAX];
 	size_t len;
 	int r;
 
-	if ((r = cd_collect_package_data(c, i, &data, &len, err)) != 0 ||
+	if ((r = cd_dc_package_data(d, i, &data, &len, err)) != 0 ||
 	    (r = cd_path_join(path, sizeof(path), dir, it->file_name,
 	    err)) != 0 ||
-	    (r = cd_collect_journal_file(c, path, data, len, err)) != 0)
+	    (r = cd_dc_journal_file(d, path, data, len, err)) != 0)
 		return r;
 	r = replace ? cd_write_atomic(dir, it->file_name, data, len, 0600,
 	    final, sizeof(final), err) : cd_write_new(dir, it->file_name,
@@ -329,20 +328,19 @@ cd_tgt_write_file(struct cd_drive *d, struct cd_tgt_written *w,
 	cd_tgt_written_add(w, final, data, len);
 	cd_fault("after-file-write");
 	snprintf(location, sizeof(location), "%s%s", where, final);
-	return cd_collect_item_delivered(c, i, location, err);
+	return cd_dc_item_delivered(d, i, location, err);
 }
 
 static int
 folder_write(struct cd_drive *d, void *state, int i, struct cd_err *err)
 {
 	struct folder_st *st = state;
-	struct cd_collect *c = cd_drive_collect(d);
-	const struct cd_collect_item *it = cd_collect_item(c, i);
+	const struct cd_collect_item *it = cd_dc_item(d, i);
 	char what[CD_PATH_MAX], path[CD_PATH_MAX * 2];
 	int r;
 
 	snprintf(what, sizeof(what), "Saving %s", it->file_name);
-	if ((r = cd_collect_progress(c, what, i, cd_collect_nitems(c),
+	if ((r = cd_dc_progress(d, what, i, cd_dc_nitems(d),
 	    err)) != 0)
 		return r;
 	if (st->replace && ((r = cd_path_join(path, sizeof(path), st->dir,

@@ -38,7 +38,7 @@ struct import {
 static int
 nss_prepare(struct cd_drive *d, void **state, struct cd_err *err)
 {
-	const struct cd_conf *conf = cd_engine_conf(cd_drive_engine(d));
+	const struct cd_conf *conf = cd_drive_conf(d);
 	struct nss_st *st;
 
 	if ((st = calloc(1, sizeof(*st))) == NULL)
@@ -51,7 +51,7 @@ static int
 ask(struct cd_drive *d, struct nss_st *st, const struct cd_err *last,
     struct cd_err *err)
 {
-	const struct cd_conf *conf = cd_engine_conf(cd_drive_engine(d));
+	const struct cd_conf *conf = cd_drive_conf(d);
 	const struct cd_drive_ui *ui = cd_drive_ui(d);
 	int r;
 
@@ -77,7 +77,7 @@ do_import(void *arg, const char *pw, struct cd_err *err)
 }
 
 static void
-note(struct cd_collect *c, struct nss_st *st, const struct cd_nss_result *res)
+note(struct cd_drive *d, struct nss_st *st, const struct cd_nss_result *res)
 {
 	char buf[512];
 
@@ -88,9 +88,9 @@ note(struct cd_collect *c, struct nss_st *st, const struct cd_nss_result *res)
 
 		snprintf(head, sizeof(head), "; still in the personal store "
 		    "%s: ", res->dbspec);
-		cd_collect_rollback_note(c, head);
+		cd_dc_rollback_note(d, head);
 	}
-	cd_collect_rollback_note(c, buf);
+	cd_dc_rollback_note(d, buf);
 	st->noted = 1;
 }
 
@@ -98,39 +98,37 @@ static int
 import_one(struct cd_drive *d, struct nss_st *st, int i,
     struct cd_nss_result *res, struct cd_err *err)
 {
-	const struct cd_conf *conf = cd_engine_conf(cd_drive_engine(d));
+	const struct cd_conf *conf = cd_drive_conf(d);
 	const struct cd_collect_preview *pv = cd_drive_preview(d);
-	struct cd_collect *c = cd_drive_collect(d);
 	char nick[CD_FIELD_MAX + 80];
 	struct import im;
 	int r;
 
 	snprintf(nick, sizeof(nick), "%s - %s", pv->person_name,
-	    cd_collect_item(c, i)->policy->name);
+	    cd_dc_item(d, i)->policy->name);
 	memset(&im, 0, sizeof(im));
 	im.db = conf->nssdb;
 	im.dbpw = st->pw != NULL && st->pw[0] != '\0' ? st->pw : NULL;
 	im.nick = nick;
 	im.res = res;
-	if ((r = cd_collect_package_data(c, i, &im.p12, &im.len, err)) != 0)
+	if ((r = cd_dc_package_data(d, i, &im.p12, &im.len, err)) != 0)
 		return r;
 	memset(res, 0, sizeof(*res));
-	return cd_collect_with_password(c, do_import, &im, err);
+	return cd_dc_with_password(d, do_import, &im, err);
 }
 
 static int
 nss_write(struct cd_drive *d, void *state, int i, struct cd_err *err)
 {
 	struct nss_st *st = state;
-	struct cd_collect *c = cd_drive_collect(d);
 	struct cd_nss_result res;
 	struct cd_err last;
 	char what[160], where[CD_DETAIL_MAX];
 	int r;
 
 	snprintf(what, sizeof(what), "Importing %s into the personal store",
-	    cd_collect_item(c, i)->policy->name);
-	if ((r = cd_collect_progress(c, what, i, cd_collect_nitems(c),
+	    cd_dc_item(d, i)->policy->name);
+	if ((r = cd_dc_progress(d, what, i, cd_dc_nitems(d),
 	    err)) != 0)
 		return r;
 	if (st->need && st->pw == NULL && (r = ask(d, st, NULL, err)) != 0)
@@ -149,10 +147,10 @@ nss_write(struct cd_drive *d, void *state, int i, struct cd_err *err)
 	}
 	if (r != 0)
 		return r;
-	note(c, st, &res);
+	note(d, st, &res);
 	snprintf(where, sizeof(where), "personal store %s as \"%s\", serial %s",
 	    res.dbspec, res.nickname, res.serial);
-	if ((r = cd_collect_item_delivered(c, i, where, err)) != 0)
+	if ((r = cd_dc_item_delivered(d, i, where, err)) != 0)
 		return r;
 	return cd_drive_tick(d, err);
 }

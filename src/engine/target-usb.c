@@ -31,7 +31,7 @@ struct usb_st {
 static int
 usb_prepare(struct cd_drive *d, void **state, struct cd_err *err)
 {
-	const struct cd_conf *conf = cd_engine_conf(cd_drive_engine(d));
+	const struct cd_conf *conf = cd_drive_conf(d);
 	struct cd_usb_opts o;
 	struct usb_st *st;
 
@@ -149,13 +149,12 @@ static int
 usb_write(struct cd_drive *d, void *state, int i, struct cd_err *err)
 {
 	struct usb_st *st = state;
-	struct cd_collect *c = cd_drive_collect(d);
 	const struct cd_usb_drive *dr = &st->drive;
 	char where[CD_DETAIL_MAX];
 	int r;
 
-	if ((r = cd_collect_progress(c, "Saving to the USB drive", i,
-	    cd_collect_nitems(c), err)) != 0)
+	if ((r = cd_dc_progress(d, "Saving to the USB drive", i,
+	    cd_dc_nitems(d), err)) != 0)
 		return r;
 	snprintf(where, sizeof(where), "USB drive %s%s%s: ",
 	    dr->label[0] ? dr->label : dr->model, dr->serial[0] ? " serial " :
@@ -164,7 +163,7 @@ usb_write(struct cd_drive *d, void *state, int i, struct cd_err *err)
 	    err);
 	if (r != 0 && !cd_usb_still_present(st->w, dr))
 		return cd_err_set(err, CD_E_USB, "the USB drive was removed "
-		    "while saving %s", cd_collect_item(c, i)->file_name);
+		    "while saving %s", cd_dc_item(d, i)->file_name);
 	return r;
 }
 
@@ -172,13 +171,13 @@ static int
 usb_close(struct cd_drive *d, void *state, struct cd_err *err)
 {
 	struct usb_st *st = state;
-	const struct cd_conf *conf = cd_engine_conf(cd_drive_engine(d));
+	const struct cd_conf *conf = cd_drive_conf(d);
 	int r;
 
 	if ((r = cd_usb_finish(st->w, &st->drive, conf->usb_eject, err)) != 0)
 		return r;
 	tell(d, st, CD_DRIVE_USB_END, NULL, 0);
-	return cd_collect_record_drive(cd_drive_collect(d), &st->drive, err);
+	return cd_dc_record_drive(d, &st->drive, err);
 }
 
 static int

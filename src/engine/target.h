@@ -51,6 +51,25 @@ extern const struct cd_target_ops cd_target_nss;
 struct cd_engine *cd_drive_engine(const struct cd_drive *d);
 const struct cd_drive_ui *cd_drive_ui(const struct cd_drive *d);
 void cd_drive_set_folder(struct cd_drive *d, const char *dir);
+/* The delivery settings ([systemstore], [autosave]). */
+const struct cd_conf *cd_drive_conf(const struct cd_drive *d);
+/* The collection steps of the driver's attempt (collect.h, by name). */
+int cd_dc_nitems(const struct cd_drive *d);
+const struct cd_collect_item *cd_dc_item(const struct cd_drive *d, int i);
+int cd_dc_package_data(const struct cd_drive *d, int i,
+    const unsigned char **data, size_t *len, struct cd_err *err);
+int cd_dc_journal_file(struct cd_drive *d, const char *path,
+    const unsigned char *data, size_t len, struct cd_err *err);
+int cd_dc_item_delivered(struct cd_drive *d, int i, const char *location,
+    struct cd_err *err);
+int cd_dc_progress(struct cd_drive *d, const char *what, int done, int total,
+    struct cd_err *err);
+int cd_dc_with_password(struct cd_drive *d,
+    int (*fn)(void *arg, const char *pw, struct cd_err *err), void *arg,
+    struct cd_err *err);
+int cd_dc_record_drive(struct cd_drive *d, const struct cd_usb_drive *dr,
+    struct cd_err *err);
+void cd_dc_rollback_note(struct cd_drive *d, const char *text);
 /* After a question: r, or CD_E_LOST if the attempt was aborted meanwhile. */
 int cd_drive_after_question(struct cd_drive *d, int r, struct cd_err *err);
 

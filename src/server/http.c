@@ -46,6 +46,14 @@ pool_open(struct cd_engine **e, struct cd_err *err)
 	return cd_engine_open(&o, e, err);
 }
 
+struct cd_engine *
+cds_engine_open(struct cd_err *err)
+{
+	struct cd_engine *e = NULL;
+
+	return pool_open(&e, err) == 0 ? e : NULL;
+}
+
 int
 cds_pool_init(const struct cds_config *c, struct cd_err *err)
 {
@@ -367,6 +375,8 @@ completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct conn *cn = *con_cls;
 
 	if (cn != NULL) {
+		if (cn->body != NULL)	/* it may have held a password */
+			explicit_bzero(cn->body, cn->cap);
 		free(cn->body);
 		free(cn);
 	}

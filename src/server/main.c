@@ -145,6 +145,7 @@ sweep_once(void)
 		fprintf(stderr, "certdeskd: sweep: %d attempt(s) aborted, "
 		    "%d certificate(s) revoked\n", res.aborted, res.revoked);
 	cds_pool_put(e);
+	cds_collect_reap(0);
 }
 
 /* Wait for SIGTERM / SIGINT, sweeping every interval seconds. */
@@ -263,6 +264,7 @@ main(int argc, char **argv)
 		sweep_once();
 	serve(cfg.sweep_interval);
 	cds_http_stop();
+	cds_collect_reap(1);
 	cds_pool_fini();
 	rc = 0;
 	goto out;

@@ -89,6 +89,33 @@ int cds_pool_init(const struct cds_config *c, struct cd_err *err);
 struct cd_engine *cds_pool_get(struct cd_err *err);
 void cds_pool_put(struct cd_engine *e);
 void cds_pool_fini(void);
+/* An engine handle of its own (a collection attempt keeps one). */
+struct cd_engine *cds_engine_open(struct cd_err *err);
+
+/* ---- routes-collect.c: the collection transaction ------------------- */
+
+int cds_h_collect_preview(struct cd_engine *, const struct cds_req *,
+    struct cds_reply *, struct cd_err *);
+int cds_h_collect_begin(struct cd_engine *, const struct cds_req *,
+    struct cds_reply *, struct cd_err *);
+int cds_h_collect_password(struct cd_engine *, const struct cds_req *,
+    struct cds_reply *, struct cd_err *);
+int cds_h_collect_issue(struct cd_engine *, const struct cds_req *,
+    struct cds_reply *, struct cd_err *);
+int cds_h_collect_journal(struct cd_engine *, const struct cds_req *,
+    struct cds_reply *, struct cd_err *);
+int cds_h_collect_delivered(struct cd_engine *, const struct cds_req *,
+    struct cds_reply *, struct cd_err *);
+int cds_h_collect_drive(struct cd_engine *, const struct cds_req *,
+    struct cds_reply *, struct cd_err *);
+int cds_h_collect_heartbeat(struct cd_engine *, const struct cds_req *,
+    struct cds_reply *, struct cd_err *);
+int cds_h_collect_commit(struct cd_engine *, const struct cds_req *,
+    struct cds_reply *, struct cd_err *);
+int cds_h_collect_cancel(struct cd_engine *, const struct cds_req *,
+    struct cds_reply *, struct cd_err *);
+/* Free attempts idle for longer than their timeout (they are cancelled). */
+void cds_collect_reap(int all);
 
 int cds_http_start(const struct cds_config *c, struct cd_err *err);
 void cds_http_stop(void);

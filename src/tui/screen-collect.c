@@ -89,22 +89,18 @@ where_text(const struct item_view *iv)
 static void
 items_refresh(struct coll *cs)
 {
-	const struct cd_collect_preview *pv;
 	const struct cd_collect_item *it;
-	struct cd_collect *c;
 	int i;
 
 	if (cs->d == NULL)
 		return;
-	pv = cd_drive_preview(cs->d);
-	c = cd_drive_collect(cs->d);
-	cs->n = c != NULL ? cd_collect_nitems(c) : pv->n;
+	cs->n = cd_drive_nitems(cs->d);
 	if (cs->n > CD_MAX_POLICIES_PER_PROFILE)
 		cs->n = CD_MAX_POLICIES_PER_PROFILE;
 	for (i = 0; i < cs->n; i++) {
 		struct item_view *iv = &cs->items[i];
 
-		it = c != NULL ? cd_collect_item(c, i) : &pv->items[i];
+		it = cd_drive_item(cs->d, i);
 		cd_strlcpy(iv->policy, it->policy->name, sizeof(iv->policy));
 		iv->method = it->policy->storage;
 		iv->storage = cd_storage_name(it->policy->storage);

@@ -1,0 +1,25 @@
+/*
+ * api-int.h - what the client API's server implementation shares
+ * between its files (api-server.c, api-collect-server.c).
+ */
+#ifndef CD_API_INT_H
+#define CD_API_INT_H
+
+#include <jansson.h>
+
+#include "api.h"
+
+/* A JSON call to certdeskd (body consumed; *out the reply object). */
+int cd_srv_call(struct cd_api *a, const char *method, const char *path,
+    json_t *body, json_t **out, struct cd_err *err);
+/* POST a JSON text the caller wipes (a password). */
+int cd_srv_post_text(struct cd_api *a, const char *path, const char *text,
+    json_t **out, struct cd_err *err);
+
+/* The collection over the server: drive.h's steps. */
+extern const struct cd_collect_ops cd_collect_remote;
+int cd_srv_drive_new(struct cd_api *a, int64_t request_id,
+    const struct cd_drive_ui *ui, struct cd_drive **out, struct cd_err *err);
+void cd_srv_client_free(struct cd_api *a);
+
+#endif
