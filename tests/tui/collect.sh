@@ -49,7 +49,9 @@ send Enter
 type_secret "${PW}x"
 send Enter
 check_screen "The passwords do not match" "mismatched passwords refused"
-# too weak
+check_screen "[ Download ]" "... and the focus goes to the buttons"
+# too weak: Tab back into the fields
+send Tab
 type_secret "abc"
 send Enter
 type_secret "abc"
@@ -58,6 +60,7 @@ check_screen "Password not accepted:" "too-weak password refused"
 check_screen "at least 8 characters" "... with the policy's reason"
 
 # the real one
+send Tab
 type_secret "$PW"
 send Enter
 type_secret "$PW"
