@@ -21,9 +21,9 @@ start 80 24 vt100
 open_request 5
 collect_to "$PW" "$D"
 check_screen "$WARN" "existing files: the warning"
-check_screen "[ Continue ]" "... offers Continue"
-check_screen "[ Change folder ]" "... Change folder"
-check_screen "[ Cancel ]" "... and Cancel"
+check_screen "[ c Continue (overwrite) ]" "... offers Continue (c)"
+check_screen "[ f Change folder ]" "... Change folder (f)"
+check_screen "[ x Cancel ]" "... and Cancel (x)"
 send c
 check_screen "Download complete" "Continue saves the certificates"
 if [ -f "$D/Susan.Smith Signing.pfx" ] && [ -f "$D/old.pfx" ]; then
