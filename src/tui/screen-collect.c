@@ -539,6 +539,23 @@ is_busy(void *arg)
 	return cs->d != NULL && cd_drive_begun(cs->d) && !cs->done;
 }
 
+/*
+ * A reason that may have come out empty ("", or "...: " with nothing
+ * after it): the code's text is put in, so no message ends without one.
+ */
+static void
+fill_reason(char *msg, size_t len, int code)
+{
+	size_t n = strlen(msg);
+
+	while (n > 0 && (msg[n - 1] == ' ' || msg[n - 1] == '.'))
+		msg[--n] = '\0';
+	if (n == 0 || msg[n - 1] == ':')
+		snprintf(msg + n, len - n, "%s%s", n ? " " : "",
+		    cd_strerror(code)[0] != '\0' ? cd_strerror(code) :
+		    "an unknown error");
+}
+
 /* The preview: what the dialog shows before Download; takes nothing. */
 static int
 preview(struct coll *cs, struct cd_err *err)
@@ -558,6 +575,9 @@ preview(struct coll *cs, struct cd_err *err)
 	cs->policy = pv->prof->pw;
 	cs->has_print = pv->prof->transport_template[0] != '\0';
 	cd_strlcpy(cs->blocked, pv->blocked, sizeof(cs->blocked));
+	if (pv->blocked_code != 0)
+		fill_reason(cs->blocked, sizeof(cs->blocked),
+		    pv->blocked_code);
 	items_refresh(cs);
 	return 0;
 }
@@ -774,13 +794,14 @@ failed(struct coll *cs, int rc, const struct cd_err *why)
 
 	cd_strlcpy(undone, cd_drive_undone(cs->d), sizeof(undone));
 	if (undone[0] == '\0')
-		cd_strlcpy(undone, "its certificates were revoked and no file "
-		    "was kept", sizeof(undone));
+		cd_strlcpy(undone, "the collection was rolled back",
+		    sizeof(undone));
 	cs->progress[0] = '\0';
 	cs->ptotal = 0;
 	if (rc == CD_E_LOST || cs->lost)
-		note(cs, "The collection was aborted after a long wait and "
-		    "rolled back: %s. Press Download to try again.", undone);
+		note(cs, "Collection failed and was undone: it was aborted "
+		    "after too long a wait; %s. Press Download to try again.",
+		    undone);
 	else if (rc == CD_E_CANCELLED && begun)
 		note(cs, "Collection cancelled: %s. Press Download to try "
 		    "again with new certificates.", undone);

@@ -94,6 +94,52 @@ send c
 check_screen "Status:             completed" "back on View Request: completed"
 cd_ request show "$ID" --json
 expect_out '"status":"completed"' "request $ID completed in the store"
+
+# A generated-password profile and no PIN-mailer printer configured:
+# said when the dialog opens, Download disabled, the reason when pressed;
+# no Print button for a profile without a transport document.
+cd_ request new --person John.Samson --profile generated
+GEN=$(cat "$OUT")
+# back to the main screen, one level at a time (by its title row)
+i=0
+while [ "$i" -lt 5 ]; do
+	settle
+	capture
+	sed -n 2p "$T/pane" | grep -q "^ *Search for a request" && break
+	send q
+	i=$((i + 1))
+done
+send s
+open_request "$GEN" || fail "View Request $GEN opened"
+send c
+check_screen "Download is not possible: profile generated generates the" \
+    "the dialog says at once why Download cannot work"
+screen_lacks "[ Download ]" "Download is disabled"
+send d
+check_screen "Download is not possible: profile generated" "d says why"
+screen | tail -n 3 | grep -q "Download is not possible" &&
+    ok "... on the status line" || fail "... on the status line"
+if screen | grep -q '[a-z]: *\.\? *$'; then fail "no message ends with an empty reason"
+else ok "no message ends with an empty reason"; fi
+check "nothing was begun" test "$(request_status "$GEN")" = awaiting-collection
+send c
+wait_for "View Request $GEN"
+cd_ request new --person John.Samson --profile usb
+VID=$(cat "$OUT")
+send q
+wait_for "Search for a request"
+send s
+open_request "$VID" || fail "View Request $VID opened"
+send c
+wait_for "Set Certificate Password:"
+screen_lacks "Print" "no Print button for a profile without a transport document"
+send Escape
+wait_for " d download  c/q close"
+send p
+settle
+screen_lacks "You can print" "... and p does nothing there"
+send c
+wait_for "View Request $VID"
 send q q q q
 rc=$(wait_exit)
 if [ "$rc" = 0 ]; then ok "exit status 0"; else fail "exit status 0 (rc=$rc)"; fi
