@@ -56,6 +56,7 @@ struct coll {
 	int has_fields;		/* user PIN: the two password fields */
 	int has_print;		/* the profile has a transport document */
 	int lost;		/* the sweep aborted the attempt */
+	int running;		/* the driver runs (Download) */
 	struct bbar bb;
 	int focus;		/* 0 password fields, 1 buttons */
 	int fdirty;		/* the fields and rules need drawing */
@@ -484,6 +485,9 @@ coll_keys(struct screen *s)
 {
 	struct coll *cs = (struct coll *)s;
 
+	if (cs->running)
+		return " Download in progress: answer the dialog (keys on its "
+		    "buttons), ESC cancels";
 	if (cs->focus == 0)
 		return " Keys type (* each)  BS erase  Enter next/Download  "
 		    "Tab/ESC buttons  ^G help";
@@ -843,7 +847,9 @@ run_driver(struct coll *cs, struct cd_err *err)
 	t->idle_ms = COLLECT_TICK_MS;
 	t->busy = is_busy;
 	t->busy_arg = cs;
+	cs->running = 1;
 	rc = cd_drive_run(cs->d, err);
+	cs->running = 0;
 	t->idle = NULL;
 	t->idle_arg = NULL;
 	t->idle_ms = 0;
