@@ -40,6 +40,16 @@ collect_to "$PW" "$D"
 wait_for "$WARN"
 send f
 check_screen "Select the folder" "Change folder opens the browser again"
+check "the browser's hint line has its own keys" sh -c \
+    "tail -n 1 '$T/pane' | grep -q 'Enter open  BS/u up  s save here  n new  / or g type path  ESC cancel  ^G help'"
+# the man page names the same keys: Backspace or u, / or g
+man=$(sed -n '/^Folder browser:/,/help\.$/p' "$top_srcdir/doc/certdesk.1" |
+    tr '\n' ' ')
+case $man in
+*"Backspace or .B u up"*".B / or .B g type a path"*".B s save here"*)
+	ok "the man page gives the browser's keys as the screen does" ;;
+*) fail "the man page gives the browser's keys as the screen does ($man)" ;;
+esac
 choose_folder "$E"
 check_screen "Download complete" "saved to the other folder"
 if [ -f "$E/John.Samson Signing.pfx" ] && [ ! -f "$D/John.Samson Signing.pfx" ]; then
