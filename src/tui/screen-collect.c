@@ -73,16 +73,18 @@ static const char collect_help[] =
     "request, packs them into password-protected .pfx files and saves "
     "each where its certificate policy says.\n"
     "With a user-specified PIN, type the password in Set Certificate "
-    "Password and again in Verify Certificate Password; nothing you type "
-    "is shown.  Otherwise the password is generated and goes to the user "
-    "by PIN mailer.\n"
+    "Password and again in Verify Certificate Password; each character "
+    "shows as *, never the text.  The rules under the fields are marked "
+    "[ok] as the password meets them.  Otherwise the password is "
+    "generated and goes to the user by PIN mailer.\n"
     "Download saves the certificates (for FileStore you choose the "
-    "folder); if you cancel the folder choice, everything is undone and "
-    "Download obtains new certificates.  Print (after a download) prints "
-    "the transport document.  Close without downloading cancels.\n"
-    "\nKeys: in the fields Tab/^N/^P move, Enter next field / Download, "
-    "ESC to the buttons; on the buttons d download, p print, c or q "
-    "close, Tab back to the fields.";
+    "folder); if you cancel, everything is undone and Download obtains "
+    "new certificates.  Print (after a download) prints the transport "
+    "document.  Close without downloading cancels.\n"
+    "\nKeys: in the fields every key types; Backspace erases, ^U empties, "
+    "Enter next field / Download, Tab or ESC to the buttons, ^G help.  "
+    "On the buttons: d download, p print, c or q close, Tab back to the "
+    "fields.";
 
 /* ------------------------------------------------------------ state */
 
