@@ -3,12 +3,14 @@
 # request a soft certificate from View Person and land on its View
 # Request, then collect it with a user-specified PIN into a folder.
 # Mismatched and too-weak passwords are refused with their messages; the
-# password never appears on any screen; the .pfx files open with it.
+# password never appears on any screen; the .pfx files open with it,
+# trailing blank included.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/tui/lib.sh"
 command -v openssl >/dev/null 2>&1 || skip_all "openssl not installed"
 
 tui_setup
-PW='Tr4nsport-Qz9'
+# a trailing blank is part of the password: the fields must keep it
+PW='Tr4nsport-Qz9 '
 mkdir -p "$T/out"
 start 80 24 xterm-256color
 
