@@ -948,7 +948,6 @@ field_edit(struct coll *cs, int ch)
 
 	switch (ch) {
 	case KEY_BACKSPACE:
-	case KEY_DC:
 	case 127:
 	case TUI_CTRL('h'):
 		while (n > 0 && ((unsigned char)b[n - 1] & 0xc0) == 0x80)

@@ -97,6 +97,15 @@ walk() {
 	    masks_are "$(printf '%s' "$PW" | sed 's/./*/g')"
 	check_screen "[ok] 8-64 characters  [ok] a-z  [ok] A-Z  [ok] 0-9" \
 	    "$term: every rule is marked ok"
+	# cursor and editing keys neither type, erase nor leave the dialog
+	sendhex 1b 5b 33 7e
+	sendhex 1b 5b 31 7e
+	sendhex 1b 5b 36 7e
+	send Left Home End
+	settle
+	check "$term: Delete, Home, PgDn and arrows leave the password alone" \
+	    masks_are "$(printf '%s' "$PW" | sed 's/./*/g')"
+	check_screen "Collect Soft Certificates" "$term: ... and the dialog open"
 	send Enter
 	type_secret "$PW"
 
