@@ -1,9 +1,10 @@
 /*
  * screen-collect.c - Collect Soft Certificates: who and what is being
  * collected and where each certificate goes, the certificate password
- * (typed twice for a user-specified PIN, else generated and sent by PIN
- * mailer), Download / Print / Close, progress while keys are generated
- * and files written.  Opening the dialog takes a preview only: the
+ * (typed twice for a user-specified PIN into fields of its own that show
+ * one '*' per character and mark the profile's rules as they are met,
+ * else generated and sent by PIN mailer), Download / Print / Close,
+ * progress while keys are generated and files written.  Opening the dialog takes a preview only: the
  * attempt begins at Download, when the collection driver (drive.h) runs;
  * this file only answers its questions (folder, overwrite, store
  * password, USB drive) and reports.
