@@ -69,6 +69,19 @@ else
 fi
 
 # ---- Letter, and a long document -------------------------------------------
+# ---- outside Latin-1: Greek and Cyrillic transliterated in brackets ----
+run "$MKDOC" -n 'Ωmega Άθηνα Юрий Гагарин 日本' -O 'Щука Ltd' \
+    transport "$TPL/transport.txt" A4 "$T/greek.ps"
+expect_rc 0 "a document for a Greek and Cyrillic name rendered"
+check "Greek and Cyrillic: Ghostscript finds no error" gs_check "$T/greek.ps"
+check "Greek and Cyrillic letters printed in Latin letters, marked" \
+    has "$T/greek.ps" '[O]mega [Athina] [Yurij] [Gagarin] [??]'
+check "... a capital's transliteration in capital and small letters" \
+    has "$T/greek.ps" '[Shchuka] Ltd'
+check "no bare '?' for a Greek letter" sh -c '! gs -q -dSAFER -dBATCH \
+    -dNOPAUSE -sDEVICE=txtwrite -sOutputFile=- "$1" | grep -q "?mega"' \
+    sh "$T/greek.ps"
+
 run "$MKDOC" -N 45 transport "$TPL/transport.txt" Letter "$T/long.ps"
 expect_rc 0 "long transport document rendered on Letter"
 check "long document: Ghostscript finds no error" gs_check "$T/long.ps"

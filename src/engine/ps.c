@@ -2,6 +2,8 @@
  * ps.c - a DSC-conforming PostScript 3.0 writer for letters: headings,
  * word-wrapped paragraphs and tables, paged on A4 or Letter, in Helvetica
  * and Courier re-encoded to ISO Latin-1 with the Euro sign at \200.
+ * Text outside Latin-1 is printed between square brackets, Greek and
+ * Cyrillic transliterated to Latin letters, anything else as '?'.
  *
  * Text is measured with the standard Adobe glyph widths (Helvetica and
  * Helvetica-Bold below; Courier is 600 units for every glyph).  The page
@@ -267,24 +269,138 @@ latin1_of(unsigned long c)
 	}
 }
 
+/*
+ * Greek and Cyrillic in Latin letters (ISO 843 and a common Cyrillic
+ * romanisation, simplified): capitals, by code point from the first.
+ */
+static const char *const greek_caps[] = {	/* U+0391 .. U+03A9 */
+	"A", "V", "G", "D", "E", "Z", "I", "Th", "I", "K", "L", "M", "N",
+	"X", "O", "P", "R", NULL, "S", "T", "Y", "F", "Ch", "Ps", "O"
+};
+static const char *const cyr_caps[] = {		/* U+0410 .. U+042F */
+	"A", "B", "V", "G", "D", "E", "Zh", "Z", "I", "J", "K", "L", "M",
+	"N", "O", "P", "R", "S", "T", "U", "F", "Kh", "Ts", "Ch", "Sh",
+	"Shch", "\"", "Y", "'", "E", "Yu", "Ya"
+};
+static const char *const cyr_ext[] = {		/* U+0400 .. U+040F */
+	"E", "Yo", "Dj", "G", "Ye", "Dz", "I", "Yi", "J", "Lj", "Nj", "C",
+	"K", "I", "U", "Dz"
+};
+
+/* The Greek letter (with or without accents) c without its accent. */
+static unsigned long
+greek_base(unsigned long c)
+{
+	static const struct {
+		unsigned long from, to;
+	} acc[] = {
+		{ 0x386, 0x391 }, { 0x388, 0x395 }, { 0x389, 0x397 },
+		{ 0x38a, 0x399 }, { 0x38c, 0x39f }, { 0x38e, 0x3a5 },
+		{ 0x38f, 0x3a9 }, { 0x390, 0x3b9 }, { 0x3aa, 0x399 },
+		{ 0x3ab, 0x3a5 }, { 0x3ac, 0x3b1 }, { 0x3ad, 0x3b5 },
+		{ 0x3ae, 0x3b7 }, { 0x3af, 0x3b9 }, { 0x3b0, 0x3c5 },
+		{ 0x3c2, 0x3c3 }, { 0x3ca, 0x3b9 }, { 0x3cb, 0x3c5 },
+		{ 0x3cc, 0x3bf }, { 0x3cd, 0x3c5 }, { 0x3ce, 0x3c9 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(acc) / sizeof(acc[0]); i++)
+		if (acc[i].from == c)
+			return acc[i].to;
+	return c;
+}
+
+/*
+ * c in Latin letters into buf (lower case for a small letter), or NULL
+ * when it is no Greek or Cyrillic letter.
+ */
+static const char *
+translit(unsigned long c, char *buf, size_t len)
+{
+	const char *t = NULL;
+	int lower = 0;
+	size_t i;
+
+	c = greek_base(c);
+	if (c >= 0x3b1 && c <= 0x3c9) {
+		c -= 0x20;
+		lower = 1;
+	}
+	if (c >= 0x430 && c <= 0x44f) {
+		c -= 0x20;
+		lower = 1;
+	} else if (c >= 0x450 && c <= 0x45f) {
+		c -= 0x50;
+		lower = 1;
+	} else if (c == 0x491) {
+		c = 0x490;
+		lower = 1;
+	}
+	if (c >= 0x391 && c <= 0x3a9)
+		t = greek_caps[c - 0x391];
+	else if (c >= 0x410 && c <= 0x42f)
+		t = cyr_caps[c - 0x410];
+	else if (c >= 0x400 && c <= 0x40f)
+		t = cyr_ext[c - 0x400];
+	else if (c == 0x490)
+		t = "G";
+	if (t == NULL)
+		return NULL;
+	for (i = 0; t[i] != '\0' && i + 1 < len; i++)
+		buf[i] = (char)(lower || i > 0 ? (t[i] >= 'A' && t[i] <= 'Z' ?
+		    t[i] + ('a' - 'A') : t[i]) : t[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
+/*
+ * Latin-1 as it is; a run of characters outside it between square
+ * brackets, Greek and Cyrillic letters transliterated, anything else
+ * '?' ("\xce\xa9mega" -> "[O]mega").  Invalid UTF-8 is '?' unbracketed.
+ */
 size_t
 cd_ps_latin1(const char *utf8, char *out, size_t outlen)
 {
 	const unsigned char *s = (const unsigned char *)utf8;
-	size_t n = strlen(utf8), used = 0, len;
+	size_t n = strlen(utf8), used = 0, len, tl;
 	unsigned long c;
+	unsigned char b;
+	const char *t;
+	char tb[8];
+	int run = 0;
 
 	if (outlen == 0)
 		return 0;
-	while (n > 0 && used + 1 < outlen) {
+	while (n > 0 && used + 1 + run < outlen) {
 		if ((len = utf8_next(s, n, &c)) == 0) {
 			len = 1;
 			c = '?';
 		}
-		out[used++] = (char)latin1_of(c);
+		b = latin1_of(c);
+		if (b != '?' || c < 0xa0) {	/* controls: a plain '?' */
+			if (run)
+				out[used++] = ']';
+			run = 0;
+			if (used + 1 >= outlen)
+				break;
+			out[used++] = (char)b;
+		} else {
+			if ((t = translit(c, tb, sizeof(tb))) == NULL)
+				t = "?";
+			tl = strlen(t) + (run ? 0 : 1);
+			if (used + tl + 2 > outlen)
+				break;
+			if (!run)
+				out[used++] = '[';
+			memcpy(out + used, t, strlen(t));
+			used += strlen(t);
+			run = 1;
+		}
 		s += len;
 		n -= len;
 	}
+	if (run)
+		out[used++] = ']';
 	out[used] = '\0';
 	return used;
 }
@@ -362,11 +478,12 @@ to_latin1(const char *utf8, size_t *lenp)
 	size_t n = strlen(utf8), i, j = 0, len;
 	char *tmp, *out;
 
-	if ((tmp = malloc(n + 1)) == NULL)
+	/* "[Shch]" for a 2-byte letter: 3 bytes out for each one in. */
+	if ((tmp = malloc(3 * n + 3)) == NULL)
 		return NULL;
-	len = cd_ps_latin1(utf8, tmp, n + 1);
+	len = cd_ps_latin1(utf8, tmp, 3 * n + 3);
 	if ((out = malloc(len + 1)) == NULL) {
-		OPENSSL_cleanse(tmp, n + 1);
+		OPENSSL_cleanse(tmp, 3 * n + 3);
 		free(tmp);
 		return NULL;
 	}
@@ -380,7 +497,7 @@ to_latin1(const char *utf8, size_t *lenp)
 	while (j > 0 && out[j - 1] == ' ')
 		j--;
 	out[j] = '\0';
-	OPENSSL_cleanse(tmp, n + 1);
+	OPENSSL_cleanse(tmp, 3 * n + 3);
 	free(tmp);
 	*lenp = j;
 	return out;

@@ -82,9 +82,11 @@ void cd_ps_free(struct cd_ps *ps);
 
 /*
  * Convert UTF-8 to the writer's Latin-1 encoding (€ = 0x80; curly quotes
- * and dashes to their ASCII forms; tabs to spaces; anything else outside
- * the set, control characters and invalid UTF-8 to '?').  Writes at most
- * outlen - 1 bytes and a NUL; returns the length written.
+ * and dashes to their ASCII forms; tabs to spaces; control characters
+ * and invalid UTF-8 to '?').  A run of other characters goes between
+ * square brackets, Greek and Cyrillic letters transliterated, anything
+ * else as '?': "Ωmega" -> "[O]mega", "Юрий" -> "[Yurij]".  Writes at
+ * most outlen - 1 bytes and a NUL; returns the length written.
  */
 size_t cd_ps_latin1(const char *utf8, char *out, size_t outlen);
 

@@ -50,9 +50,9 @@ void
 tui_print_transport(struct tui *t, int64_t id)
 {
 	static const struct button b[] = {
-		{ "Print", 'p', P_PRINT, 0 },
-		{ "Save as file", 's', P_FILE, 0 },
-		{ "Cancel", 'x', P_CANCEL, 0 },
+		{ "p Print", 'p', P_PRINT, 0 },
+		{ "s Save as file", 's', P_FILE, 0 },
+		{ "x Cancel", 'x', P_CANCEL, 0 },
 	};
 	char text[CD_PATH_MAX + 200], file[CD_PATH_MAX], where[CD_PATH_MAX];
 	int k;

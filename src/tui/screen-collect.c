@@ -1,9 +1,10 @@
 /*
  * screen-collect.c - Collect Soft Certificates: who and what is being
  * collected and where each certificate goes, the certificate password
- * (typed twice for a user-specified PIN, else generated and sent by PIN
- * mailer), Download / Print / Close, progress while keys are generated
- * and files written.  Opening the dialog takes a preview only: the
+ * (typed twice for a user-specified PIN into fields of its own that show
+ * one '*' per character and mark the profile's rules as they are met,
+ * else generated and sent by PIN mailer), Download / Print / Close,
+ * progress while keys are generated and files written.  Opening the dialog takes a preview only: the
  * attempt begins at Download, when the collection driver (drive.h) runs;
  * this file only answers its questions (folder, overwrite, store
  * password, USB drive) and reports.
@@ -24,6 +25,8 @@
 #include "cdutil.h"
 
 #define PW_MAX 256
+/* How often the attempt is ticked while a dialog waits on the operator. */
+#define COLLECT_TICK_MS 500
 
 enum { B_DOWNLOAD, B_PRINT, B_CLOSE };
 
@@ -41,17 +44,23 @@ struct coll {
 	int64_t rid;
 	struct cd_drive *d;		/* preview until Download runs it */
 	struct cd_drive_ui ui;
-	char *pw;			/* typed password, secret memory */
+	char *pw;			/* the password for the driver */
+	char *typed[2];			/* Set / Verify, secret memory */
+	int cur;			/* the password field being typed */
 	char blocked[CD_ERR_MSGLEN];	/* why Download cannot work */
+	struct cd_pwpolicy policy;	/* the profile's password rules */
 	int user_pin;
 	char who[2 * CD_FIELD_MAX];
 	char profile[CD_TEXT_MAX];
 	struct item_view items[CD_MAX_POLICIES_PER_PROFILE];
 	int n;
-	struct field_def defs[2];
-	struct tform *tf;
+	int has_fields;		/* user PIN: the two password fields */
+	int has_print;		/* the profile has a transport document */
+	int lost;		/* the sweep aborted the attempt */
+	int running;		/* the driver runs (Download) */
 	struct bbar bb;
 	int focus;		/* 0 password fields, 1 buttons */
+	int fdirty;		/* the fields and rules need drawing */
 	int done;		/* downloaded and committed */
 	char progress[CD_FIELD_MAX];
 	int pdone, ptotal;
@@ -65,16 +74,18 @@ static const char collect_help[] =
     "request, packs them into password-protected .pfx files and saves "
     "each where its certificate policy says.\n"
     "With a user-specified PIN, type the password in Set Certificate "
-    "Password and again in Verify Certificate Password; nothing you type "
-    "is shown.  Otherwise the password is generated and goes to the user "
-    "by PIN mailer.\n"
+    "Password and again in Verify Certificate Password; each character "
+    "shows as *, never the text.  The rules under the fields are marked "
+    "[ok] as the password meets them.  Otherwise the password is "
+    "generated and goes to the user by PIN mailer.\n"
     "Download saves the certificates (for FileStore you choose the "
-    "folder); if you cancel the folder choice, everything is undone and "
-    "Download obtains new certificates.  Print (after a download) prints "
-    "the transport document.  Close without downloading cancels.\n"
-    "\nKeys: in the fields Tab/^N/^P move, Enter next field / Download, "
-    "ESC to the buttons; on the buttons d download, p print, c or q "
-    "close, Tab back to the fields.";
+    "folder); if you cancel, everything is undone and Download obtains "
+    "new certificates.  Print (after a download) prints the transport "
+    "document.  Close without downloading cancels.\n"
+    "\nKeys: in the fields every key types; Backspace erases, ^U empties, "
+    "Enter next field / Download, Tab or ESC to the buttons, ^G help.  "
+    "On the buttons: d download, p print, c or q close, Tab back to the "
+    "fields.";
 
 /* ------------------------------------------------------------ state */
 
@@ -118,7 +129,8 @@ bar_build(struct coll *cs)
 	bbar_clear(&cs->bb);
 	bbar_add(&cs->bb, "Download", 'd', B_DOWNLOAD, cs->done ||
 	    cs->blocked[0] != '\0');
-	bbar_add(&cs->bb, "Print", 'p', B_PRINT, !cs->done);
+	if (cs->has_print)
+		bbar_add(&cs->bb, "Print", 'p', B_PRINT, !cs->done);
 	bbar_add(&cs->bb, "Close", 'c', B_CLOSE, 0);
 	cs->bb.focus = focus;
 	cs->bb.focused = cs->focus == 1;
@@ -127,14 +139,25 @@ bar_build(struct coll *cs)
 static void
 set_focus(struct coll *cs, int focus)
 {
-	if (focus == 0 && (cs->tf == NULL || cs->done))
+	if (focus == 0 && (!cs->has_fields || cs->done))
 		focus = 1;
 	cs->focus = focus;
 	cs->s.typing = focus == 0;
-	if (cs->tf != NULL)
-		cs->tf->focused = focus == 0;
 	cs->bb.focused = focus == 1;
 	cs->bb.dirty = 1;
+	cs->fdirty = 1;
+}
+
+/* Empty both password fields (their memory is overwritten). */
+static void
+fields_clear(struct coll *cs)
+{
+	int i;
+
+	for (i = 0; i < 2 && cs->has_fields; i++)
+		OPENSSL_cleanse(cs->typed[i], PW_MAX);
+	cs->cur = 0;
+	cs->fdirty = 1;
 }
 
 static void
@@ -270,25 +293,138 @@ coll_draw_items(struct coll *cs)
 	}
 }
 
-/* The note on up to two lines, broken at a blank. */
+/* The note on up to three lines, broken at blanks; "..." if cut. */
 static void
 draw_note(const struct coll *cs, int y)
 {
-	char first[CD_ERR_MSGLEN];
-	const char *rest = "";
-	int w = COLS - 2, cut;
+	char line[CD_ERR_MSGLEN + 4];
+	const char *p = cs->note;
+	int w = COLS - 2, r, n;
 
-	cd_strlcpy(first, cs->note, sizeof(first));
-	if ((int)strlen(first) > w) {
-		for (cut = w; cut > w / 2 && first[cut] != ' '; cut--)
-			;
-		if (first[cut] != ' ')
-			cut = w;
-		rest = cs->note + cut + (first[cut] == ' ');
-		first[cut] = '\0';
+	for (r = 0; r < 3; r++) {
+		n = chunk(p, w);
+		if (r == 2 && p[n] != '\0') {
+			tui_fit(line, sizeof(line), p, w, 0);
+			n = (int)strlen(p);
+		} else
+			snprintf(line, sizeof(line), "%.*s", n, p);
+		tui_put(y + r, 1, w, line);
+		p += n;
+		while (*p == ' ')
+			p++;
 	}
-	tui_put(y, 1, w, first);
-	tui_put(y + 1, 1, w, rest);
+}
+
+/* ---- the password fields: one '*' per character, never the text */
+
+#define PW_LABEL 30		/* label column */
+#define PW_WIDTH 32		/* field cells */
+
+static const char *const pw_labels[2] = {
+	"Set Certificate Password:", "Verify Certificate Password:"
+};
+
+/* Characters (UTF-8 code points) in s, as the policy counts them. */
+static int
+pw_chars(const char *s)
+{
+	int n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* The character classes in s (password.h: lower, upper, digit, other). */
+static unsigned
+pw_classes(const char *s)
+{
+	unsigned have = 0;
+	unsigned char c;
+
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (c >= 'a' && c <= 'z')
+			have |= CD_CC_LOWER;
+		else if (c >= 'A' && c <= 'Z')
+			have |= CD_CC_UPPER;
+		else if (c >= '0' && c <= '9')
+			have |= CD_CC_DIGIT;
+		else if ((c & 0xc0) != 0x80)
+			have |= CD_CC_SYMBOL;
+	}
+	return have;
+}
+
+/* Cells of field i's masks; the cursor goes after them. */
+static int
+field_cells(const struct coll *cs, int i)
+{
+	int n = pw_chars(cs->typed[i]);
+
+	return n < PW_WIDTH ? n : PW_WIDTH;
+}
+
+static void
+draw_field(const struct coll *cs, int i, int y)
+{
+	char buf[PW_WIDTH + 1];
+	int n = pw_chars(cs->typed[i]), k = 0;
+
+	if (n >= PW_WIDTH) {
+		buf[k++] = '<';		/* more masks than fit */
+		n = PW_WIDTH - 1;
+	}
+	memset(buf + k, '*', (size_t)n);
+	buf[k + n] = '\0';
+	tui_put(y, 1, PW_LABEL, pw_labels[i]);
+	attron(A_UNDERLINE);
+	tui_put(y, 1 + PW_LABEL, PW_WIDTH, buf);
+	attroff(A_UNDERLINE);
+}
+
+/* The policy under the fields, each rule marked [ok] once met. */
+static void
+draw_rules(const struct coll *cs, int y)
+{
+	static const struct {
+		unsigned cls;
+		const char *word;
+	} cls[] = {
+		{ CD_CC_LOWER, "a-z" }, { CD_CC_UPPER, "A-Z" },
+		{ CD_CC_DIGIT, "0-9" }, { CD_CC_SYMBOL, "symbol" },
+	};
+	const struct cd_pwpolicy *p = &cs->policy;
+	char buf[256], len[32];
+	size_t i, used;
+	int n = pw_chars(cs->typed[0]);
+	unsigned have = pw_classes(cs->typed[0]);
+
+	if (p->min_len == p->max_len)
+		snprintf(len, sizeof(len), "%d characters", p->min_len);
+	else
+		snprintf(len, sizeof(len), "%d-%d characters", p->min_len,
+		    p->max_len);
+	used = (size_t)snprintf(buf, sizeof(buf), "Password rules: [%s] %s",
+	    n >= p->min_len && n <= p->max_len ? "ok" : "  ", len);
+	for (i = 0; i < CD_NELEM(cls) && used < sizeof(buf); i++)
+		if (p->required & cls[i].cls)
+			used += (size_t)snprintf(buf + used, sizeof(buf) - used,
+			    "  [%s] %s", have & cls[i].cls ? "ok" : "  ",
+			    cls[i].word);
+	tui_put(y, 1, COLS - 2, buf);
+}
+
+static void
+draw_fields(struct coll *cs)
+{
+	int y = pw_row(cs);
+
+	draw_field(cs, 0, y);
+	draw_field(cs, 1, y + 1);
+	draw_rules(cs, y + 2);
+	cs->fdirty = 0;
 }
 
 static void
@@ -306,14 +442,13 @@ coll_draw(struct screen *s, int full)
 		    cs->profile);
 		tui_put(TUI_BODY + 1, 1, COLS - 2, buf);
 		coll_draw_items(cs);
-		if (cs->tf != NULL && !cs->done) {
-			tform_draw(cs->tf, 1);
-			tui_put(y + 2, 1, COLS - 2, "The same password protects "
-			    "every .pfx file; nothing you type is shown.");
-		} else if (cs->tf == NULL) {
-			tui_put(y, 1, COLS - 2, "The password for the .pfx "
-			    "files is generated by certdesk; it is not shown "
-			    "on screen.");
+		if (cs->has_fields && !cs->done) {
+			draw_fields(cs);
+			tui_put(y + 3, 1, COLS - 2, "Each character typed shows "
+			    "as *.  The same password protects every .pfx file.");
+		} else if (!cs->has_fields) {
+			tui_put(y, 1, COLS - 2, "The .pfx password is "
+			    "generated by certdesk and never shown on screen.");
 			tui_put(y + 1, 1, COLS - 2, "It goes to the user in a "
 			    "PIN mailing document printed at Download.");
 		}
@@ -321,6 +456,8 @@ coll_draw(struct screen *s, int full)
 		draw_note(cs, y + 5);
 		attroff(A_BOLD);
 	}
+	if (!full && cs->fdirty && cs->has_fields && !cs->done)
+		draw_fields(cs);
 	if (full || cs->pdirty)
 		coll_draw_progress(cs);
 	if (full || cs->bb.dirty)
@@ -328,18 +465,14 @@ coll_draw(struct screen *s, int full)
 }
 
 static void
-coll_unpost(struct screen *s)
-{
-	tform_unpost(((struct coll *)s)->tf);
-}
-
-static void
 coll_cursor(struct screen *s)
 {
 	struct coll *cs = (struct coll *)s;
 
-	if (cs->focus == 0 && cs->tf != NULL) {
-		tform_cursor(cs->tf);
+	if (cs->focus == 0 && cs->has_fields) {
+		curs_set(1);
+		move(pw_row(cs) + cs->cur, 1 + PW_LABEL +
+		    field_cells(cs, cs->cur));
 		return;
 	}
 	curs_set(0);
@@ -351,14 +484,19 @@ coll_keys(struct screen *s)
 {
 	struct coll *cs = (struct coll *)s;
 
+	if (cs->running)
+		return " Download in progress: answer the dialog (keys on its "
+		    "buttons), ESC cancels";
 	if (cs->focus == 0)
-		return " Tab/^N ^P fields  Enter next / Download  ESC to the "
-		    "buttons  F1 help";
+		return " Keys type (* each)  BS erase  Enter next/Download  "
+		    "Tab/ESC buttons  ^G help";
 	if (cs->done)
-		return " p print transport document  c/q close  ? help";
-	return cs->tf != NULL ? " d download  c/q close  Tab password fields"
-	    "  Left/Right Enter buttons  ? help" :
-	    " d download  c/q close  Left/Right Enter buttons  ? help";
+		return cs->has_print ? " p print transport document  c/q close"
+		    "  Left/Right Enter buttons  ^G help" :
+		    " c/q close  ^G help";
+	return cs->has_fields ? " d download  c/q close  Tab password "
+	    "fields  Left/Right Enter buttons  ^G help" :
+	    " d download  c/q close  Left/Right Enter buttons  ^G help";
 }
 
 /* ------------------------------------------------------------ engine */
@@ -382,8 +520,43 @@ on_idle(void *arg)
 {
 	struct coll *cs = arg;
 	struct cd_err err;
+	int rc;
 
-	return cs->d != NULL ? cd_drive_tick(cs->d, &err) : 0;
+	if (cs->d == NULL)
+		return 0;
+	if ((rc = cd_drive_tick(cs->d, &err)) == CD_E_LOST && !cs->lost) {
+		cs->lost = 1;
+		tui_status(cs->s.t, "This collection was aborted (no activity "
+		    "for too long): answer or cancel to roll it back.");
+		cs->s.t->status_err = 1;
+	}
+	return rc;
+}
+
+/* For the quit confirmation: a collection is running. */
+static int
+is_busy(void *arg)
+{
+	struct coll *cs = arg;
+
+	return cs->d != NULL && cd_drive_begun(cs->d) && !cs->done;
+}
+
+/*
+ * A reason that may have come out empty ("", or "...: " with nothing
+ * after it): the code's text is put in, so no message ends without one.
+ */
+static void
+fill_reason(char *msg, size_t len, int code)
+{
+	size_t n = strlen(msg);
+
+	while (n > 0 && (msg[n - 1] == ' ' || msg[n - 1] == '.'))
+		msg[--n] = '\0';
+	if (n == 0 || msg[n - 1] == ':')
+		snprintf(msg + n, len - n, "%s%s", n ? " " : "",
+		    cd_strerror(code)[0] != '\0' ? cd_strerror(code) :
+		    "an unknown error");
 }
 
 /* The preview: what the dialog shows before Download; takes nothing. */
@@ -402,9 +575,23 @@ preview(struct coll *cs, struct cd_err *err)
 	    pv->person_logon);
 	cd_strlcpy(cs->profile, pv->prof->name, sizeof(cs->profile));
 	cs->user_pin = pv->user_pin;
+	cs->policy = pv->prof->pw;
+	cs->has_print = pv->prof->transport_template[0] != '\0';
 	cd_strlcpy(cs->blocked, pv->blocked, sizeof(cs->blocked));
+	if (pv->blocked_code != 0)
+		fill_reason(cs->blocked, sizeof(cs->blocked),
+		    pv->blocked_code);
 	items_refresh(cs);
 	return 0;
+}
+
+/* After an error or a cancel: focus on a button, never in a field. */
+static void
+to_buttons(struct coll *cs, int field)
+{
+	cs->cur = field;
+	cs->bb.focus = B_DOWNLOAD;
+	set_focus(cs, 1);
 }
 
 /* The typed password, checked; 0 with cs->pw filled, else -1 (reported). */
@@ -412,43 +599,48 @@ static int
 typed_password(struct coll *cs, struct cd_err *err)
 {
 	struct tui *t = cs->s.t;
-	char verify[PW_MAX];
-	int rc = -2;
+	int rc = -2, field = 0;
 
-	tform_get(cs->tf, 0, cs->pw, PW_MAX);
-	tform_get(cs->tf, 1, verify, sizeof(verify));
-	if (cs->pw[0] == '\0') {
+	if (cs->typed[0][0] == '\0') {
 		tui_status(t, "Type the certificate password in Set "
-		    "Certificate Password.");
-		tform_set_current(cs->tf, 0);
+		    "Certificate Password (Tab goes there).");
 		rc = -1;
-	} else if (verify[0] == '\0') {
+	} else if (cs->typed[1][0] == '\0') {
 		tui_status(t, "Type the password again in Verify Certificate "
-		    "Password.");
-		tform_set_current(cs->tf, 1);
+		    "Password (Tab goes there).");
 		rc = -1;
-	} else if (strcmp(cs->pw, verify) != 0) {
-		tui_status(t, "The passwords do not match: type them again.");
+		field = 1;
+	} else if (strcmp(cs->typed[0], cs->typed[1]) != 0) {
+		tui_status(t, "The passwords do not match: press Tab and type "
+		    "them again.");
 	} else if (cd_collect_preview_password(cd_drive_preview(cs->d),
-	    cs->pw, err) != 0) {
-		tui_status(t, "Password not accepted: %s", err->msg);
-	} else
+	    cs->typed[0], err) != 0) {
+		tui_status(t, "Password not accepted: %s. Press Tab to type "
+		    "another.", err->msg[0] != '\0' ? err->msg :
+		    cd_strerror(err->code));
+	} else if (cd_strlcpy(cs->pw, cs->typed[0], PW_MAX) < PW_MAX)
 		rc = 0;
-	OPENSSL_cleanse(verify, sizeof(verify));
 	if (rc == 0)
 		return 0;
 	t->status_err = 1;
 	OPENSSL_cleanse(cs->pw, PW_MAX);
-	if (rc == -2) {
-		tform_clear(cs->tf, 0);
-		tform_clear(cs->tf, 1);
-		tform_set_current(cs->tf, 0);
-	}
-	set_focus(cs, 0);
+	if (rc == -2)
+		fields_clear(cs);
+	to_buttons(cs, field);
 	return -1;
 }
 
 /* ---- the driver's questions */
+
+/* A question comes: no progress bar left behind its dialog. */
+static void
+asking(struct coll *cs)
+{
+	cs->progress[0] = '\0';
+	cs->ptotal = 0;
+	cs->pdirty = 1;
+	cs->s.t->full = 1;
+}
 
 static int
 ask_password(void *arg, struct cd_drive *d, char *pw, size_t len,
@@ -467,7 +659,10 @@ ask_folder(void *arg, struct cd_drive *d, char *dir, size_t len,
     struct cd_err *err)
 {
 	struct coll *cs = arg;
-	int r = folder_choose(cs->s.t, cs->folder, dir, len);
+	int r;
+
+	asking(cs);
+	r = folder_choose(cs->s.t, cs->folder, dir, len);
 
 	if (r == 1) {
 		cd_strlcpy(cs->folder, dir, sizeof(cs->folder));
@@ -481,27 +676,31 @@ static int
 ask_overwrite(void *arg, struct cd_drive *d,
     const struct cd_drive_existing *ex, struct cd_err *err)
 {
+	/* The safe choice first: it has the focus. */
 	static const struct button b[] = {
-		{ "Change folder", 'f', 1, 0 },
-		{ "Continue", 'c', 0, 0 },
-		{ "Cancel", 'x', 2, 0 },
+		{ "f Change folder", 'f', 1, 0 },
+		{ "c Continue (overwrite)", 'c', 0, 0 },
+		{ "x Cancel", 'x', 2, 0 },
 	};
 	struct coll *cs = arg;
 	char text[CD_ERR_MSGLEN], *p;
 	size_t used;
 	int i, k;
 
+	asking(cs);
 	used = (size_t)snprintf(text, sizeof(text), "The folder already "
-	    "contains certificate files. Files with the same name will be "
-	    "overwritten%s", ex->nsame ? ": " : ".");
+	    "contains certificate files. Files with the same name as this "
+	    "request's files will be overwritten.\nOverwritten: %s",
+	    ex->nsame ? "" : "none.");
 	for (i = 0; i < ex->nsame && used < sizeof(text); i++)
 		used += (size_t)snprintf(text + used, sizeof(text) - used,
 		    "%s%s", i ? ", " : "", ex->same[i]);
-	if (ex->nother > 0 && used < sizeof(text))
-		snprintf(text + used, sizeof(text) - used, "%sOther certificate "
-		    "files there: %d.", ex->nsame ? ". " : " ", ex->nother);
+	if (used < sizeof(text))
+		snprintf(text + used, sizeof(text) - used, "%s\nOther "
+		    "certificate files there (kept): %d.", ex->nsame ? "." :
+		    "", ex->nother);
 	for (p = text; *p != '\0'; p++)
-		if ((unsigned char)*p < ' ')
+		if ((unsigned char)*p < ' ' && *p != '\n')
 			*p = '?';
 	k = tui_choice(cs->s.t, "Certificate files found", text, b, 3);
 	if (k == 1)
@@ -519,6 +718,7 @@ ask_store(void *arg, struct cd_drive *d, const char *store, int tries_left,
 	struct coll *cs = arg;
 	char title[96];
 
+	asking(cs);
 	if (last != NULL)
 		tui_error(cs->s.t, last);
 	snprintf(title, sizeof(title), "Personal certificate store (%d "
@@ -536,6 +736,8 @@ on_usb(void *arg, struct cd_drive *d, int phase,
 {
 	struct coll *cs = arg;
 
+	if (phase == CD_DRIVE_USB_START)
+		asking(cs);
 	return usb_dialog(cs->s.t, phase, list, n);
 }
 
@@ -574,6 +776,17 @@ ui_init(struct coll *cs)
 	cs->ui.usb_wait_ms = -1;
 }
 
+/* Why something failed: never an empty text. */
+static const char *
+reason(const struct cd_err *why, int rc)
+{
+	if (why != NULL && why->msg[0] != '\0')
+		return why->msg;
+	if (cd_strerror(rc) != NULL && cd_strerror(rc)[0] != '\0')
+		return cd_strerror(rc);
+	return "an unknown error";
+}
+
 /* After a failed run: say what was undone; a fresh preview for a retry. */
 static void
 failed(struct coll *cs, int rc, const struct cd_err *why)
@@ -583,9 +796,16 @@ failed(struct coll *cs, int rc, const struct cd_err *why)
 	int begun = cd_drive_begun(cs->d);
 
 	cd_strlcpy(undone, cd_drive_undone(cs->d), sizeof(undone));
+	if (undone[0] == '\0')
+		cd_strlcpy(undone, "the collection was rolled back",
+		    sizeof(undone));
 	cs->progress[0] = '\0';
 	cs->ptotal = 0;
-	if (rc == CD_E_CANCELLED && begun)
+	if (rc == CD_E_LOST || cs->lost)
+		note(cs, "Collection failed and was undone: it was aborted "
+		    "after too long a wait; %s. Press Download to try again.",
+		    undone);
+	else if (rc == CD_E_CANCELLED && begun)
 		note(cs, "Collection cancelled: %s. Press Download to try "
 		    "again with new certificates.", undone);
 	else if (rc == CD_E_CANCELLED)
@@ -594,13 +814,47 @@ failed(struct coll *cs, int rc, const struct cd_err *why)
 	else if (begun)
 		note(cs, "Collection failed and was undone: %s.", undone);
 	else
-		note(cs, "Nothing was issued: %s", why->msg[0] ? why->msg :
-		    cd_strerror(rc));
+		note(cs, "Nothing was issued: %s", reason(why, rc));
 	if (preview(cs, &err) != 0) {
 		cd_drive_free(cs->d);
 		cs->d = NULL;
 		tui_error(cs->s.t, &err);
 	}
+}
+
+static void
+blocked_status(struct coll *cs)
+{
+	tui_status(cs->s.t, "Download is not possible: %s.", cs->blocked);
+	cs->s.t->status_err = 1;
+}
+
+/*
+ * Run the collection: the one place the driver is started.  While it
+ * waits on the operator (dialogs), the idle hook ticks it twice a
+ * second, and quitting asks first.
+ */
+static int
+run_driver(struct coll *cs, struct cd_err *err)
+{
+	struct tui *t = cs->s.t;
+	int rc;
+
+	cs->lost = 0;
+	t->idle = on_idle;
+	t->idle_arg = cs;
+	t->idle_ms = COLLECT_TICK_MS;
+	t->busy = is_busy;
+	t->busy_arg = cs;
+	cs->running = 1;
+	rc = cd_drive_run(cs->d, err);
+	cs->running = 0;
+	t->idle = NULL;
+	t->idle_arg = NULL;
+	t->idle_ms = 0;
+	t->busy = NULL;
+	t->busy_arg = NULL;
+	return rc;
 }
 
 static void
@@ -618,30 +872,24 @@ download(struct coll *cs)
 		return;
 	}
 	if (cs->blocked[0] != '\0') {
-		tui_status(t, "Download is not possible: %s.", cs->blocked);
-		t->status_err = 1;
+		blocked_status(cs);
 		return;
 	}
 	if (cs->user_pin && typed_password(cs, &err) != 0)
 		return;
-	if (cs->tf != NULL) {
-		/* The driver takes its copy from cs->pw: clear the fields. */
-		tform_clear(cs->tf, 0);
-		tform_clear(cs->tf, 1);
-		tform_set_current(cs->tf, 0);
-	}
+	/* The driver takes its copy from cs->pw: clear the fields. */
+	fields_clear(cs);
 	cs->note[0] = '\0';
 	tui_status(t, "%s", "");
-	t->idle = on_idle;
-	t->idle_arg = cs;
-	rc = cd_drive_run(cs->d, &err);
-	t->idle = NULL;
+	rc = run_driver(cs, &err);
 	OPENSSL_cleanse(cs->pw, PW_MAX);
 	if (rc != 0) {
+		if (err.msg[0] == '\0')
+			cd_err_set(&err, rc, "%s", reason(&err, rc));
 		failed(cs, rc, &err);
 		if (rc != CD_E_CANCELLED)
 			tui_error(t, &err);
-		set_focus(cs, cs->tf != NULL ? 0 : 1);
+		to_buttons(cs, 0);
 		return;
 	}
 	items_refresh(cs);
@@ -688,28 +936,104 @@ button(struct coll *cs, int id)
 	return tui_signalled ? TUI_QUIT : TUI_OK;
 }
 
+/* A key typed into the current password field: 1 if taken. */
+static int
+field_edit(struct coll *cs, int ch)
+{
+	char *b = cs->typed[cs->cur];
+	size_t n = strlen(b);
+
+	switch (ch) {
+	case KEY_BACKSPACE:
+	case 127:
+	case TUI_CTRL('h'):
+		while (n > 0 && ((unsigned char)b[n - 1] & 0xc0) == 0x80)
+			b[--n] = '\0';	/* a UTF-8 continuation byte */
+		if (n > 0)
+			b[--n] = '\0';
+		break;
+	case TUI_CTRL('u'):
+		OPENSSL_cleanse(b, PW_MAX);
+		break;
+	default:
+		if (ch < ' ' || ch > 0xff || ch == 127)
+			return 0;
+		if (n + 1 >= PW_MAX) {
+			tui_status(cs->s.t, "The password cannot be longer.");
+			cs->s.t->status_err = 1;
+			break;
+		}
+		b[n] = (char)ch;
+		b[n + 1] = '\0';
+	}
+	cs->fdirty = 1;
+	return 1;
+}
+
 static int
 field_key(struct coll *cs, int ch)
 {
-	if (tform_key(cs->s.t, cs->tf, ch))
+	if (field_edit(cs, ch))
 		return TUI_OK;
 	switch (ch) {
 	case '\r':
 	case '\n':
 	case KEY_ENTER:
-		if (tform_current(cs->tf) == 0) {
-			tform_set_current(cs->tf, 1);
+		if (cs->cur == 0) {
+			cs->cur = 1;
+			cs->fdirty = 1;
 			return TUI_OK;
 		}
 		return button(cs, B_DOWNLOAD);
+	case KEY_UP:
+	case KEY_BTAB:
+	case TUI_CTRL('p'):
+		cs->cur = 0;
+		cs->fdirty = 1;
+		break;
 	case '\t':
 	case KEY_DOWN:
 	case TUI_CTRL('n'):
+		if (cs->cur == 0) {
+			cs->cur = 1;
+			cs->fdirty = 1;
+			break;
+		}
+		/* FALLTHROUGH */
 	case TUI_ESC:
 		set_focus(cs, 1);
 		break;
 	}
 	return TUI_OK;
+}
+
+/* A disabled button pressed: say why on the status line; 1 if so. */
+static int
+disabled_pressed(struct coll *cs, int ch)
+{
+	struct tui *t = cs->s.t;
+	int i = -1, k;
+
+	if (ch == '\r' || ch == '\n' || ch == KEY_ENTER)
+		i = cs->bb.focus;
+	else
+		for (k = 0; k < cs->bb.n; k++)
+			if (cs->bb.b[k].key == ch)
+				i = k;
+	if (i < 0 || i >= cs->bb.n || !cs->bb.b[i].disabled)
+		return 0;
+	if (cs->bb.b[i].id == B_PRINT)
+		tui_status(t, "You can print the transport document after the "
+		    "download.");
+	else if (cs->done)
+		tui_status(t, "The certificates are already downloaded.");
+	else if (cs->blocked[0] != '\0') {
+		blocked_status(cs);
+		return 1;
+	} else
+		return 0;
+	t->status_err = 1;
+	return 1;
 }
 
 static int
@@ -722,6 +1046,7 @@ coll_key(struct screen *s, int ch)
 		return field_key(cs, ch);
 	switch (ch) {
 	case '\t':
+	case KEY_BTAB:
 	case TUI_CTRL('n'):
 	case TUI_CTRL('p'):
 	case KEY_UP:
@@ -731,6 +1056,8 @@ coll_key(struct screen *s, int ch)
 	case TUI_ESC:
 		return button(cs, B_CLOSE);
 	}
+	if (disabled_pressed(cs, ch))
+		return TUI_OK;
 	id = bbar_key(s->t, &cs->bb, ch);
 	if (id == TUI_KEY_SIGNAL)
 		return TUI_QUIT;
@@ -741,38 +1068,25 @@ static void
 coll_free(struct screen *s)
 {
 	struct coll *cs = (struct coll *)s;
+	int i;
 
 	close_collect(cs);
-	if (cs->tf != NULL) {
-		tform_clear(cs->tf, 0);
-		tform_clear(cs->tf, 1);
-		tform_free(cs->tf);
-	}
-	if (s->t->idle_arg == cs)
+	if (s->t->idle_arg == cs) {
 		s->t->idle = NULL;
+		s->t->idle_ms = 0;
+	}
+	if (s->t->busy_arg == cs)
+		s->t->busy = NULL;
+	for (i = 0; i < 2; i++)
+		cd_secret_free(cs->typed[i], PW_MAX);
 	cd_secret_free(cs->pw, PW_MAX);
 	free(cs);
 }
 
 static const struct screen_ops coll_ops = {
 	"Collect Soft Certificates", collect_help, coll_keys, coll_draw,
-	coll_unpost, coll_cursor, coll_key, NULL, coll_free
+	NULL, coll_cursor, coll_key, NULL, coll_free
 };
-
-static int
-make_fields(struct coll *cs)
-{
-	static const struct field_def pw = { "", FD_PASSWORD, 32, 0, 1, 30, 0 };
-
-	cs->defs[0] = pw;
-	cs->defs[0].label = "Set Certificate Password:";
-	cs->defs[1] = pw;
-	cs->defs[1].label = "Verify Certificate Password:";
-	cs->defs[1].row = 1;
-	if ((cs->tf = tform_new(cs->defs, 2, pw_row(cs))) == NULL)
-		return -1;
-	return 0;
-}
 
 struct screen *
 screen_collect_new(struct tui *t, int64_t request_id)
@@ -788,23 +1102,23 @@ screen_collect_new(struct tui *t, int64_t request_id)
 	if (getcwd(cs->folder, sizeof(cs->folder)) == NULL)
 		cd_strlcpy(cs->folder, "/", sizeof(cs->folder));
 	ui_init(cs);
+	cd_err_clear(&err);
 	if ((cs->pw = cd_secret_alloc(PW_MAX)) == NULL ||
-	    preview(cs, &err) != 0) {
-		if (cs->pw != NULL)
-			tui_error(t, &err);
-		cd_secret_free(cs->pw, PW_MAX);
-		free(cs);
-		return NULL;
+	    (cs->typed[0] = cd_secret_alloc(PW_MAX)) == NULL ||
+	    (cs->typed[1] = cd_secret_alloc(PW_MAX)) == NULL) {
+		cd_err_set(&err, CD_E_NOMEM, "No memory for the password.");
+		goto fail;
 	}
-	if (cs->user_pin && make_fields(cs) != 0) {
-		close_collect(cs);
-		cd_secret_free(cs->pw, PW_MAX);
-		free(cs);
-		return NULL;
-	}
+	if (preview(cs, &err) != 0)
+		goto fail;
+	cs->has_fields = cs->user_pin;
 	if (cs->blocked[0] != '\0')
 		note(cs, "Download is not possible: %s.", cs->blocked);
 	bar_build(cs);
 	set_focus(cs, cs->user_pin ? 0 : 1);
 	return &cs->s;
+fail:
+	tui_error(t, &err);
+	coll_free(&cs->s);
+	return NULL;
 }

@@ -109,8 +109,7 @@ fold_draw(void *arg, int full)
 		fd->tl.h = fd->h - 5;
 		fd->tl.w = fd->w - 4;
 		tui_put(fd->y + fd->h - 1, fd->x + 2, fd->w - 4,
-		    " Enter open  BS up  s select this folder  n new "
-		    "folder  / type path  ESC cancel ");
+		    " s save here  ESC cancel  ^G help ");
 	}
 	fd->tl.focused = fd->focus == 0;
 	tlist_draw(&fd->tl, full);
@@ -119,6 +118,19 @@ fold_draw(void *arg, int full)
 	tui_put(fd->y + fd->h - 2, fd->x + 2, fd->w - 4, fd->msg);
 	if (fd->msg_err)
 		attroff(A_BOLD);
+}
+
+/* The hint line: the keys of the list or of the path field. */
+static const char *
+fold_keys(void *arg)
+{
+	struct fold *fd = arg;
+
+	if (fd->focus == 1)
+		return " Type a path  Enter go there  Tab/ESC back to the list  "
+		    "^G help";
+	return " Enter open  BS/u up  s save here  n new  / or g type path  "
+	    "ESC cancel  ^G help";
 }
 
 static void
@@ -282,6 +294,8 @@ folder_choose(struct tui *t, const char *start, char *out, size_t len)
 {
 	struct fold fd;
 	struct overlay o = { fold_draw, fold_unpost, fold_cursor, &fd, NULL };
+	struct overlay *keys_for;
+	const char *(*keys)(void *);
 	int ch, r = -1;
 
 	memset(&fd, 0, sizeof(fd));
@@ -295,6 +309,10 @@ folder_choose(struct tui *t, const char *start, char *out, size_t len)
 		return 0;
 	}
 	tui_overlay_push(t, &o);
+	keys_for = t->ov_keys_for;
+	keys = t->ov_keys;
+	t->ov_keys = fold_keys;
+	t->ov_keys_for = &o;
 	while (r < 0) {
 		ch = tui_getkey(t);
 		if (ch == TUI_KEY_SIGNAL) {
@@ -304,9 +322,11 @@ folder_choose(struct tui *t, const char *start, char *out, size_t len)
 		if (ch == KEY_F(1) || (ch == '?' && fd.focus == 0)) {
 			tui_help(t, "Select a folder", "Choose the folder the "
 			    ".pfx files are saved in.  Enter opens the folder "
-			    "under the cursor, Backspace goes up, '/' lets you "
-			    "type a path (Enter goes there), n creates a "
-			    "folder here, s saves into the folder shown.");
+			    "under the cursor, Backspace or u goes up, / or g "
+			    "lets you type a path (Enter goes there, Tab or "
+			    "ESC back to the list), n creates a folder here, "
+			    "s saves into the folder shown, ESC or q cancels "
+			    "the collection.");
 			continue;
 		}
 		fd.tf->focused = fd.focus == 1;
@@ -318,6 +338,8 @@ folder_choose(struct tui *t, const char *start, char *out, size_t len)
 	}
 	if (r == 1)
 		cd_strlcpy(out, fd.cwd, len);
+	t->ov_keys = keys;
+	t->ov_keys_for = keys_for;
 	tui_overlay_pop(t, &o);
 	tform_free(fd.tf);
 	lines_clear(&fd.ents);

@@ -90,13 +90,20 @@ struct tui {
 	/* Called now and then while waiting for a key (heartbeats). */
 	int (*idle)(void *arg);
 	void *idle_arg;
-	int64_t idle_last;
+	int64_t idle_last;	/* ms, monotonic */
+	int idle_ms;		/* at most this apart; 0: every 10 s */
 	/*
 	 * Set by a screen while a collection is in progress (returns 1):
 	 * quitting then asks first.  May be NULL.
 	 */
 	int (*busy)(void *arg);
 	void *busy_arg;
+	/*
+	 * The hint line while the dialog ov_keys_for is on top (set by a
+	 * dialog with keys of its own, such as the folder browser).
+	 */
+	const char *(*ov_keys)(void *arg);
+	struct overlay *ov_keys_for;
 };
 
 extern volatile sig_atomic_t tui_signalled;

@@ -193,7 +193,9 @@ draw_status(struct tui *t)
 static void
 draw_keys(struct tui *t)
 {
-	const char *k = t->top->ops->keys(t->top);
+	const char *k = t->ov != NULL && t->ov == t->ov_keys_for &&
+	    t->ov_keys != NULL ? t->ov_keys(t->ov->arg) :
+	    t->top->ops->keys(t->top);
 
 	tui_put(tui_keys_row(), 0, COLS, k);
 }
@@ -279,15 +281,40 @@ tui_flush(struct tui *t)
 	doupdate();
 }
 
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The idle hook's interval: t->idle_ms, else 10 s. */
+static int
+idle_every(const struct tui *t)
+{
+	return t->idle != NULL && t->idle_ms > 0 ? t->idle_ms : 10000;
+}
+
 static void
 run_idle(struct tui *t)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = now_ms();
 
-	if (t->idle == NULL || now - t->idle_last < 10)
+	if (t->idle == NULL || now - t->idle_last < idle_every(t))
 		return;
 	t->idle_last = now;
 	t->idle(t->idle_arg);
+}
+
+/* How long one getch() may wait: ms, but never past the next idle. */
+static int
+wait_step(const struct tui *t, int ms)
+{
+	int step = idle_every(t) < 1000 ? idle_every(t) : 1000;
+
+	return ms >= 0 && ms < step ? ms : step;
 }
 
 int
@@ -299,7 +326,7 @@ tui_waitkey(struct tui *t, int ms)
 		if (tui_signalled)
 			return TUI_KEY_SIGNAL;
 		tui_flush(t);
-		wtimeout(stdscr, ms >= 0 && ms < 1000 ? ms : 1000);
+		wtimeout(stdscr, wait_step(t, ms));
 		ch = getch();
 		if (tui_signalled)
 			return TUI_KEY_SIGNAL;

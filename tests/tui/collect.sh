@@ -3,12 +3,14 @@
 # request a soft certificate from View Person and land on its View
 # Request, then collect it with a user-specified PIN into a folder.
 # Mismatched and too-weak passwords are refused with their messages; the
-# password never appears on any screen; the .pfx files open with it.
+# password never appears on any screen; the .pfx files open with it,
+# trailing blank included.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/tui/lib.sh"
 command -v openssl >/dev/null 2>&1 || skip_all "openssl not installed"
 
 tui_setup
-PW='Tr4nsport-Qz9'
+# a trailing blank is part of the password: the fields must keep it
+PW='Tr4nsport-Qz9 '
 mkdir -p "$T/out"
 start 80 24 xterm-256color
 
@@ -49,7 +51,9 @@ send Enter
 type_secret "${PW}x"
 send Enter
 check_screen "The passwords do not match" "mismatched passwords refused"
-# too weak
+check_screen "[ Download ]" "... and the focus goes to the buttons"
+# too weak: Tab back into the fields
+send Tab
 type_secret "abc"
 send Enter
 type_secret "abc"
@@ -58,6 +62,7 @@ check_screen "Password not accepted:" "too-weak password refused"
 check_screen "at least 8 characters" "... with the policy's reason"
 
 # the real one
+send Tab
 type_secret "$PW"
 send Enter
 type_secret "$PW"
@@ -91,6 +96,52 @@ send c
 check_screen "Status:             completed" "back on View Request: completed"
 cd_ request show "$ID" --json
 expect_out '"status":"completed"' "request $ID completed in the store"
+
+# A generated-password profile and no PIN-mailer printer configured:
+# said when the dialog opens, Download disabled, the reason when pressed;
+# no Print button for a profile without a transport document.
+cd_ request new --person John.Samson --profile generated
+GEN=$(cat "$OUT")
+# back to the main screen, one level at a time (by its title row)
+i=0
+while [ "$i" -lt 5 ]; do
+	settle
+	capture
+	sed -n 2p "$T/pane" | grep -q "^ *Search for a request" && break
+	send q
+	i=$((i + 1))
+done
+send s
+open_request "$GEN" || fail "View Request $GEN opened"
+send c
+check_screen "Download is not possible: profile generated generates the" \
+    "the dialog says at once why Download cannot work"
+screen_lacks "[ Download ]" "Download is disabled"
+send d
+check_screen "Download is not possible: profile generated" "d says why"
+screen | tail -n 3 | grep -q "Download is not possible" &&
+    ok "... on the status line" || fail "... on the status line"
+if screen | grep -q '[a-z]: *\.\? *$'; then fail "no message ends with an empty reason"
+else ok "no message ends with an empty reason"; fi
+check "nothing was begun" test "$(request_status "$GEN")" = awaiting-collection
+send c
+wait_for "View Request $GEN"
+cd_ request new --person John.Samson --profile usb
+VID=$(cat "$OUT")
+send q
+wait_for "Search for a request"
+send s
+open_request "$VID" || fail "View Request $VID opened"
+send c
+wait_for "Set Certificate Password:"
+screen_lacks "Print" "no Print button for a profile without a transport document"
+send Escape
+wait_for " d download  c/q close"
+send p
+settle
+screen_lacks "You can print" "... and p does nothing there"
+send c
+wait_for "View Request $VID"
 send q q q q
 rc=$(wait_exit)
 if [ "$rc" = 0 ]; then ok "exit status 0"; else fail "exit status 0 (rc=$rc)"; fi

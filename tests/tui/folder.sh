@@ -21,9 +21,9 @@ start 80 24 vt100
 open_request 5
 collect_to "$PW" "$D"
 check_screen "$WARN" "existing files: the warning"
-check_screen "[ Continue ]" "... offers Continue"
-check_screen "[ Change folder ]" "... Change folder"
-check_screen "[ Cancel ]" "... and Cancel"
+check_screen "[ c Continue (overwrite) ]" "... offers Continue (c)"
+check_screen "[ f Change folder ]" "... Change folder (f)"
+check_screen "[ x Cancel ]" "... and Cancel (x)"
 send c
 check_screen "Download complete" "Continue saves the certificates"
 if [ -f "$D/Susan.Smith Signing.pfx" ] && [ -f "$D/old.pfx" ]; then
@@ -40,6 +40,16 @@ collect_to "$PW" "$D"
 wait_for "$WARN"
 send f
 check_screen "Select the folder" "Change folder opens the browser again"
+check "the browser's hint line has its own keys" sh -c \
+    "tail -n 1 '$T/pane' | grep -q 'Enter open  BS/u up  s save here  n new  / or g type path  ESC cancel  ^G help'"
+# the man page names the same keys: Backspace or u, / or g
+man=$(sed -n '/^Folder browser:/,/help\.$/p' "$top_srcdir/doc/certdesk.1" |
+    tr '\n' ' ')
+case $man in
+*"Backspace or .B u up"*".B / or .B g type a path"*".B s save here"*)
+	ok "the man page gives the browser's keys as the screen does" ;;
+*) fail "the man page gives the browser's keys as the screen does ($man)" ;;
+esac
 choose_folder "$E"
 check_screen "Download complete" "saved to the other folder"
 if [ -f "$E/John.Samson Signing.pfx" ] && [ ! -f "$D/John.Samson Signing.pfx" ]; then
@@ -64,6 +74,12 @@ else fail "request 7 back to awaiting collection ($st)"; fi
 first=$(cert_statuses 7 | awk '{ print $1 }' | sort)
 check "the cancelled attempt issued no certificate" test -z "$first"
 if ls "$D" | grep -q Maria; then fail "no files left"; else ok "no files left"; fi
+# after a cancel the focus is on the buttons: letters are commands there
+wait_for " d download  c/q close"
+check "the hint line shows the buttons' keys" \
+    sh -c "tail -n 1 '$T/pane' | grep -q ' d download  c/q close'"
+send Tab
+wait_for "Keys type"
 typetext "$PW"
 send Enter
 typetext "$PW"
@@ -110,4 +126,5 @@ send c
 wait_for "View Request $R4"
 send q q
 wait_exit >/dev/null
+
 done_testing

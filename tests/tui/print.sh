@@ -82,7 +82,7 @@ check "a second job on the transport queue" \
 # The scheduler stopped: a clear error, nothing else happens
 cupsd_stop
 send t
-wait_for "[ Save as file ]" && send p
+wait_for "[ s Save as file ]" && send p
 check_screen "scheduler" "a stopped scheduler is reported on screen"
 check "still two jobs" test "$(jobs_in "$CUPSD_OUT_TEST")" -eq 2
 check "the screens after the download were captured" \

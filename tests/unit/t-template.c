@@ -215,8 +215,8 @@ test_escaping(void)
 	    sizeof(person.full_name));
 	s = render("Name: [[People.FullName]]\n", CD_DOC_TRANSPORT, &doc,
 	    "A4", &err);
-	like(s, "(Name: A \\(B\\) \\\\C\\\\ M\\374ller \\200 ? \"q\")",
-	    "( ) \\ escaped, Latin-1 and the euro as octal, others '?'");
+	like(s, "(Name: A \\(B\\) \\\\C\\\\ M\\374ller \\200 [?] \"q\")",
+	    "( ) \\ escaped, Latin-1 and the euro as octal, others '[?]'");
 	free(s);
 
 	cd_strlcpy(person.full_name, "# Not a heading | not a cell",
@@ -228,6 +228,12 @@ test_escaping(void)
 
 	cd_ps_latin1("a\xff\xc3(b\tc", out, sizeof(out));
 	is_str(out, "a?" "?(b c", "invalid UTF-8 becomes '?', tab a space");
+	cd_ps_latin1("\xce\xa9mega \xd0\xae\xd1\x80\xd0\xb8\xd0\xb9 "
+	    "\xce\x86\xce\xb8\xce\xae\xce\xbd\xce\xb1", out, sizeof(out));
+	is_str(out, "[O]mega [Yurij] [Athina]", "Greek and Cyrillic "
+	    "transliterated between brackets");
+	cd_ps_latin1("\xd0\xa9", out, 6);
+	is_str(out, "", "a transliteration that does not fit is left out");
 	cd_ps_latin1("\xc3\xa9t\xc3\xa9", out, 3);
 	is_str(out, "\xe9t", "conversion stops at the buffer's end");
 	ok(cd_ps_text_width(CD_PS_REGULAR, "W", 1, 10) == 9.44,
