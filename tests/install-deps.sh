@@ -9,7 +9,8 @@ libiniparser-dev libcups2-dev libumockdev-dev
 libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev curl systemd
 openssl sqlite3 libnss3-tools gnutls-bin openjdk-17-jre-headless
 ghostscript poppler-utils cups cups-client umockdev tmux ncurses-base
-ncurses-term valgrind util-linux e2fsprogs devscripts binutils"
+ncurses-term valgrind util-linux e2fsprogs devscripts binutils
+postgresql libpq-dev"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
