@@ -16,6 +16,8 @@
 #include "tui.h"
 #include "util.h"
 
+int cmd_store(struct cli *, int, char **);	/* cmd-store.c */
+
 static const struct cli_cmd commands[] = {
 	{ "init", "create the data directory, store and CA", cmd_init },
 	{ "person", "add, edit, list, show and import people", cmd_person },
@@ -26,6 +28,7 @@ static const struct cli_cmd commands[] = {
 	{ "audit", "show the audit trail", cmd_audit },
 	{ "crl", "write the certificate revocation list", cmd_crl },
 	{ "sweep", "revoke certificates not fully collected", cmd_sweep },
+	{ "store", "move the store to another backend", cmd_store },
 	{ NULL, NULL, NULL }
 };
 

@@ -55,6 +55,7 @@ struct cd_store {
 	char busy[32];			/* lock_timeout, "10000ms" */
 	char db[128];			/* for messages */
 	int64_t instance_id;
+	int copying;			/* rows_put: constraints deferred */
 };
 
 /* ------------------------------------------------------------ schema */
@@ -1043,6 +1044,38 @@ fail:
 	explicit_bzero(c, sizeof(*c));
 	free(c);
 	return r;
+}
+
+/* A dsn from the command line: no password in it either (ps shows it). */
+static int
+pg_conf_arg(const char *arg, void **cfg, struct cd_err *err)
+{
+	PQconninfoOption *opts, *o;
+	struct pgcfg *c;
+	char *msg = NULL;
+	int r = 0;
+
+	if ((opts = PQconninfoParse(arg, &msg)) == NULL) {
+		r = cd_err_set(err, CD_E_INVAL, "not a libpq connection "
+		    "string: %s", msg ? msg : "out of memory");
+		PQfreemem(msg);
+		return r;
+	}
+	for (o = opts; o->keyword != NULL; o++)
+		if (strcmp(o->keyword, "password") == 0 && o->val != NULL)
+			r = cd_err_set(err, CD_E_INVAL, "a password does not "
+			    "belong on the command line: use PGPASSFILE");
+	PQconninfoFree(opts);
+	if (r != 0)
+		return r;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return cd_err_set(err, CD_E_NOMEM, "out of memory");
+	if (cd_strlcpy(c->dsn, arg, sizeof(c->dsn)) >= sizeof(c->dsn)) {
+		free(c);
+		return cd_err_set(err, CD_E_INVAL, "the dsn is too long");
+	}
+	*cfg = c;
+	return 0;
 }
 
 static void
@@ -2114,6 +2147,11 @@ pg_rows_put(struct cd_store *s, const struct cd_store_table *t,
 	snprintf(sql, sizeof(sql), "INSERT INTO %s (%s) VALUES (%s)", t->name,
 	    t->cols, marks);
 	snprintf(what, sizeof(what), "copying into table %s", t->name);
+	/* references are checked at commit: rows come table by table */
+	if (!s->copying && pg_exec(s, "SET CONSTRAINTS ALL DEFERRED", what,
+	    err) != 0)
+		return CD_E_STORE;
+	s->copying = 1;
 	return pg_run(s, sql, &p, NULL, what, err);
 }
 
@@ -2121,6 +2159,7 @@ pg_rows_put(struct cd_store *s, const struct cd_store_table *t,
 static int
 pg_rows_done(struct cd_store *s, struct cd_err *err)
 {
+	s->copying = 0;
 	return pg_exec(s, "DO $d$DECLARE t text; BEGIN"
 	    " FOREACH t IN ARRAY ARRAY['people', 'devices', 'requests',"
 	    " 'attempts', 'certs', 'journal', 'audit', 'instances'] LOOP"
@@ -2134,6 +2173,7 @@ const struct cd_store_ops cd_store_pg_ops = {
 	.caps = CD_STORE_SHARED,
 	.conf_load = pg_conf_load,
 	.conf_free = pg_conf_free,
+	.conf_arg = pg_conf_arg,
 	.open = pg_open,
 	.close = pg_close,
 	.schema_version = pg_schema_version,

@@ -132,6 +132,12 @@ struct cd_store_ops {
 	int (*conf_load)(const struct cd_conf_src *src, const char *section,
 	    void **cfg, struct cd_err *err);
 	void (*conf_free)(void *cfg);
+	/*
+	 * Settings from one command-line word (certdesk store migrate
+	 * --to postgresql:DSN), checked like conf_load's.  NULL hook: the
+	 * word is the data directory passed to open.
+	 */
+	int (*conf_arg)(const char *arg, void **cfg, struct cd_err *err);
 
 	/*
 	 * Open (creating and migrating as needed) the store kept in datadir,
