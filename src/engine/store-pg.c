@@ -56,6 +56,8 @@ struct cd_store {
 	char db[128];			/* for messages */
 	int64_t instance_id;
 	int copying;			/* rows_put: constraints deferred */
+	int tx;				/* a transaction was opened */
+	int tx_lost;			/* ... and the connection with it */
 };
 
 /* ------------------------------------------------------------ schema */
@@ -518,6 +520,32 @@ pg_fail(struct cd_store *s, const PGresult *res, struct cd_err *err,
 }
 
 /*
+ * A connection lost (the server restarted, a network cut) is made again
+ * at the next operation, never by repeating the one that failed (it may
+ * have been applied).  A transaction open when it was lost is gone with
+ * it: every operation is refused until the caller's commit or rollback,
+ * so that nothing of it is written on its own.
+ */
+static int
+pg_ready(struct cd_store *s, struct cd_err *err)
+{
+	if (PQstatus(s->c) != CONNECTION_OK) {
+		if (s->tx)
+			s->tx_lost = 1;
+		PQreset(s->c);
+		if (PQstatus(s->c) != CONNECTION_OK)
+			return cd_err_set(err, CD_E_STORE, "the connection to "
+			    "the store %s is lost: %s", s->db,
+			    PQerrorMessage(s->c));
+	}
+	if (s->tx_lost)
+		return cd_err_set(err, CD_E_STORE, "the connection to the "
+		    "store %s was lost in a transaction, which was rolled "
+		    "back", s->db);
+	return 0;
+}
+
+/*
  * Run sql with parameters p (NULL: none); *out gets the result (rows
  * or none) on success, NULL otherwise.
  */
@@ -533,6 +561,8 @@ pg_run(struct cd_store *s, const char *sql, const struct params *p,
 	if (p != NULL && p->overflow)
 		return cd_err_set(err, CD_E_INVAL, "the search is too long "
 		    "(while %s)", what);
+	if ((r = pg_ready(s, err)) != 0)
+		return r;
 	res = PQexecParams(s->c, sql, p ? p->n : 0, NULL, p ? p->v : NULL,
 	    NULL, NULL, 0);
 	if (res == NULL || (PQresultStatus(res) != PGRES_COMMAND_OK &&
@@ -553,8 +583,12 @@ static int
 pg_exec(struct cd_store *s, const char *sql, const char *what,
     struct cd_err *err)
 {
-	PGresult *res = PQexec(s->c, sql);
-	int r = 0;
+	PGresult *res;
+	int r;
+
+	if ((r = pg_ready(s, err)) != 0)
+		return r;
+	res = PQexec(s->c, sql);
 
 	if (res == NULL || (PQresultStatus(res) != PGRES_COMMAND_OK &&
 	    PQresultStatus(res) != PGRES_TUPLES_OK))
@@ -595,32 +629,63 @@ write_lock(struct cd_store *s, struct cd_err *err)
 	    NULL, "taking the write lock", err);
 }
 
+static int tx_close(struct cd_store *, const char *, struct cd_err *);
+
+/* BEGIN and the write lock; s->tx says a transaction is ours. */
 static int
-wbegin(struct cd_store *s, int *nested, struct cd_err *err)
+tx_open(struct cd_store *s, const char *what, struct cd_err *err)
 {
 	int r;
 
-	if ((*nested = in_tx(s)))
+	if ((r = pg_exec(s, "BEGIN", what, err)) != 0)
+		return r;
+	s->tx = 1;
+	if ((r = write_lock(s, err)) != 0)
+		tx_close(s, "ROLLBACK", NULL);
+	return r;
+}
+
+/* COMMIT or ROLLBACK; after a lost connection, only forget it. */
+static int
+tx_close(struct cd_store *s, const char *how, struct cd_err *err)
+{
+	int lost = s->tx_lost, r;
+
+	if (lost)
+		r = cd_err_set(err, CD_E_STORE, "the connection to the store "
+		    "%s was lost in a transaction, which was rolled back",
+		    s->db);
+	else if ((r = pg_exec(s, how, "ending a transaction", err)) != 0 &&
+	    PQstatus(s->c) == CONNECTION_OK &&
+	    PQtransactionStatus(s->c) != PQTRANS_IDLE)
+		pg_exec(s, "ROLLBACK", "rolling back", NULL);
+	s->tx = s->tx_lost = 0;
+	return r;
+}
+
+static int
+wbegin(struct cd_store *s, int *nested, struct cd_err *err)
+{
+	if ((*nested = s->tx))
 		return pg_exec(s, "SAVEPOINT cd_write", "starting a write",
 		    err);
-	if ((r = pg_exec(s, "BEGIN", "starting a write", err)) != 0)
-		return r;
-	if ((r = write_lock(s, err)) != 0)
-		pg_exec(s, "ROLLBACK", "rolling back", NULL);
-	return r;
+	return tx_open(s, "starting a write", err);
 }
 
 static int
 wend(struct cd_store *s, int nested, int r, struct cd_err *err)
 {
-	if (r == 0 && (r = pg_exec(s, nested ? "RELEASE cd_write" : "COMMIT",
-	    "committing a write", err)) == 0)
+	if (!nested) {
+		if (r == 0)
+			return tx_close(s, "COMMIT", err);
+		tx_close(s, "ROLLBACK", NULL);
+		return r;
+	}
+	if (r == 0 && (r = pg_exec(s, "RELEASE cd_write", "committing a "
+	    "write", err)) == 0)
 		return 0;
-	if (nested) {
-		pg_exec(s, "ROLLBACK TO cd_write", "rolling back", NULL);
-		pg_exec(s, "RELEASE cd_write", "rolling back", NULL);
-	} else if (in_tx(s))
-		pg_exec(s, "ROLLBACK", "rolling back", NULL);
+	pg_exec(s, "ROLLBACK TO cd_write", "rolling back", NULL);
+	pg_exec(s, "RELEASE cd_write", "rolling back", NULL);
 	return r;
 }
 
@@ -1292,42 +1357,34 @@ pg_schema_version(struct cd_store *s, int *out, struct cd_err *err)
 static int
 pg_begin(struct cd_store *s, struct cd_err *err)
 {
-	int r;
-
-	if (in_tx(s))
+	if (s->tx)
 		return cd_err_set(err, CD_E_INTERNAL, "a store transaction "
 		    "is already open");
-	if ((r = pg_exec(s, "BEGIN", "starting a transaction", err)) != 0)
-		return r;
-	if ((r = write_lock(s, err)) != 0)
-		pg_exec(s, "ROLLBACK", "rolling back", NULL);
-	return r;
+	return tx_open(s, "starting a transaction", err);
 }
 
 static int
 pg_commit(struct cd_store *s, struct cd_err *err)
 {
-	int r;
-
-	if (PQtransactionStatus(s->c) == PQTRANS_INERROR) {
-		pg_exec(s, "ROLLBACK", "rolling back", NULL);
+	if (!s->tx)
+		return cd_err_set(err, CD_E_STORE, "no store transaction is "
+		    "open: it was rolled back after an earlier error");
+	if (!s->tx_lost && PQtransactionStatus(s->c) == PQTRANS_INERROR) {
+		tx_close(s, "ROLLBACK", NULL);
 		return cd_err_set(err, CD_E_STORE, "the store transaction "
 		    "was rolled back after an earlier error");
 	}
-	if (!in_tx(s))
-		return cd_err_set(err, CD_E_STORE, "no store transaction is "
-		    "open: it was rolled back after an earlier error");
-	if ((r = pg_exec(s, "COMMIT", "committing", err)) != 0 && in_tx(s))
-		pg_exec(s, "ROLLBACK", "rolling back", NULL);
-	return r;
+	return tx_close(s, "COMMIT", err);
 }
 
 static int
 pg_rollback(struct cd_store *s)
 {
-	if (!in_tx(s))
+	int lost = s->tx_lost;
+
+	if (!s->tx)
 		return 0;
-	return pg_exec(s, "ROLLBACK", "rolling back", NULL) ? CD_E_STORE : 0;
+	return tx_close(s, "ROLLBACK", NULL) != 0 && !lost ? CD_E_STORE : 0;
 }
 
 /* ------------------------------------------------------------ people */
