@@ -500,6 +500,8 @@ pg_fail(struct cd_store *s, const PGresult *res, struct cd_err *err,
 	const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	const char *msg = res ? PQresultErrorField(res,
 	    PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	char *p;
+	int r;
 
 	if (msg == NULL)
 		msg = PQerrorMessage(s->c);
@@ -515,8 +517,14 @@ pg_fail(struct cd_store *s, const PGresult *res, struct cd_err *err,
 		return cd_err_set(err, CD_E_NOTFOUND, "%s: it refers to a "
 		    "person, request, device or attempt that does not exist",
 		    what);
-	return cd_err_set(err, CD_E_STORE, "store %s: %s while %s", s->db,
-	    msg, what);
+	r = cd_err_set(err, CD_E_STORE, "store %s: %s while %s", s->db, msg,
+	    what);
+	/* libpq's messages span lines */
+	if (err != NULL)
+		for (p = err->msg; *p != '\0'; p++)
+			if (*p == '\n' || *p == '\r' || *p == '\t')
+				*p = ' ';
+	return r;
 }
 
 /*
