@@ -99,7 +99,7 @@ cd_run person add --logon bench.user --name "Bench User" \
     --email bench@example.org >/dev/null || die "person add"
 printf 'Bench-Pass(1)\n' >"$D/pw"
 reqs() { local i; for i in $(seq "$1"); do
-	cd_run request new --person bench.user --profile ec-p256; done; }
+	cd_run request new --person bench.user --profile ec-p256 2>/dev/null; done; }
 side() {	# side IDS...: collect each in turn
 	local id
 	for id in "$@"; do

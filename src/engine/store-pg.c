@@ -50,8 +50,19 @@ struct pgcfg {
 	char password_file[PATH_MAX];
 };
 
+/* Rows waiting to be copied (rows_put), one table at a time. */
+struct batch {
+	const struct cd_store_table *t;
+	int rows;
+	long off[200 * CD_STORE_COLS_MAX];	/* into buf; -1 = NULL */
+	const char *v[200 * CD_STORE_COLS_MAX];
+	char *buf;
+	size_t used, size;
+};
+
 struct cd_store {
 	PGconn *c;
+	struct batch batch;
 	char busy[32];			/* lock_timeout, "10000ms" */
 	char db[128];			/* for messages */
 	int64_t instance_id;
@@ -659,6 +670,8 @@ tx_close(struct cd_store *s, const char *how, struct cd_err *err)
 {
 	int lost = s->tx_lost, r;
 
+	s->batch.rows = 0;		/* rows of a copy not sent are dropped */
+	s->batch.used = 0;
 	if (lost)
 		r = cd_err_set(err, CD_E_STORE, "the connection to the store "
 		    "%s was lost in a transaction, which was rolled back",
@@ -1306,6 +1319,7 @@ pg_close(struct cd_store *s)
 		return;
 	if (s->c != NULL)
 		PQfinish(s->c);
+	free(s->batch.buf);
 	free(s);
 }
 
@@ -2170,6 +2184,11 @@ pg_is_empty(struct cd_store *s, int *empty, struct cd_err *err)
 	return r;
 }
 
+/*
+ * Rows are read in single-row mode (a million rows never sit in one
+ * result), and written in batches of up to BATCH rows per INSERT, its
+ * values parameters like everywhere else.
+ */
 static int
 pg_rows_list(struct cd_store *s, const struct cd_store_table *t,
     cd_row_cb cb, void *arg, struct cd_err *err)
@@ -2177,54 +2196,134 @@ pg_rows_list(struct cd_store *s, const struct cd_store_table *t,
 	const char *vals[CD_STORE_COLS_MAX];
 	char sql[1024], what[64];
 	PGresult *res;
-	int i, j, n, r;
+	int j, r = 0, stop = 0;
 
 	snprintf(sql, sizeof(sql), "SELECT %s FROM %s ORDER BY %s", t->cols,
 	    t->name, t->order);
 	snprintf(what, sizeof(what), "reading table %s", t->name);
-	if ((r = pg_run(s, sql, NULL, &res, what, err)) != 0)
+	if ((r = pg_ready(s, err)) != 0)
 		return r;
-	n = PQntuples(res);
-	for (i = 0; i < n && r == 0; i++) {
-		for (j = 0; j < t->ncols && j < CD_STORE_COLS_MAX; j++)
-			vals[j] = PQgetisnull(res, i, j) ? NULL :
-			    PQgetvalue(res, i, j);
-		r = cb(vals, t->ncols, arg);
+	if (!PQsendQueryParams(s->c, sql, 0, NULL, NULL, NULL, NULL, 0) ||
+	    !PQsetSingleRowMode(s->c))
+		return pg_fail(s, NULL, err, what);
+	while ((res = PQgetResult(s->c)) != NULL) {
+		if (PQresultStatus(res) == PGRES_SINGLE_TUPLE && !stop) {
+			for (j = 0; j < t->ncols && j < CD_STORE_COLS_MAX; j++)
+				vals[j] = PQgetisnull(res, 0, j) ? NULL :
+				    PQgetvalue(res, 0, j);
+			if ((r = cb(vals, t->ncols, arg)) != 0)
+				stop = 1;
+		} else if (PQresultStatus(res) != PGRES_SINGLE_TUPLE &&
+		    PQresultStatus(res) != PGRES_TUPLES_OK && r == 0) {
+			r = pg_fail(s, res, err, what);
+			stop = 1;
+		}
+		PQclear(res);
 	}
-	PQclear(res);
 	return r;
+}
+
+#define BATCH 200
+
+/* Send the rows waiting in s->batch as one INSERT. */
+static int
+batch_flush(struct cd_store *s, struct cd_err *err)
+{
+	struct batch *b = &s->batch;
+	const struct cd_store_table *t = b->t;
+	char *sql, what[64];
+	size_t n = 0, size;
+	int i, j, r;
+
+	if (b->rows == 0)
+		return 0;
+	size = 256 + strlen(t->cols) + (size_t)b->rows * (size_t)t->ncols * 9;
+	if ((sql = malloc(size)) == NULL)
+		return cd_err_set(err, CD_E_NOMEM, "out of memory");
+	n += (size_t)snprintf(sql + n, size - n, "INSERT INTO %s (%s) VALUES ",
+	    t->name, t->cols);
+	for (i = 0; i < b->rows; i++)
+		for (j = 0; j < t->ncols; j++)
+			n += (size_t)snprintf(sql + n, size - n, "%s$%d%s",
+			    j == 0 ? (i ? ", (" : "(") : ", ",
+			    i * t->ncols + j + 1, j == t->ncols - 1 ? ")" : "");
+	for (i = 0; i < b->rows * t->ncols; i++)
+		b->v[i] = b->off[i] < 0 ? NULL : b->buf + b->off[i];
+	snprintf(what, sizeof(what), "copying into table %s", t->name);
+	r = 0;
+	if ((r = pg_ready(s, err)) == 0) {
+		PGresult *res = PQexecParams(s->c, sql, b->rows * t->ncols,
+		    NULL, b->v, NULL, NULL, 0);
+
+		if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
+			r = pg_fail(s, res, err, what);
+		PQclear(res);
+	}
+	free(sql);
+	b->rows = 0;
+	b->used = 0;
+	return r;
+}
+
+/* Keep a copy of text (NULL: -1) in the batch buffer. */
+static int
+batch_keep(struct batch *b, const char *text, int k, struct cd_err *err)
+{
+	size_t n;
+	char *nb;
+
+	if (text == NULL) {
+		b->off[k] = -1;
+		return 0;
+	}
+	n = strlen(text) + 1;
+	if (b->used + n > b->size) {
+		b->size = (b->used + n) * 2 + 65536;
+		if ((nb = realloc(b->buf, b->size)) == NULL)
+			return cd_err_set(err, CD_E_NOMEM, "out of memory");
+		b->buf = nb;
+	}
+	memcpy(b->buf + b->used, text, n);
+	b->off[k] = (long)b->used;
+	b->used += n;
+	return 0;
 }
 
 static int
 pg_rows_put(struct cd_store *s, const struct cd_store_table *t,
     const char *const *vals, struct cd_err *err)
 {
-	struct params p = { .n = 0 };
-	char sql[1400], marks[400], what[64];
-	size_t m = 0;
-	int i;
+	struct batch *b = &s->batch;
+	int j, r;
 
-	for (i = 0; i < t->ncols; i++) {
-		m += (size_t)snprintf(marks + m, sizeof(marks) - m, "%s$%d",
-		    i ? ", " : "", i + 1);
-		p_text(&p, vals[i]);
-	}
-	snprintf(sql, sizeof(sql), "INSERT INTO %s (%s) VALUES (%s)", t->name,
-	    t->cols, marks);
-	snprintf(what, sizeof(what), "copying into table %s", t->name);
+	if (t->ncols > CD_STORE_COLS_MAX)
+		return cd_err_set(err, CD_E_INTERNAL, "table %s: too many "
+		    "columns", t->name);
 	/* references are checked at commit: rows come table by table */
-	if (!s->copying && pg_exec(s, "SET CONSTRAINTS ALL DEFERRED", what,
-	    err) != 0)
-		return CD_E_STORE;
+	if (!s->copying && (r = pg_exec(s, "SET CONSTRAINTS ALL DEFERRED",
+	    "copying rows", err)) != 0)
+		return r;
 	s->copying = 1;
-	return pg_run(s, sql, &p, NULL, what, err);
+	if ((b->t != t || b->rows == BATCH) && (r = batch_flush(s, err)) != 0)
+		return r;
+	b->t = t;
+	for (j = 0; j < t->ncols; j++)
+		if ((r = batch_keep(b, vals[j], b->rows * t->ncols + j,
+		    err)) != 0)
+			return r;
+	b->rows++;
+	return 0;
 }
 
 /* After a copy with explicit ids: the next ids come after them. */
 static int
 pg_rows_done(struct cd_store *s, struct cd_err *err)
 {
+	int r;
+
 	s->copying = 0;
+	if ((r = batch_flush(s, err)) != 0)
+		return r;
 	return pg_exec(s, "DO $d$DECLARE t text; BEGIN"
 	    " FOREACH t IN ARRAY ARRAY['people', 'devices', 'requests',"
 	    " 'attempts', 'certs', 'journal', 'audit', 'instances'] LOOP"

@@ -15,6 +15,13 @@ DSN=$(pg_dsn moved)
 write_conf
 cd_ init --demo
 expect_rc 0 "certdesk init --demo (SQLite)"
+# more people than one batch of the copy (200 rows), names with quotes
+{ echo "logon,full_name,email"
+  i=1; while [ $i -le 450 ]; do
+	echo "bulk.$i,\"Bulk O'Person $i\",bulk$i@example.org"; i=$((i + 1))
+  done; } >"$T/people.csv"
+cd_ person import "$T/people.csv"
+expect_rc 0 "450 more people imported"
 cp "$CONF" "$T/sqlite.conf"
 
 cd_ store migrate --from "sqlite:$T/data/certdesk.db" --to "postgresql:$DSN"
