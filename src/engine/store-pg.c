@@ -1250,8 +1250,8 @@ read_version(struct cd_store *s, int64_t *v, struct cd_err *err)
 	int r;
 
 	*v = 0;
-	if ((r = db_int64(s, "SELECT to_regclass('certdesk_schema')"
-	    " IS NOT NULL::int", NULL, &exists, "reading the schema version",
+	if ((r = db_int64(s, "SELECT (to_regclass('certdesk_schema')"
+	    " IS NOT NULL)::int", NULL, &exists, "reading the schema version",
 	    err)) != 0 || !exists)
 		return r;
 	return db_int64(s, "SELECT max(version) FROM certdesk_schema", NULL,
@@ -1276,10 +1276,10 @@ migrate(struct cd_store *s, int create, int stop_at, struct cd_err *err)
 
 	if ((r = read_version(s, &v, err)) != 0)
 		return r;
-	if (v == stop_at)
-		return 0;
 	if (v > SCHEMA_VERSION)
 		return newer(s, v, err);
+	if (v >= stop_at)
+		return 0;
 	if (v == 0 && !create)
 		return cd_err_set(err, CD_E_NOTFOUND, "no store in %s: run "
 		    "'certdesk init'", s->db);
@@ -1293,6 +1293,10 @@ migrate(struct cd_store *s, int create, int stop_at, struct cd_err *err)
 	if (v > SCHEMA_VERSION) {
 		r = newer(s, v, err);
 		goto fail;
+	}
+	if (v >= stop_at) {		/* another process did it meanwhile */
+		pg_exec(s, "ROLLBACK", "rolling back", NULL);
+		return 0;
 	}
 	for (i = (int)v; i < stop_at; i++)
 		if (migrations[i][0] != '\0' && (r = pg_exec(s, migrations[i],

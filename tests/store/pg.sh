@@ -64,6 +64,16 @@ sed -i 's/user=certdesk_owner/user=certdesk_server/' "$CONF"
 cd_ person list
 expect_rc 0 "certdesk works as the server role"
 
+# a store newer than this code is refused, and not touched
+pg_psql older -c "UPDATE certdesk_schema SET version = 99"
+sed -i "s|^dsn = .*|dsn = $(pg_dsn older)|" "$CONF"
+cd_ person list
+check "a store of a newer schema version is refused" test "$RC" -ne 0
+expect_err "newer" "... saying so"
+is "$(pg_psql older -At -c 'SELECT version FROM certdesk_schema')" 99 \
+    "... and its version is left alone"
+sed -i "s|^dsn = .*|dsn = $(pg_dsn roles) user=certdesk_server|" "$CONF"
+
 # a password in certdesk.conf is refused, naming file and line
 sed -i 's/user=certdesk_server/password=s3cr3tpw/' "$CONF"
 cd_ person list
