@@ -64,6 +64,7 @@ struct cd_store {
 	PGconn *c;
 	struct batch batch;
 	char busy[32];			/* lock_timeout, "10000ms" */
+	long busy_ms;
 	char db[128];			/* for messages */
 	int64_t instance_id;
 	int copying;			/* rows_put: constraints deferred */
@@ -540,22 +541,37 @@ pg_fail(struct cd_store *s, const PGresult *res, struct cd_err *err,
 
 /*
  * A connection lost (the server restarted, a network cut) is made again
- * at the next operation, never by repeating the one that failed (it may
- * have been applied).  A transaction open when it was lost is gone with
+ * at the next operation, waiting up to the busy timeout for the server
+ * to come back, and never by repeating the one that failed (it may have
+ * been applied).  A transaction open when it was lost is gone with
  * it: every operation is refused until the caller's commit or rollback,
  * so that nothing of it is written on its own.
  */
 static int
 pg_ready(struct cd_store *s, struct cd_err *err)
 {
-	if (PQstatus(s->c) != CONNECTION_OK) {
-		if (s->tx)
-			s->tx_lost = 1;
+	long waited = 0;
+	char *p;
+
+	if (PQstatus(s->c) != CONNECTION_OK && s->tx)
+		s->tx_lost = 1;
+	/* a restarting server: try again for up to the busy timeout */
+	while (PQstatus(s->c) != CONNECTION_OK) {
 		PQreset(s->c);
-		if (PQstatus(s->c) != CONNECTION_OK)
-			return cd_err_set(err, CD_E_STORE, "the connection to "
-			    "the store %s is lost: %s", s->db,
+		if (PQstatus(s->c) == CONNECTION_OK)
+			break;
+		if (waited >= s->busy_ms) {
+			cd_err_set(err, CD_E_STORE, "the connection to the "
+			    "store %s is lost: %s", s->db,
 			    PQerrorMessage(s->c));
+			if (err != NULL)
+				for (p = err->msg; *p != '\0'; p++)
+					if (*p == '\n')
+						*p = ' ';
+			return CD_E_STORE;
+		}
+		usleep(200 * 1000);
+		waited += 200;
 	}
 	if (s->tx_lost)
 		return cd_err_set(err, CD_E_STORE, "the connection to the "
@@ -1225,6 +1241,7 @@ busy_setting(struct cd_store *s)
 	}
 	/* 0 would mean wait for ever */
 	snprintf(s->busy, sizeof(s->busy), "%ldms", ms > 0 ? ms : 1);
+	s->busy_ms = ms;
 }
 
 static int
