@@ -134,10 +134,12 @@ static const char *const migrations[] = {
 	"CREATE INDEX requests_created ON requests(created_at, id, person_id);"
 	"CREATE INDEX requests_status ON requests(status, type, created_at);"
 	"CREATE INDEX requests_status_created ON requests(status, created_at,"
-	" person_id);"
-	"CREATE INDEX requests_person ON requests(person_id, created_at);"
+	" person_id, id);"
+	/* they carry the id: name searches find ids by index-only scans */
+	"CREATE INDEX requests_person ON requests(person_id, created_at)"
+	" INCLUDE (id);"
 	"CREATE INDEX requests_person_status ON requests(person_id, status,"
-	" created_at);"
+	" created_at) INCLUDE (id);"
 	"CREATE INDEX requests_device ON requests(device_id);"
 	"CREATE INDEX requests_profile ON requests(profile, created_at);"
 	"CREATE TABLE attempts ("
@@ -1751,30 +1753,53 @@ name_walk_better(struct cd_store *s, const char *name, int limit,
 }
 
 /*
- * A name search: the walk is "person_id IN (words)", which PostgreSQL
- * runs newest first through requests_created / requests_status_created
- * with the limit; the read is "person_id = ANY (ARRAY(words))", the
- * people found once, then their requests through requests_person(_status)
- * and a top-N sort.
+ * A name search with a limit finds the ids first, from indexes alone
+ * (index-only scans: the person and date indexes carry the id), then
+ * reads those rows, as the SQLite backend does.  The read: the people
+ * once ("= ANY (ARRAY(...))"), then their requests through
+ * requests_person(_status) and a top-N sort.  The walk: newest first
+ * through requests_created / requests_status_created, each request's
+ * person looked up in the matching people ("+ 0" keeps PostgreSQL off
+ * the person indexes, which would be the read again).
  */
+static void
+request_name_ids(struct qb *q, const struct cd_request_filter *f, int walk)
+{
+	qb_add(q, " AND r.id IN (SELECT r.id FROM requests r WHERE 1 = 1");
+	request_where(q, f);
+	qb_name_as(q, f->name, walk ? "(r.person_id + 0)" : "r.person_id",
+	    !walk);
+	qb_add(q, " ORDER BY r.created_at DESC, r.id DESC");
+	qb_limit(q, f->limit, f->offset);
+	qb_add(q, ")");
+}
+
 static int
 pg_request_search(struct cd_store *s, const struct cd_request_filter *f,
     cd_request_cb cb, void *arg, struct cd_err *err)
 {
 	struct lister l = { { .request = cb }, arg };
 	struct qb *q;
-	int walk = 1;
+	int walk;
 
-	if (has_word(f->name) && f->id == 0 && f->person_id == 0 &&
-	    f->device_id == 0 && (walk = name_walk_better(s, f->name,
-	    f->limit + (f->offset > 0 ? f->offset : 0), err)) < 0)
+	if (!has_word(f->name) || f->id != 0 || f->person_id != 0 ||
+	    f->device_id != 0 || f->limit <= 0) {
+		if ((q = request_query(err)) == NULL)
+			return CD_E_NOMEM;
+		request_where(q, f);
+		qb_name(q, f->name, "r.person_id");
+		qb_add(q, " ORDER BY r.created_at DESC, r.id DESC");
+		qb_limit(q, f->limit, f->offset);
+		return run_list(s, q, &l, &request_t, "searching requests",
+		    err);
+	}
+	if ((walk = name_walk_better(s, f->name, f->limit +
+	    (f->offset > 0 ? f->offset : 0), err)) < 0)
 		return walk;
 	if ((q = request_query(err)) == NULL)
 		return CD_E_NOMEM;
-	request_where(q, f);
-	qb_name_as(q, f->name, "r.person_id", !walk);
+	request_name_ids(q, f, walk);
 	qb_add(q, " ORDER BY r.created_at DESC, r.id DESC");
-	qb_limit(q, f->limit, f->offset);
 	return run_list(s, q, &l, &request_t, "searching requests", err);
 }
 
