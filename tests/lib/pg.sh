@@ -24,6 +24,11 @@ PG_WHY=
 
 pg_available() {
 	PG_WHY=
+	if ! grep -q '^#define HAVE_LIBPQ 1' "${top_builddir:-$top_srcdir}/config.h" \
+	    2>/dev/null; then
+		PG_WHY="certdesk was built without libpq (--without-postgresql)"
+		return 1
+	fi
 	for _d in /usr/lib/postgresql/*/bin; do
 		[ -x "$_d/initdb" ] && [ -x "$_d/pg_ctl" ] && PG_BIN=$_d
 	done
