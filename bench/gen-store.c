@@ -235,7 +235,9 @@ check_columns(sqlite3 *db)
 		n += (size_t)snprintf(have + n, sizeof(have) - n, "%s%s",
 		    n ? "," : "", (const char *)sqlite3_column_text(st, 1));
 	sqlite3_finalize(st);
-	if (strcmp(have, req_cols) == 0)
+	/* later columns (attempt_id) keep their defaults */
+	if (strncmp(have, req_cols, strlen(req_cols)) == 0 &&
+	    (have[strlen(req_cols)] == '\0' || have[strlen(req_cols)] == ','))
 		return 0;
 	fprintf(stderr, "gen-store: the requests table has changed (%s)\n",
 	    have);
@@ -314,7 +316,7 @@ people(const struct opts *o, int64_t *ids)
 	int rc = -1;
 
 	cd_err_clear(&err);
-	if (cd_store_sqlite_ops.open(o->datadir, 0, &st, &err) != 0 ||
+	if (cd_store_sqlite_ops.open(NULL, o->datadir, 0, &st, &err) != 0 ||
 	    cd_store_sqlite_ops.begin(st, &err) != 0 ||
 	    add_people(st, o, ids, &err) != 0 ||
 	    cd_store_sqlite_ops.commit(st, &err) != 0)

@@ -108,4 +108,6 @@ check "public headers include only public headers" "$hits"
 
 hits=$(grep -rlE 'sqlite3' src --include='*.c' --include='*.h' | grep -v 'src/engine/store-sqlite.c' | grep -v 'src/engine/store.c')
 check "SQLite only inside its store backend" "$hits"
+hits=$(grep -rlE 'libpq-fe\.h|PQexec' src --include='*.c' --include='*.h' | grep -v 'src/engine/store-pg.c')
+check "libpq only inside its store backend" "$hits"
 done_testing

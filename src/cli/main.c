@@ -16,6 +16,8 @@
 #include "tui.h"
 #include "cdutil.h"
 
+int cmd_store(struct cli *, int, char **);	/* cmd-store.c */
+
 static const struct cli_cmd commands[] = {
 	{ "init", "create the data directory, store and CA", cmd_init },
 	{ "ca", "the CA: init (two-tier, in a token), pending-revocations",
@@ -30,6 +32,7 @@ static const struct cli_cmd commands[] = {
 	{ "unrevoke", "release a certificate on hold", cmd_unrevoke },
 	{ "crl", "write the certificate revocation list", cmd_crl },
 	{ "sweep", "revoke certificates not fully collected", cmd_sweep },
+	{ "store", "move the store to another backend", cmd_store },
 	{ NULL, NULL, NULL }
 };
 

@@ -143,6 +143,7 @@ struct cd_attempt {
 	int64_t ended_at;
 	int state;			/* enum cd_attempt_state */
 	char detail[CD_DETAIL_MAX];	/* a note; files are journal rows */
+	int64_t instance_id;		/* the server instance holding it */
 };
 
 #define CD_JPATH_MAX 4096

@@ -41,6 +41,7 @@
 struct cd_store {
 	sqlite3 *db;
 	char path[PATH_MAX];
+	int64_t instance_id;		/* instance_register */
 };
 
 /* ------------------------------------------------------------ schema */
@@ -198,7 +199,19 @@ static const char *const migrations[] = {
 	"  substr(rest, instr(rest, char(10)) + 1) FROM split WHERE rest <> '')"
 	" SELECT aid, host, at, substr(line, 3, 64), substr(line, 68)"
 	" FROM split WHERE line LIKE 'F' || char(9) || '%';"
-	"UPDATE attempts SET detail = '' WHERE state = 0;"
+	"UPDATE attempts SET detail = '' WHERE state = 0;",
+	/*
+	 * 4: server instances (rows with a heartbeat); an attempt records
+	 * the instance that holds it.
+	 */
+	"CREATE TABLE instances ("
+	" id INTEGER PRIMARY KEY,"
+	" host TEXT NOT NULL DEFAULT '',"
+	" pid INTEGER NOT NULL DEFAULT 0,"
+	" started_at INTEGER NOT NULL DEFAULT 0,"
+	" heartbeat_at INTEGER NOT NULL DEFAULT 0);"
+	"ALTER TABLE attempts ADD COLUMN instance_id INTEGER;"
+	"CREATE INDEX attempts_instance ON attempts(instance_id);"
 };
 #define SCHEMA_VERSION ((int)CD_NELEM(migrations))
 
@@ -304,7 +317,8 @@ static const struct col attempt_cols[] = {
 	COL(cd_attempt, heartbeat_at, "heartbeat_at", K_I64),
 	COL(cd_attempt, ended_at, "ended_at", K_I64),
 	COL(cd_attempt, state, "state", K_INT),
-	COL(cd_attempt, detail, "detail", K_TEXT)
+	COL(cd_attempt, detail, "detail", K_TEXT),
+	COL(cd_attempt, instance_id, "instance_id", K_REF)
 };
 
 static const struct col journal_cols[] = {
@@ -1706,6 +1720,8 @@ sqlite_claim(struct cd_store *s, struct cd_attempt *a, struct cd_err *err)
 	int nested, changed = 0, r;
 
 	a->state = CD_AS_IN_PROGRESS;
+	if (a->instance_id == 0)
+		a->instance_id = s->instance_id;
 	if ((r = wbegin(s, &nested, err)) != 0)
 		return r;
 	if ((r = rec_insert(s, &attempt_t, a, "claiming a request", err)))
@@ -1730,10 +1746,10 @@ lost(struct cd_err *err, int64_t attempt_id)
 }
 
 static int
-sqlite_attempt_heartbeat(struct cd_store *s, int64_t attempt_id,
-    int64_t now, struct cd_err *err)
+heartbeat_steps(struct cd_store *s, int64_t attempt_id, int64_t now,
+    struct cd_err *err)
 {
-	int64_t v[2] = { now, attempt_id };
+	int64_t v[3] = { now, attempt_id, now };
 	int changed = 0, r;
 
 	if ((r = sq_write(s, "UPDATE attempts SET heartbeat_at = ?"
@@ -1742,7 +1758,24 @@ sqlite_attempt_heartbeat(struct cd_store *s, int64_t attempt_id,
 	    " AND q.attempt_id = attempts.id)", v, 2, &changed,
 	    "recording a heartbeat", err)) != 0)
 		return r;
-	return changed == 1 ? 0 : lost(err, attempt_id);
+	if (changed != 1)
+		return lost(err, attempt_id);
+	v[1] = now, v[2] = attempt_id;
+	return sq_write(s, "UPDATE instances SET heartbeat_at = ? WHERE"
+	    " heartbeat_at < ? AND id = (SELECT instance_id FROM attempts"
+	    " WHERE id = ?)", v, 3, NULL, "recording a heartbeat", err);
+}
+
+static int
+sqlite_attempt_heartbeat(struct cd_store *s, int64_t attempt_id,
+    int64_t now, struct cd_err *err)
+{
+	int nested, r;
+
+	if ((r = wbegin(s, &nested, err)) != 0)
+		return r;
+	r = heartbeat_steps(s, attempt_id, now, err);
+	return wend(s, nested, r, err);
 }
 
 static int
@@ -1969,6 +2002,92 @@ sqlite_audit_object(struct cd_store *s, const char *object, cd_audit_cb cb,
 	return run_list(s, q, &l, row_audit, "reading the audit trail", err);
 }
 
+/* ------------------------------------------------------------ instances */
+
+static int
+sqlite_instance_register(struct cd_store *s, const char *host, int pid,
+    int64_t now, int64_t *id, struct cd_err *err)
+{
+	const char *what = "registering a server instance";
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if ((r = sq_prepare(s, "INSERT INTO instances (host, pid, started_at,"
+	    " heartbeat_at) VALUES (?, ?, ?, ?)", &st, what, err)) != 0)
+		return r;
+	sqlite3_bind_text(st, 1, host ? host : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, pid);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, now);
+	if ((r = sq_done(s, st, what, err)) == 0)
+		s->instance_id = sqlite3_last_insert_rowid(s->db);
+	sqlite3_finalize(st);
+	if (id != NULL)
+		*id = r == 0 ? s->instance_id : 0;
+	return r;
+}
+
+static int
+sqlite_instance_heartbeat(struct cd_store *s, int64_t now,
+    struct cd_err *err)
+{
+	int64_t v[2] = { now, s->instance_id };
+	int changed = 0, r;
+
+	if ((r = sq_write(s, "UPDATE instances SET heartbeat_at = ?"
+	    " WHERE id = ?", v, 2, &changed, "recording a server heartbeat",
+	    err)) != 0)
+		return r;
+	if (changed != 1)
+		return cd_err_set(err, CD_E_NOTFOUND, "no server instance "
+		    "%lld", (long long)s->instance_id);
+	return 0;
+}
+
+/* ------------------------------------------------------------ moving */
+
+static int
+sqlite_is_empty(struct cd_store *s, int *empty, struct cd_err *err)
+{
+	int64_t n = 0;
+	int r;
+
+	r = sq_int64(s, "SELECT (SELECT count(*) FROM people) +"
+	    " (SELECT count(*) FROM requests) + (SELECT count(*) FROM audit) +"
+	    " (SELECT count(*) FROM devices) + (SELECT count(*) FROM certs) +"
+	    " (SELECT count(*) FROM attempts)", &n,
+	    "checking the store is empty", err);
+	*empty = n == 0;
+	return r;
+}
+
+static int
+sqlite_rows_list(struct cd_store *s, const struct cd_store_table *t,
+    cd_row_cb cb, void *arg, struct cd_err *err)
+{
+	const char *vals[CD_STORE_COLS_MAX];
+	sqlite3_stmt *st = NULL;
+	char sql[1024], what[64];
+	int j, rc, r;
+
+	snprintf(sql, sizeof(sql), "SELECT %s FROM %s ORDER BY %s", t->cols,
+	    t->name, t->order);
+	snprintf(what, sizeof(what), "reading table %s", t->name);
+	if ((r = sq_prepare(s, sql, &st, what, err)) != 0)
+		return r;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (j = 0; j < t->ncols && j < CD_STORE_COLS_MAX; j++)
+			vals[j] = (const char *)sqlite3_column_text(st, j);
+		if ((r = cb(vals, t->ncols, arg)) != 0)
+			goto out;
+	}
+	if (rc != SQLITE_DONE)
+		r = sq_fail(s, err, what);
+out:
+	sqlite3_finalize(st);
+	return r;
+}
+
 const struct cd_store_ops cd_store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sqlite_open,
@@ -1999,10 +2118,14 @@ const struct cd_store_ops cd_store_sqlite_ops = {
 	.attempt_release = sqlite_attempt_release,
 	.attempt_get = sqlite_attempt_get,
 	.attempt_list = sqlite_attempt_list,
+	.instance_register = sqlite_instance_register,
+	.instance_heartbeat = sqlite_instance_heartbeat,
 	.journal_add = sqlite_journal_add,
 	.journal_list = sqlite_journal_list,
 	.journal_mark = sqlite_journal_mark,
 	.audit_add = sqlite_audit_add,
 	.audit_list = sqlite_audit_list,
-	.audit_object = sqlite_audit_object
+	.audit_object = sqlite_audit_object,
+	.is_empty = sqlite_is_empty,
+	.rows_list = sqlite_rows_list
 };

@@ -11,7 +11,34 @@
 
 const struct cd_store_ops *const cd_store_backends[] = {
 	&cd_store_sqlite_ops,	/* the default */
+#ifdef HAVE_LIBPQ
+	&cd_store_pg_ops,
+#endif
 	NULL
+};
+
+const struct cd_store_table cd_store_tables[] = {
+	{ "people", "id, logon, full_name, email, employee_id, group_name,"
+	    " upn, status, roles, created_at", 10, "id" },
+	{ "person_words", "word, person_id", 2, "person_id, word" },
+	{ "devices", "id, type, serial, owner_id, parent_id, status, detail,"
+	    " created_at", 8, "id" },
+	{ "requests", "id, type, status, person_id, device_id, profile,"
+	    " created_by, created_at, approved_by, approved_at, validated_by,"
+	    " validated_at, collected_by, collected_at, cancelled_by,"
+	    " cancelled_at, updated_at, note, attempt_id", 19, "id" },
+	{ "instances", "id, host, pid, started_at, heartbeat_at", 5, "id" },
+	{ "attempts", "id, request_id, operator, pid, host, started_at,"
+	    " heartbeat_at, ended_at, state, detail, instance_id", 11, "id" },
+	{ "certs", "id, serial, issuer, subject, request_id, person_id,"
+	    " attempt_id, device_id, policy, status, not_before, not_after,"
+	    " revoke_after, revoke_reason, revoked_at, location, created_at",
+	    17, "id" },
+	{ "journal", "id, attempt_id, host, path, sha256, state, at, note", 8,
+	    "id" },
+	{ "audit", "id, at, operator, action, object, outcome, detail", 7,
+	    "id" },
+	{ NULL, NULL, 0, NULL }
 };
 
 const struct cd_store_ops *

@@ -3,7 +3,7 @@
  * devices, collection attempts and the audit trail live.
  *
  * A backend is a const struct cd_store_ops chosen by name from the
- * configuration ([store] backend = sqlite), which reads its own settings
+ * configuration ([store] backend = sqlite | postgresql), which reads its own settings
  * from the [store] section (conf_load).  Nothing above this interface
  * knows which backend is in use.  Contract for every operation:
  *  - returns 0, CD_E_NOTFOUND (get/update of a missing row), CD_E_EXISTS
@@ -49,6 +49,21 @@ struct cd_attempt_filter {
 typedef int (*cd_attempt_cb)(const struct cd_attempt *, void *);
 typedef int (*cd_journal_cb)(const struct cd_journal *, void *);
 
+/*
+ * Moving a store between backends: every table as rows of text values
+ * (NULL for SQL NULL) in the same columns on every backend, in the order
+ * of cd_store_tables[] (a table's references come before it).
+ */
+#define CD_STORE_COLS_MAX 24
+struct cd_store_table {
+	const char *name;
+	const char *cols;		/* "id, logon, ..." */
+	int ncols;
+	const char *order;		/* "id" */
+};
+extern const struct cd_store_table cd_store_tables[];	/* name NULL ends */
+typedef int (*cd_row_cb)(const char *const *vals, int n, void *arg);
+
 /* The outcome of attempt_commit, written to the request. */
 struct cd_commit_info {
 	int64_t device_id;
@@ -68,6 +83,12 @@ struct cd_store_ops {
 	int (*conf_load)(const struct cd_conf_src *src, const char *section,
 	    void **cfg, struct cd_err *err);
 	void (*conf_free)(void *cfg);
+	/*
+	 * Settings from one command-line word (certdesk store migrate
+	 * --to postgresql:DSN), checked like conf_load's.  NULL hook: the
+	 * word is the data directory passed to open.
+	 */
+	int (*conf_arg)(const char *arg, void **cfg, struct cd_err *err);
 
 	/*
 	 * Open (creating and migrating as needed) the store kept in datadir,
@@ -171,6 +192,20 @@ struct cd_store_ops {
 	    struct cd_err *err);
 
 	/*
+	 * Server instances.  instance_register adds a row (host, pid,
+	 * started and heartbeat at now) and makes it this handle's instance:
+	 * a claim through the handle records it as the attempt's holder
+	 * (unless the attempt names one), and attempt_heartbeat also moves
+	 * the holding instance's heartbeat.  instance_heartbeat sets the
+	 * handle's instance's heartbeat.  Staleness stays the attempt's
+	 * heartbeat age, whichever instance holds it.
+	 */
+	int (*instance_register)(struct cd_store *s, const char *host,
+	    int pid, int64_t now, int64_t *id, struct cd_err *err);
+	int (*instance_heartbeat)(struct cd_store *s, int64_t now,
+	    struct cd_err *err);
+
+	/*
 	 * The file journal.  journal_add fills j->id and applies only while
 	 * the attempt is in progress (CD_E_LOST otherwise), so an aborted
 	 * attempt cannot write another file.  journal_list: the rows of one
@@ -193,6 +228,21 @@ struct cd_store_ops {
 	/* the records about one object ("request 12"), oldest first */
 	int (*audit_object)(struct cd_store *s, const char *object,
 	    cd_audit_cb cb, void *arg, struct cd_err *err);
+
+	/*
+	 * Moving a store (certdesk store migrate).  is_empty: no people,
+	 * requests, devices, certificates, attempts or audit.  rows_list:
+	 * table t's rows in t->order.  rows_put: insert one row as given,
+	 * ids included, inside the caller's transaction (references are
+	 * checked at its commit); rows_done: after the last row, so that
+	 * new ids follow the copied ones.  rows_put NULL: not a target.
+	 */
+	int (*is_empty)(struct cd_store *s, int *empty, struct cd_err *err);
+	int (*rows_list)(struct cd_store *s, const struct cd_store_table *t,
+	    cd_row_cb cb, void *arg, struct cd_err *err);
+	int (*rows_put)(struct cd_store *s, const struct cd_store_table *t,
+	    const char *const *vals, struct cd_err *err);
+	int (*rows_done)(struct cd_store *s, struct cd_err *err);
 };
 
 /* NULL-terminated list of built backends; the first is the default. */
@@ -201,5 +251,8 @@ extern const struct cd_store_ops *const cd_store_backends[];
 const struct cd_store_ops *cd_store_find(const char *name);
 
 extern const struct cd_store_ops cd_store_sqlite_ops;
+#ifdef HAVE_LIBPQ
+extern const struct cd_store_ops cd_store_pg_ops;
+#endif
 
 #endif

@@ -4,6 +4,12 @@
  * a few checks that only make sense for the SQLite backend (file modes,
  * the append-only audit triggers, schema versions), which look at the
  * database file directly and are kept apart at the end.
+ *
+ * Environment: CERTDESK_TEST_STORE=postgresql runs the suite against the
+ * PostgreSQL backend only, on the empty database CERTDESK_TEST_PG_DSN
+ * (tests/store/pg.sh starts a private server and sets both), and the
+ * migration from the previous schema version on the empty database
+ * CERTDESK_TEST_PG_DSN2.
  */
 #include "config.h"
 
@@ -20,14 +26,16 @@
 
 #include <sqlite3.h>
 
+#include "conf.h"
 #include "error.h"
 #include "model.h"
 #include "store.h"
 #include "fixture.h"
 #include "util.h"
 
-/* The backend under test, its open store and the last error. */
+/* The backend under test, its settings, open store and the last error. */
 static const struct cd_store_ops *O;
+static const void *C;
 static struct cd_store *S;
 static struct cd_err E;
 static struct fx fx;
@@ -205,7 +213,7 @@ static int
 store_open(const char *dir, int create)
 {
 	cd_err_clear(&E);
-	return O->open(NULL, dir, create, &S, &E);
+	return O->open(C, dir, create, &S, &E);
 }
 
 static void
@@ -1032,7 +1040,7 @@ test_busy(const char *dir)
 	int64_t n = 0;
 
 	cd_err_clear(&e2);
-	if (!ok(o->open(NULL, dir, 0, &s2, &e2) == 0, "%s: a second handle",
+	if (!ok(o->open(C, dir, 0, &s2, &e2) == 0, "%s: a second handle",
 	    o->name)) {
 		diag("%s", e2.msg);
 		return;
@@ -1067,7 +1075,7 @@ race_child(const char *dir, int64_t request, int go)
 	int r;
 
 	setenv("CERTDESK_BUSY_TIMEOUT_MS", "10000", 1);
-	if (O->open(NULL, dir, 0, &s, &e) != 0 || read(go, &b, 1) != 1)
+	if (O->open(C, dir, 0, &s, &e) != 0 || read(go, &b, 1) != 1)
 		return 2;
 	memset(&a, 0, sizeof(a));
 	a.request_id = request;
@@ -1114,7 +1122,7 @@ test_claim_race(const char *dir, const struct reqs *k)
 	ok(won == 1 && refused == 1, "%s: two concurrent claims: exactly one "
 	    "wins (%d won, %d refused)", O->name, won, refused);
 	id = add_request(k->a, CD_RS_AWAIT_COLLECTION, "p3", 7001, 0);
-	if (O->open(NULL, dir, 0, &s2, &e2) != 0)
+	if (O->open(C, dir, 0, &s2, &e2) != 0)
 		return;
 	ok(O->request_get(s2, id, &r, &e2) == 0 &&
 	    r.status == CD_RS_AWAIT_COLLECTION, "%s: a second handle sees it "
@@ -1435,8 +1443,58 @@ sqlite_raw(const char *db)
 }
 
 /* Take the current schema back to version 2 (before claims and rows). */
-#define BACK_TO_2 "DROP TABLE journal;" \
+#define BACK_TO_3 "DROP INDEX attempts_instance;" \
+	"ALTER TABLE attempts DROP COLUMN instance_id;" \
+	"DROP TABLE instances;"
+#define BACK_TO_2 BACK_TO_3 "DROP TABLE journal;" \
 	"ALTER TABLE requests DROP COLUMN attempt_id;"
+
+/*
+ * A version 3 store (before server instances) with a request being
+ * collected is moved to version 4: the attempt still holds it and can
+ * heartbeat, and a registered instance is recorded by new claims.
+ */
+static void
+sqlite_migrate3(const char *dir, const char *db)
+{
+	struct cd_attempt a, b;
+	char v[256] = "";
+	int64_t inst = 0;
+	int n = 0;
+
+	store_close();
+	is_int(raw_exec(db, BACK_TO_3
+	    "INSERT INTO people (id, logon) VALUES (9101, 'mig.three');"
+	    "INSERT INTO requests (id, status, person_id, profile, attempt_id)"
+	    " VALUES (9101, 3, 9101, 'p', 9101);"
+	    "INSERT INTO requests (id, status, person_id, profile)"
+	    " VALUES (9102, 2, 9101, 'p');"
+	    "INSERT INTO attempts (id, request_id, operator, state,"
+	    " heartbeat_at) VALUES (9101, 9101, 'op', 0, 50);"
+	    "PRAGMA user_version = 3;", v, sizeof(v)), SQLITE_OK,
+	    "sqlite: a version 3 store with a request being collected%s%s",
+	    v[0] ? ": " : "", v);
+	is_int(store_open(dir, 0), 0, "sqlite: a version 3 store opens");
+	if (S == NULL)
+		return;
+	O->schema_version(S, &n, &E);
+	is_int(n, 4, "sqlite: ... and is moved to version 4");
+	is_int(O->attempt_heartbeat(S, 9101, 60, &E), 0,
+	    "sqlite: ... its attempt still holds the request");
+	ok(O->instance_register(S, "host-b", 7, 70, &inst, &E) == 0 &&
+	    inst > 0, "sqlite: ... an instance registers");
+	memset(&a, 0, sizeof(a));
+	a.request_id = 9102;
+	a.started_at = a.heartbeat_at = 80;
+	ok(O->claim(S, &a, &E) == 0 && O->attempt_get(S, a.id, &b, &E) == 0 &&
+	    b.instance_id == inst, "sqlite: ... a claim records it");
+	O->attempt_heartbeat(S, a.id, 90, &E);
+	raw_text(db, "SELECT heartbeat_at FROM instances", v);
+	is_str(v, "90", "sqlite: ... and the attempt's heartbeat moves the "
+	    "instance's");
+	is_int(O->instance_heartbeat(S, 95, &E), 0,
+	    "sqlite: ... which heartbeats on its own too");
+}
 
 /*
  * A version 2 store with a request being collected (its attempt's files
@@ -1472,7 +1530,7 @@ sqlite_migrate2(const char *dir, const char *db)
 	if (S == NULL)
 		return;
 	O->schema_version(S, &n, &E);
-	is_int(n, 3, "sqlite: ... and is moved to version 3");
+	is_int(n, 4, "sqlite: ... and is moved to version 4");
 	is_int(req_state(9001, &q.id), CD_RS_BEING_COLLECTED,
 	    "sqlite: ... the request is still being collected");
 	is_int(q.id, 9001, "sqlite: ... held by its in-progress attempt");
@@ -1516,7 +1574,7 @@ sqlite_migrate(const char *dir, const char *db)
 		diag("%s", v);
 	is_int(store_open(dir, 0), 0, "sqlite: a version 1 store opens");
 	O->schema_version(S, &n, &E);
-	is_int(n, 3, "sqlite: ... and is moved to version 3");
+	is_int(n, 4, "sqlite: ... and is moved to version 4");
 	raw_text(db, "SELECT count(*) FROM sqlite_master WHERE name IN "
 	    "('requests_person_status', 'requests_status_created',"
 	    " 'requests_created') AND sql LIKE '%person_id%'", v);
@@ -1552,22 +1610,117 @@ run_sqlite(void)
 	if (S == NULL)
 		return;
 	sqlite_raw(db);
+	sqlite_migrate3(dir, db);
 	sqlite_migrate2(dir, db);
 	sqlite_migrate(dir, db);
 	sqlite_newer(dir, db);
 }
 
+/* ------------------------------------------------------------ postgresql */
+
+/* [store] settings for dsn, read through the configuration loader. */
+static struct cd_conf *
+pg_conf(const char *dsn)
+{
+	struct cd_conf *conf = NULL;
+	struct cd_err e;
+	char body[2048];
+
+	snprintf(body, sizeof(body), "[store]\nbackend = postgresql\n"
+	    "dsn = %s\n[policy.sig]\nname = Signing\nkey = ec-p256\n"
+	    "validity = 30\nsubject = CN=[[People.FullName]]\n"
+	    "key_usage = digitalSignature\nstorage = FileStore\n"
+	    "[profile.p]\npassword = user\npassword_min = 8\n"
+	    "policies = sig\n", dsn);
+	fx_write_conf(&fx, body);
+	cd_err_clear(&e);
+	if (cd_conf_load(fx.conf, &conf, &e) != 0)
+		bail_out("loading %s: %s", fx.conf, e.msg);
+	return conf;
+}
+
+/*
+ * A store of the previous schema version (3, before server instances)
+ * with a request being collected is moved forward when opened: its rows
+ * are kept, the attempt still holds the request, and instances work.
+ */
+static void
+pg_migrate(const char *dsn2)
+{
+	struct cd_conf *conf = pg_conf(dsn2);
+	struct cd_attempt a, b;
+	int64_t person, req, inst = 0;
+	int v = 0;
+
+	C = conf->store.cfg;
+	setenv("CERTDESK_PG_SCHEMA_STOP", "3", 1);
+	is_int(store_open(fx.dir, 1), 0, "postgresql: a version 3 store");
+	unsetenv("CERTDESK_PG_SCHEMA_STOP");
+	if (S == NULL)
+		goto out;
+	O->schema_version(S, &v, &E);
+	is_int(v, 3, "postgresql: ... is at version 3");
+	person = add_person("mig.one", "Migrated One");
+	req = add_request(person, CD_RS_AWAIT_COLLECTION, "p", 100, 0);
+	store_close();
+	is_int(store_open(fx.dir, 0), 0, "postgresql: it opens with this code");
+	if (S == NULL)
+		goto out;
+	O->schema_version(S, &v, &E);
+	ok(v >= 4, "postgresql: ... and is moved to version %d", v);
+	ok(O->instance_register(S, "host-a", 42, 100, &inst, &E) == 0 &&
+	    inst > 0, "postgresql: ... a server instance registers");
+	memset(&a, 0, sizeof(a));
+	a.request_id = req;
+	a.started_at = a.heartbeat_at = 100;
+	ok(O->claim(S, &a, &E) == 0 && O->attempt_get(S, a.id, &b, &E) == 0 &&
+	    b.instance_id == inst, "postgresql: ... the old request is claimed"
+	    " by that instance");
+	is_int(O->attempt_heartbeat(S, a.id, 150, &E), 0,
+	    "postgresql: ... and heartbeats");
+	is_str(people_named("migrated"), "Migrated One",
+	    "postgresql: ... the name words were kept");
+	store_close();
+out:
+	cd_conf_free(conf);
+}
+
+static void
+run_pg(const char *dsn, const char *dsn2)
+{
+	struct cd_conf *conf = pg_conf(dsn);
+
+	O = cd_store_find("postgresql");
+	if (!ok(O != NULL, "the postgresql backend is built"))
+		return;
+	ok(O->caps & CD_STORE_SHARED, "postgresql: may be shared by hosts");
+	C = conf->store.cfg;
+	run_suite(O);
+	C = NULL;
+	cd_conf_free(conf);
+	if (dsn2 != NULL && *dsn2 != '\0')
+		pg_migrate(dsn2);
+}
+
 int
 main(void)
 {
+	const char *which = getenv("CERTDESK_TEST_STORE");
 	int i;
 
 	fx_init(&fx, "t-store");
 	/* lock conflicts show up after 200 ms instead of 10 s */
 	setenv("CERTDESK_BUSY_TIMEOUT_MS", "200", 1);
+	if (which != NULL && strcmp(which, "postgresql") == 0) {
+		run_pg(getenv("CERTDESK_TEST_PG_DSN"),
+		    getenv("CERTDESK_TEST_PG_DSN2"));
+		fx_cleanup(&fx);
+		return done_testing();
+	}
 	test_registry();
 	for (i = 0; cd_store_backends[i] != NULL; i++)
-		run_suite(cd_store_backends[i]);
+		if (!(cd_store_backends[i]->caps & CD_STORE_SHARED))
+			run_suite(cd_store_backends[i]);
 	run_sqlite();
 	fx_cleanup(&fx);
 	return done_testing();
