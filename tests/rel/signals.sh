@@ -19,6 +19,14 @@
 setup_store
 mkdir "$T/out"
 mkfifo "$T/fifo"
+# The personal store has a password, so a SystemStore collection asks
+# for it (at --nss-password-fd) after its files are written: the
+# "deliver" step is held there.
+command -v certutil >/dev/null 2>&1 || skip_all "certutil not installed (libnss3-tools)"
+printf 'Nss-Signals-Pw-8\n' >"$T/dbpw"
+mkdir -p "$T/nssdb"
+certutil -N -d "sql:$T/nssdb" -f "$T/dbpw" >/dev/null 2>&1 ||
+    bail_out "certutil cannot create the personal store"
 
 cups=
 if cupsd_available; then

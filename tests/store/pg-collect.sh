@@ -95,7 +95,7 @@ check "invariants hold" inv_check "$T/out" allow-pending
 # --- a collector killed mid-collection; both sides sweep at once
 id=$(new_req Susan.Smith user-pin)
 mkdir "$T/kill"
-sed -i 's/^pfx_iterations = .*/pfx_iterations = 3000000/' "$CONF_A"
+sed -i 's/^pfx_iterations = .*/pfx_iterations = 600000/' "$CONF_A"; sed -i "s/^mac_iterations = .*/mac_iterations = 600000/" "$CONF_A" "$CONF_B"
 "$CERTDESK" -c "$CONF_A" collect "$id" --folder "$T/kill" \
     --password-file "$T/pw.$id" >"$T/k.out" 2>"$T/k.err" &
 kp=$!
@@ -130,7 +130,7 @@ sed -i 's/^pfx_iterations = .*/pfx_iterations = 200000/' "$CONF_A"
 # --- the database restarts mid-collection
 id=$(new_req Susan.Smith user-pin)
 mkdir "$T/restart"
-sed -i 's/^pfx_iterations = .*/pfx_iterations = 3000000/' "$CONF_B"
+sed -i 's/^pfx_iterations = .*/pfx_iterations = 600000/' "$CONF_B"; sed -i "s/^mac_iterations = .*/mac_iterations = 600000/" "$CONF_A" "$CONF_B"
 "$CERTDESK" -c "$CONF_B" collect "$id" --folder "$T/restart" \
     --password-file "$T/pw.$id" >"$T/r.out" 2>"$T/r.err" &
 rp=$!
