@@ -17,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "collect.h"
-#include "engine.h"
+#include "certdesk/collect.h"
+#include "certdesk/engine.h"
 
 #include "stats.h"
 

@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "certdesk/engine.h"
 #include "util.h"
 
 #include "stats.h"

@@ -17,12 +17,10 @@ not_ok() { n=$((n + 1)); echo "not ok $n - $*"; failed=1; }
 # fresh: a copy of the sources the check reads, in $T/tree
 fresh() {
 	rm -rf "$T/tree"
-	mkdir -p "$T/tree/src" || exit 1
-	for d in engine cli tui; do
-		mkdir -p "$T/tree/src/$d"
-		cp "$top_srcdir/src/$d"/*.[ch] "$T/tree/src/$d/" || exit 1
-	done
-	cp "$top_srcdir/src/engine/public-headers" "$T/tree/src/engine/"
+	mkdir -p "$T/tree" || exit 1
+	(cd "$top_srcdir" && find src/engine src/cli src/tui -name '*.[ch]' \
+	    -o -name public-headers) | (cd "$top_srcdir" && tar -cf - -T -) |
+	    (cd "$T/tree" && tar -xf -) || exit 1
 	mkdir -p "$T/tree/tests/lib"
 	cp "$top_srcdir/tests/lib/tap.sh" "$T/tree/tests/lib/" || exit 1
 }
@@ -45,29 +43,29 @@ expect_pass "the tree as it is passes"
 fresh
 printf '%s\n' \
     'static void noisy(void) { int x = 1; /* note */ printf("%d", x); }' \
-    >>"$T/tree/src/engine/model.c"
+    >>"$T/tree/src/engine/core/model.c"
 expect_fail "an engine printf after a comment on the same line" model.c
 
 fresh
 printf '%s\n' '/* a comment' \
     '   that ends here */ static void f(void) { exit(1); }' \
-    >>"$T/tree/src/engine/request.c"
+    >>"$T/tree/src/engine/core/request.c"
 expect_fail "an engine exit after a comment spanning lines" request.c
 
 fresh
 printf '%s\n' 'static void g(int v) { fputs("x", stderr); (void)v; } // done' \
-    >>"$T/tree/src/engine/error.c"
+    >>"$T/tree/src/engine/core/error.c"
 expect_fail "an engine write to stderr before a line comment" error.c
 
 fresh
-printf '%s\n' '#include <curses.h>' >>"$T/tree/src/engine/util.c"
+printf '%s\n' '#include <curses.h>' >>"$T/tree/src/engine/core/util.c"
 expect_fail "curses included by the engine" util.c
 
 fresh
 printf '%s\n' '/* printf("not code"); exit(1); */' \
     '// abort();' \
     'static const char no_call[] = "printf(\"%d\") and exit(2) /* here";' \
-    >>"$T/tree/src/engine/model.c"
+    >>"$T/tree/src/engine/core/model.c"
 expect_pass "commented-out calls and calls inside strings do not count"
 
 fresh
@@ -90,10 +88,10 @@ printf '%s\n' '/* #include "util.h" */' >>"$T/tree/src/tui/tui.c"
 expect_pass "a commented-out include does not count"
 
 fresh
-sed 's/^#include "model.h"$/#include "model.h"\n#include "store.h"/' \
-    "$T/tree/src/engine/engine.h" >"$T/h" &&
-    mv "$T/h" "$T/tree/src/engine/engine.h"
-grep -q '^#include "store.h"' "$T/tree/src/engine/engine.h" ||
+sed 's|^#include "certdesk/model.h"$|#include "certdesk/model.h"\n#include "store.h"|' \
+    "$T/tree/src/engine/include/certdesk/engine.h" >"$T/h" &&
+    mv "$T/h" "$T/tree/src/engine/include/certdesk/engine.h"
+grep -q '^#include "store.h"' "$T/tree/src/engine/include/certdesk/engine.h" ||
     not_ok "setup: engine.h"
 expect_fail "a public header including an internal header" engine.h
 

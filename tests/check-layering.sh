@@ -55,7 +55,7 @@ strip() {
 	}' "$@"
 }
 
-engine_src=$(ls src/engine/*.c src/engine/*.h 2>/dev/null)
+engine_src=$(find src/engine -name '*.[ch]' 2>/dev/null | sort)
 front_src=$(ls src/cli/*.c src/cli/*.h src/tui/*.c src/tui/*.h 2>/dev/null)
 # shellcheck disable=SC2086
 hits=$(strip $engine_src | grep -E ':.*(^|[^A-Za-z0-9_])(printf|fprintf|vprintf|vfprintf|dprintf|puts|fputs|putchar|putc|fputc|perror|exit|_exit|_Exit|quick_exit|abort)[[:space:]]*\(')
@@ -67,7 +67,7 @@ check "src/engine does not use stdin/stdout/stderr" "$hits"
 hits=$(strip $engine_src | grep -E ':.*((n?curses|form|menu|panel|term)\.h|(^|[^A-Za-z0-9_])(initscr|endwin|newwin|wrefresh|refresh|printw|wprintw|mvprintw|mvwprintw|getch|wgetch|addstr|waddstr|mvaddstr)[[:space:]]*\()')
 check "no curses in src/engine" "$hits"
 # shellcheck disable=SC2086
-hits=$(strip keep $(ls src/*/*.c src/*/*.h 2>/dev/null | grep -v '^src/tui/') |
+hits=$(strip keep $(find src -name '*.[ch]' 2>/dev/null | grep -v '^src/tui/' | sort) |
     grep -E ':[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](n?curses|ncursesw/[a-z]+|form|menu|panel|term)\.h[>"]')
 check "curses headers only under src/tui" "$hits"
 
@@ -106,8 +106,8 @@ hits=$(includes $public 2>/dev/null | while IFS=: read -r f l name; do
 done)
 check "public headers include only public headers" "$hits"
 
-hits=$(grep -rlE 'sqlite3' src --include='*.c' --include='*.h' | grep -v 'src/engine/store-sqlite.c' | grep -v 'src/engine/store.c')
+hits=$(grep -rlE 'sqlite3' src --include='*.c' --include='*.h' | grep -v 'src/engine/store/store-sqlite.c' | grep -v 'src/engine/store/store.c')
 check "SQLite only inside its store backend" "$hits"
-hits=$(grep -rlE 'libpq-fe\.h|PQexec' src --include='*.c' --include='*.h' | grep -v 'src/engine/store-pg.c')
+hits=$(grep -rlE 'libpq-fe\.h|PQexec' src --include='*.c' --include='*.h' | grep -v 'src/engine/store/store-pg.c')
 check "libpq only inside its store backend" "$hits"
 done_testing

@@ -34,7 +34,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "engine.h"
+#include "certdesk/engine.h"
 #include "tap.h"
 
 struct fx {

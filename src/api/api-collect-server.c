@@ -23,7 +23,7 @@
 #include "conf.h"
 #include "json-collect.h"
 #include "json-model.h"
-#include "usbdrive.h"
+#include "certdesk/usbdrive.h"
 #include "util.h"
 
 #define PW_MAX 256

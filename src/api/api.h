@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine.h"
-#include "drive.h"
+#include "certdesk/engine.h"
+#include "certdesk/drive.h"
 
 #define CD_API_DEFAULT_SOCKET "/run/certdesk/certdesk.sock"
 

@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "engine.h"
+#include "certdesk/engine.h"
 #include "api.h"
 
 /* Exit codes (documented in certdesk(1)). */

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "cdutil.h"
+#include "certdesk/cdutil.h"
 
 static int
 print_audit(const struct cd_audit *a, void *arg)

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "cdutil.h"
+#include "certdesk/cdutil.h"
 
 static int
 print_pending(const struct cd_cert *c, void *arg)

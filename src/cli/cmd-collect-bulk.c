@@ -29,7 +29,7 @@
 #include <sys/wait.h>
 
 #include "cli.h"
-#include "drive.h"
+#include "certdesk/drive.h"
 
 #define MAX_JOBS 256
 

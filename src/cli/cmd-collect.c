@@ -18,9 +18,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "drive.h"
-#include "usbdrive.h"
-#include "cdutil.h"
+#include "certdesk/drive.h"
+#include "certdesk/usbdrive.h"
+#include "certdesk/cdutil.h"
 
 static volatile sig_atomic_t stop_signal;
 

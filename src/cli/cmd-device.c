@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "cdutil.h"
+#include "certdesk/cdutil.h"
 
 static int
 print_device(const struct cd_device *d, void *arg)

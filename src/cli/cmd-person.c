@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "cdutil.h"
+#include "certdesk/cdutil.h"
 
 static const struct option person_opts[] = {
 	{ "logon", required_argument, NULL, 'l' },

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "cdutil.h"
+#include "certdesk/cdutil.h"
 
 static int
 request_new(struct cli *cli, int argc, char **argv)

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "cdutil.h"
+#include "certdesk/cdutil.h"
 
 static const char reasons_help[] =
     "  --reason R   keyCompromise, affiliationChanged, superseded,\n"

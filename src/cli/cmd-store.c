@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "store-move.h"
+#include "certdesk/store-move.h"
 
 int cmd_store(struct cli *, int, char **);
 

@@ -14,7 +14,7 @@
 
 #include "cli.h"
 #include "tui.h"
-#include "cdutil.h"
+#include "certdesk/cdutil.h"
 
 int cmd_store(struct cli *, int, char **);	/* cmd-store.c */
 

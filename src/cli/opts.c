@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "cdutil.h"
+#include "certdesk/cdutil.h"
 
 int
 cli_parse_num(const char *s, long long min, long long max, long long *out)

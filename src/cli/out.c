@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "cdutil.h"
+#include "certdesk/cdutil.h"
 
 int
 cli_exit_code(int code)

@@ -8,7 +8,7 @@
 
 #include <jansson.h>
 
-#include "collect.h"
+#include "certdesk/collect.h"
 
 /* The profile and policies a decoded preview points into. */
 struct cdj_profile_buf {

@@ -13,7 +13,7 @@
 
 #include <jansson.h>
 
-#include "engine.h"
+#include "certdesk/engine.h"
 
 /* ---- errors: one table from CD_E_* to a stable name and HTTP status --- */
 

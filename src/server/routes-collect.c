@@ -22,13 +22,13 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
-#include "collect.h"
+#include "certdesk/collect.h"
 #include "engine-int.h"
 #include "conf.h"
 #include "json-collect.h"
 #include "json-model.h"
 #include "server.h"
-#include "usbdrive.h"
+#include "certdesk/usbdrive.h"
 #include "util.h"
 
 #define NATT 256

@@ -12,7 +12,7 @@
 
 #include <jansson.h>
 
-#include "engine.h"
+#include "certdesk/engine.h"
 
 /* Who sent a request: from SO_PEERCRED, never from the request. */
 struct cds_peer {

@@ -15,10 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "drive.h"
+#include "certdesk/drive.h"
 #include "tui-int.h"
-#include "usbdrive.h"
-#include "cdutil.h"
+#include "certdesk/usbdrive.h"
+#include "certdesk/cdutil.h"
 
 #define USB_ROWS 8		/* drives listed; more are counted */
 #define USB_W 76

@@ -12,7 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "tui-int.h"
-#include "cdutil.h"
+#include "certdesk/cdutil.h"
 
 static FIELD *
 make_field(const struct field_def *d)

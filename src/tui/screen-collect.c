@@ -20,9 +20,9 @@
 
 #include <openssl/crypto.h>
 
-#include "drive.h"
+#include "certdesk/drive.h"
 #include "tui-int.h"
-#include "cdutil.h"
+#include "certdesk/cdutil.h"
 
 #define PW_MAX 256
 /* How often the attempt is ticked while a dialog waits on the operator. */

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 
 #include "tui-int.h"
-#include "cdutil.h"
+#include "certdesk/cdutil.h"
 
 struct fold {
 	struct tui *t;

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "tui-int.h"
-#include "cdutil.h"
+#include "certdesk/cdutil.h"
 
 struct vreq {
 	struct screen s;

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "tui-int.h"
-#include "cdutil.h"
+#include "certdesk/cdutil.h"
 
 #define MAX_ROWS 200
 

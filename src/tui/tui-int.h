@@ -16,8 +16,8 @@
 #include <signal.h>
 #include <stdint.h>
 
-#include "collect.h"
-#include "engine.h"
+#include "certdesk/collect.h"
+#include "certdesk/engine.h"
 
 #define TUI_MIN_COLS 80
 #define TUI_MIN_LINES 24

@@ -15,7 +15,7 @@
 
 #include "tui-int.h"
 #include "tui.h"
-#include "cdutil.h"
+#include "certdesk/cdutil.h"
 
 volatile sig_atomic_t tui_signalled;
 

@@ -17,7 +17,7 @@
 #include <openssl/crypto.h>
 
 #include "tui-int.h"
-#include "cdutil.h"
+#include "certdesk/cdutil.h"
 
 /* ------------------------------------------------------------ lines */
 

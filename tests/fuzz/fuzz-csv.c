@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "certdesk/engine.h"
 #include "util.h"
 #include "fuzz.h"
 

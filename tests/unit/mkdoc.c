@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "certdesk/model.h"
 #include "print.h"
 #include "template.h"
 #include "util.h"

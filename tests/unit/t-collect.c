@@ -16,8 +16,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "collect.h"
-#include "engine.h"
+#include "certdesk/collect.h"
+#include "certdesk/engine.h"
 #include "fixture.h"
 
 static struct fx fx;

@@ -18,8 +18,8 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-#include "drive.h"
-#include "engine.h"
+#include "certdesk/drive.h"
+#include "certdesk/engine.h"
 #include "target.h"
 #include "tap.h"
 

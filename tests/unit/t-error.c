@@ -15,8 +15,8 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#include "collect.h"
-#include "engine.h"
+#include "certdesk/collect.h"
+#include "certdesk/engine.h"
 #include "tap.h"
 
 static char dir[256], conf[300], out[300];

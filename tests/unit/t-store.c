@@ -27,8 +27,8 @@
 #include <sqlite3.h>
 
 #include "conf.h"
-#include "error.h"
-#include "model.h"
+#include "certdesk/error.h"
+#include "certdesk/model.h"
 #include "store.h"
 #include "fixture.h"
 #include "util.h"

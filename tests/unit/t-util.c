@@ -13,9 +13,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "error.h"
+#include "certdesk/error.h"
 #include "journal.h"
-#include "model.h"
+#include "certdesk/model.h"
 #include "fixture.h"
 #include "util.h"
 
