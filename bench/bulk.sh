@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # bulk.sh - bulk collection throughput: 'certdesk collect --ready' of N
 # ready requests of one generated-password profile into a folder (each
 # with its own password and PIN mailer, printed to a private cupsd on

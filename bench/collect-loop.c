@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * collect-loop.c - certdesk's collection cost without process start-up:
  * one engine handle, N times the calls 'certdesk request new' and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # collect.sh - collection end to end, per certificate: certdesk (engine
 # loop and CLI) against the OpenSSL lower bound (ossl-loop), the openssl
 # CLI pipeline a script would use, and easy-rsa 3; EC P-256, RSA-2048 and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gen-store.c - fill a certdesk store with a large, realistic data set
  * for the search benchmarks: people with common first and last names

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # lib.sh - shared by the bench scripts: paths, a scratch folder, the
 # bench configuration (certdesk.conf(5) defaults for PKCS#12 iterations),
 # result files and tables.

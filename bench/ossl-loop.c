@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ossl-loop.c - the lower bound for one collection: the OpenSSL calls
  * certdesk makes for one certificate, in a tight loop in one process.

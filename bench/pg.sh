@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # pg.sh - the PostgreSQL store against the SQLite one, on demand (never
 # in make check): a private PostgreSQL on a Unix socket (tests/lib/pg.sh),
 # stores of N generated requests (bench/gen-store into SQLite, then

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # run.sh - every certdesk benchmark in one go ('make bench'): collection
 # (bench/collect.sh), bulk collection (bench/bulk.sh), search and
 # start-up (bench/search.sh) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * search.c - latency of the searches the operator interface issues, on a
  * store made by gen-store: the same engine calls with the same filters

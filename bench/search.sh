@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # search.sh - the search screen's queries on stores of 10k, 100k and 1M
 # requests (bench/gen-store), median and p99 per query (bench/search),
 # and start-up to the first drawn screen on the largest store

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * stats.h - the clock and the sorting the benchmark programs share:
  * milliseconds on the monotonic clock, and doubles sorted for medians

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # tty.sh - bytes the operator interface writes to the terminal line for
 # each screen change (bench/ttybytes: TERM=vt100, 80x24), and seconds at
 # 9600 baud; compared with 'dialog --menu' of the same size.  Runs on the

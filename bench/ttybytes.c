@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ttybytes.c - what a full-screen program costs on a slow terminal line:
  * run it in a pseudo-terminal (forkpty, TERM=vt100 or $TTYBYTES_TERM,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # cd_flags.m4 - does the compiler (or linker) take a flag?  Appends it to
 # the named variable when a test program builds with it and -Werror.
 

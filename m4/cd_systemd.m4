@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # cd_systemd.m4 - where systemd's files go: --with-DIR=PATH, by default
 # the variable DIR of systemd's pkg-config file (or a fallback under the
 # prefix when systemd has none); --without-DIR or =no installs none.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # check-layering-self.sh - the layering check can fail: it is run on a
 # copy of the source tree, which passes, then on copies with one defect
 # each (an engine printf after a comment, one after a block comment that

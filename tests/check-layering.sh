@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # check-layering.sh - the layers stay apart, checked on the code with its
 # comments removed (block comments across lines, line comments, and the
 # text of string literals, so neither hides nor fakes a call):

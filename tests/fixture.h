@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fixture.h - the one test fixture of the C unit tests (with tap.h): a
  * private temporary directory, a configuration in it, an initialised

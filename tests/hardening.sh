@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # hardening.sh - the programs are built hardened unless configure was
 # told --disable-hardening: hardening-check (devscripts) reads each
 # binary, and where its heuristics cannot decide, the binary's own code

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # install-deps.sh - install the Debian 12 packages certdesk needs to build
 # and to run its whole test suite.  Installs only what is missing; safe to
 # run again.  Needs root (or sudo).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # print-cups.sh - the cups printing backend against a private cupsd: a
 # transport document to queue "test" and a PIN mailer to queue "secure"
 # arrive byte for byte, the scheduler keeps no copy, and failures (no

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # print-docs.sh - transport documents and PIN mailers rendered from the
 # shipped templates, checked with Ghostscript (syntax, text) and poppler
 # (page size and count): awkward names, Latin-1 and the euro sign, long

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # t-usb.sh - run the udev/USB unit test inside umockdev's preload.
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 t="${top_builddir:-.}/tests/unit/t-usb"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # usb-loop.sh - the mount table and "empty drive" logic against a real
 # kernel: an ext4 image on a loop device, mounted at a path with a space,
 # probed through "t-mountinfo --probe" (device number -> mount point in

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # valgrind.sh - run unit test programs under valgrind's memcheck: any
 # memory error or definite/indirect leak fails the run.  Prints one line
 # per program and "N clean, N failed" at the end.

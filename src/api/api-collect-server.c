@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api-collect-server.c - the collection transaction over certdeskd, as
  * the driver's steps (struct cd_collect_ops, drive.h): the server takes

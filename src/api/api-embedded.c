@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api-embedded.c - the client API on the engine in this process: every
  * call is the engine.h call of the same name, as the Unix user running

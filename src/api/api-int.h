@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api-int.h - what the client API's server implementation shares
  * between its files (api-server.c, api-collect-server.c).

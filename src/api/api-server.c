@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api-server.c - the client API over certdeskd's HTTP/JSON interface,
  * with libcurl on the server's Unix socket (CURLOPT_UNIX_SOCKET_PATH).

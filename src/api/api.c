@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api.c - choosing and opening an implementation of the client API.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * api.h - the one interface a front-end uses to reach certdesk's engine,
  * with two implementations chosen by configuration:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cli.h - the command-line front-end: command table, shared options and
  * output helpers.  Commands parse arguments, call the engine, and print;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd-audit.c - 'certdesk audit', 'certdesk crl' and 'certdesk sweep':
  * the administrative read-outs and the clean-up service.

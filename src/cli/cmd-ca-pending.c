@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd-ca-pending.c - 'certdesk ca pending-revocations': the certificates
  * certdesk decided to revoke and could not (a CA without revocation and

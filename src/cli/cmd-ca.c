@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd-ca.c - 'certdesk ca init': create the CA alone with the configured
  * backend (a two-tier local hierarchy with the root key written for

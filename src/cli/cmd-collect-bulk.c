@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd-collect-bulk.c - 'certdesk collect --ready --profile P --folder DIR':
  * collect every ready request of one credential profile into one folder,

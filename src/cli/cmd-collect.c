@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd-collect.c - 'certdesk collect': non-interactive collection of one
  * request.  Passwords come from a file descriptor or a file, never from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd-device.c - 'certdesk device list|show|revoke'.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd-init.c - 'certdesk init': data directory, store, CA, first
  * administrator, and optionally the demo data set.

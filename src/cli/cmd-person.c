@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd-person.c - 'certdesk person add|edit|list|show|import'.
  */

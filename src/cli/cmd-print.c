@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd-print.c - 'certdesk print transport REQUEST': (re)print the
  * transport document of a collected request, to CUPS or to a file.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd-request.c - 'certdesk request new|search|show|approve|reject|
  * validate|cancel'.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd-revoke.c - 'certdesk revoke SERIAL --reason R', 'certdesk unrevoke
  * SERIAL' (release a certificate on hold) and the reason option shared

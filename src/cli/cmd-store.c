@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd-store.c - 'certdesk store migrate': move a whole store to another
  * backend (sqlite:DIR to postgresql:DSN), and print what was copied.

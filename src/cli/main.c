@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * main.c - certdesk's entry point: global options, then either the
  * operator TUI (no command, a terminal on stdin) or a CLI command.

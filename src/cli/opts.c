@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * opts.c - checked parsing of option values for every command: whole
  * numbers in a range (never atoi: "abc" is not 0), real calendar dates

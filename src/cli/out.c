@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * out.c - shared CLI plumbing: opening the engine, errors and exit codes,
  * sub-command dispatch, and JSON / safe-text output.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * json-collect.c - the JSON form of a collection's preview, profile,
  * policies and items (json-collect.h).  No secrets pass through here:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * json-collect.h - the JSON form of a collection, shared by certdeskd's
  * collection routes and the client's server implementation: a profile

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * json-model.c - certdesk's records, filters and errors to and from JSON
  * (jansson), for certdeskd and its client alike.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * json-model.h - the JSON form of certdesk's records, filters and errors,
  * shared by certdeskd and the client (jansson in both directions).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * http.c - certdeskd's HTTP side on libmicrohttpd: one thread per
  * connection, bodies gathered up to a limit (413 beyond), the peer's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * main.c - certdeskd: the server that alone opens certdesk's store and CA
  * and serves the operators' clients over a Unix socket (HTTP/1.1, JSON).

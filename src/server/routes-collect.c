@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * routes-collect.c - the collection transaction over the API: preview,
  * begin, password, issue (with packaging), journal, delivered, drive,

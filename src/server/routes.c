@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * routes.c - certdeskd's API (/v1/...): the route table, the request
  * decoder and one short handler per route.  Handlers call the engine as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * server.h - certdeskd's parts: the route table and request decoder
  * (routes.c), the HTTP side on libmicrohttpd with the engine pool

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * dialog-print.c - Print the transport document of a request: to the
  * configured CUPS queue (or the CUPS default), or saved as a PostScript

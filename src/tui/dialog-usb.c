@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * dialog-usb.c - the AutoSave wait: "Insert an empty USB drive", a live
  * list of the USB drives certdesk sees with the reason each one cannot

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * form.c - forms described as data (struct field_def[]) driven through
  * libform: text, number, date, password (O_PUBLIC off: nothing typed is

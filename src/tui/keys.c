@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keys.c - the one place where the operator UI turns terminal input into
  * keys.  ncurses decodes the sequences the terminal database knows; the

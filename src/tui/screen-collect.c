@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * screen-collect.c - Collect Soft Certificates: who and what is being
  * collected and where each certificate goes, the certificate password

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * screen-device.c - View Device: tabs Details, Device Requests and
  * Certificates.  Enter on a request or certificate opens View Request;

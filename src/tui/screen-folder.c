@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * screen-folder.c - the folder browser for FileStore delivery: move
  * through folders with the arrow keys and Enter, type a path directly,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * screen-person.c - View Person: tabs Details, Requests, Devices and
  * Certificates.  Enter on a request (or certificate) opens View Request,

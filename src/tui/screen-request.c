@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * screen-request.c - View Request: the request, its person, device,
  * credential profile, certificate policies with their storage methods,

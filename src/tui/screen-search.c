@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * screen-search.c - the main screen "Search for a request" (with its
  * "Additional search criteria"), and the people and device searches

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tui-int.h - private interfaces of the operator UI: the screen stack and
  * frame (tui.c), line lists, button bars and dialogs (widget.c), forms

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tui.c - the operator UI's frame and main loop: terminal set-up and
  * restore, the screen stack, header / title / status / key lines, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tui.h - the operator's full-screen interface (ncurses).  The only public
  * entry point; everything else in src/tui is private to it (tui-int.h).

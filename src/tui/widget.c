@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * widget.c - the one list widget every screen uses (lines of text with a
  * selection, or a scrolling text view), button bars with a "..." entry,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # local.sh - the local CA's key at rest and its hierarchy:
 #  - with [ca] key_passphrase_file, 'certdesk init' writes the key as
 #    encrypted PKCS#8 (AES-256); collections work; the passphrase is in no

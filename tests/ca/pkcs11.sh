@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # pkcs11.sh - the CA key in a PKCS#11 token: a SoftHSM2 token of its own
 # (private SOFTHSM2_CONF and token directory), the libp11 OpenSSL engine.
 #  - 'certdesk init' with [ca] backend = pkcs11 makes the key in the token

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # audit.sh - every refusal and every change of people reaches the audit
 # trail: refused person add/edit/import (a role-less operator asking for
 # every role included), a refused read of the audit trail, unknown and

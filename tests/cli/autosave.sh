@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # autosave.sh - AutoSave end to end: 'certdesk collect --usb' run under
 # umockdev with a USB stick (tests/data/usb/stick.umockdev) whose mount
 # point, in a fake mount table, is a real directory.  An empty stick gets

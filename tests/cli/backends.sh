@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # backends.sh - backends configured by section, with the test-only CA
 # backend "deferred" (the local CA behind the interface of a CA that
 # answers later; builds with --enable-fault-injection):

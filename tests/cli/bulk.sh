@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # bulk.sh - 'certdesk collect --ready': every ready request of a
 # generated-password profile collected into one folder by worker processes
 # against a private cupsd.  Each package opens with the password of its

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # collect.sh - 'certdesk collect' to a folder: the packages read back
 # with OpenSSL in both PFX modes, the existing-files confirmation,
 # refusals, password policy, rollback, retry with new serials, the sweep

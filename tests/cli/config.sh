@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # config.sh - bad configuration files give a clear error naming the file
 # and line or section and key, before anything else happens.
 . "${top_srcdir:-.}/tests/lib/common.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # documents.sh - PIN mailers and transport documents end to end with a
 # private cupsd: a generated-password collection prints the PIN mailer to
 # the secure queue (and nowhere else shows the password), the transport

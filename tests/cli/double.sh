@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # double.sh - a request is collected once, whatever the timing (issue 13):
 # 'certdesk collect' A is stopped (SIGSTOP) while it waits on its
 # --password-fd FIFO; 'certdesk sweep', with the clock past

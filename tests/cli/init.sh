@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # init.sh - certdesk init: data directory, store, CA, first administrator,
 # demo data set, CRL, help and version.
 . "${top_srcdir:-.}/tests/lib/common.sh"

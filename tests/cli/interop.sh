@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # interop.sh - packages written by 'certdesk collect' read back by
 # independent PKCS#12 implementations, in the default (AES-256/SHA-256)
 # and the legacy (3DES/SHA-1) profile: OpenSSL, NSS pk12util into a

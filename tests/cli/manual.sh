@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # manual.sh - the manual pages and the sample configuration agree with
 # the program: mandoc -Tlint finds nothing; FILES name the configured
 # system file (the one --version reports); certdesk(1)'s first example

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # options.sh - option values are checked, never guessed: numbers are
 # whole, in range and nothing else; dates exist; a password descriptor
 # must be open, a pipe, a file or a terminal, and not one of certdesk's

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # output.sh - '-o FILE' of crl and print transport: devices, FIFOs and
 # '-' are written into and never replaced, a symbolic link is never
 # replaced, a regular file is, a folder is refused, and nothing is ever

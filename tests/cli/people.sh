@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # people.sh - person add/edit/list/show and all-or-nothing CSV import.
 . "${top_srcdir:-.}/tests/lib/common.sh"
 

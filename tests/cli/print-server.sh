@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # print-server.sh - [print] cups_server alone reaches the scheduler: with
 # no CUPS_SERVER in the environment, a generated-password collection
 # prints its PIN mailer on the configured private cupsd and the transport

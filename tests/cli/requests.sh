@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # requests.sh - the request lifecycle from the CLI: new, approve by a
 # second operator, validate, reject, cancel, refusals by role, search,
 # show, history and the audit trail.

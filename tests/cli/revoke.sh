@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # revoke.sh - revocation on demand: each reason, the published CRL
 # (openssl crl shows the entry and reason; openssl verify -crl_check
 # fails for the revoked certificate and passes for an untouched one),

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # scep.sh - the "scep" CA backend against a real SCEP server no one here
 # wrote (micromdm's scepserver, Debian package scep), run with the tests
 # in a private network namespace (unshare --net, lo only) so nothing

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # systemstore.sh - SystemStore delivery end to end: 'certdesk collect'
 # imports into a scratch NSS database (sql:$T/nssdb), certutil shows the
 # certificate and its key, the JSON output says where; a cancelled

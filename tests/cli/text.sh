@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # text.sh - what certdesk prints is safe whatever the store holds: JSON
 # is always valid UTF-8 (a strict parser reads person list/show, request
 # show/search, device show, audit and collect output with bytes that are

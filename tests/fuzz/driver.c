@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * driver.c - a main() for the fuzz harnesses when they are not linked with
  * libFuzzer: replays every file of the corpus folders, then mutates corpus

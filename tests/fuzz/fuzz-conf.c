@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz-conf.c - fuzz the configuration loader (conf.c over iniparser).
  *

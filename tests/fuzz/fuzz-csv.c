@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz-csv.c - fuzz the CSV import of people (person.c), all or nothing.
  *

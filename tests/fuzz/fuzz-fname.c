@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz-fname.c - fuzz the package file names (fname.c over subst.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz-http.c - fuzz certdeskd's request decoder (src/server/routes.c)
  * and the JSON codecs behind it (src/common/json-model.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz-template.c - fuzz the document templates (template.c over ps.c).
  *

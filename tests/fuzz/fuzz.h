@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fuzz.h - what the fuzz harnesses share: writing an input to a file
  * (plain stdio: no fsync, since it runs once per input).

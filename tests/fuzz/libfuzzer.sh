@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # libfuzzer.sh - build the four fuzz harnesses with clang and libFuzzer
 # (plus AddressSanitizer and UndefinedBehaviorSanitizer) and run each on
 # a copy of its seed corpus for a while.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # run.sh - the fuzz harnesses in make check: each driver-linked program
 # (gcc, no libFuzzer) replays its seed corpus, then mutates it for
 # FUZZ_SECONDS (default 2) seconds.  One TAP test per harness; a crash or a

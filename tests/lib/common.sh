@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # common.sh - shared helpers for certdesk's shell tests (TAP output).
 #
 # Each test gets a private temp dir $T with a config $CONF whose data

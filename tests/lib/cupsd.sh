@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # cupsd.sh - a private CUPS scheduler for printing tests (source it).
 #
 #	. "$top_srcdir/tests/lib/cupsd.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # pg.sh - a private PostgreSQL server for store tests (source it).
 #
 #	. "$top_srcdir/tests/lib/pg.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # tap.sh - the one TAP producer of certdesk's shell suites (sourced by
 # tests/lib/common.sh; a script that needs nothing else may source it
 # alone).  Output and exit status follow automake's TAP driver

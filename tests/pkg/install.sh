@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # install.sh - the Debian packages on this machine: build certdesk and
 # certdeskd from a clean copy of the tree (dpkg-buildpackage), read them
 # with lintian --pedantic, install them with apt-get, set the server up,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # access.sh - who may do what to a request, through the CLI: every
 # request action (request new, approve, reject, validate, cancel,
 # collect, print transport, certificate revoke), and person add, edit and

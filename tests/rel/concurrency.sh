@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # concurrency.sh - many 'certdesk collect' processes against one store:
 # 12 collecting the same request at once (exactly one succeeds, the
 # others are refused with exit 3 naming the holder, the request completes

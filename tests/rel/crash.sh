@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # crash.sh - crash safety of 'certdesk collect': at every fault point
 # (CERTDESK_FAULT, builds with --enable-fault-injection) the process
 # kills itself with SIGKILL; then 'certdesk sweep', run with the clock

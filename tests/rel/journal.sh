@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # journal.sh - the files of a killed collection are journalled as
 # absolute, resolved paths with their SHA-256, so 'certdesk sweep' finds
 # them from any working directory (a collection with --folder given as a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # lib.sh - helpers shared by the reliability tests in tests/rel/ (source
 # it after tests/lib/common.sh): requests with known passwords, reading
 # certificates from 'request show --json', the CRL, and the two

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # resources.sh - a collection that hits a resource problem fails with a
 # clear message naming it and a documented exit code, and is rolled
 # back: no .pfx or temporary left, its certificates (if any were issued)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # secrets.sh - passwords and private keys stay inside the .pfx: after a
 # collection with a distinctive user-specified password and one with a
 # generated password (read back from the PIN mailer printed by a private

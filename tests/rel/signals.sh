@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # signals.sh - SIGHUP and SIGTERM delivered to 'certdesk collect' at each
 # step take the cancel path: exit 4, the files it wrote removed, its
 # certificates pending revocation (and revoked by the sweep), the request

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # api.sh - the client API (tests/unit/t-api) through both implementations
 # on the same store, as the same Unix user (the store's administrator):
 # "embedded" opens the store in the process, "server" asks a real

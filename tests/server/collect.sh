@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # collect.sh - the collection transaction through certdeskd, with real
 # Unix users: the server issues and packages, the operator's certdesk
 # writes the .pfx files as the operator; a typed password goes to the

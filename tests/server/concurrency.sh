@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # concurrency.sh - 50 clients searching at once, as two real users,
 # against one certdeskd: every answer is a 200 with the requests.
 . "$top_srcdir/tests/server/lib.sh"

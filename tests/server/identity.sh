@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # identity.sh - who the operator is comes from the socket (SO_PEERCRED),
 # with real Unix users: the data directory is closed to operators, a
 # role-less operator cannot grant itself roles whatever it sends (and the

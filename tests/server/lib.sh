@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # lib.sh - helpers for certdeskd's tests: real Unix users (a system user
 # for the server, operators for the clients), a private data directory and
 # socket, and a certdeskd running as that system user.

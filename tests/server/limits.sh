@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # limits.sh - certdeskd under bad input: bodies over the limit get 413,
 # malformed JSON and malformed HTTP get a 4xx, unknown paths and methods
 # the stable error shape, invalid UTF-8 in the store still gives valid

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # start.sh - certdeskd's start-up: it refuses root (unless --allow-root)
 # and a data directory that is not 0700 and its own; its socket is 0666
 # in a 0755 folder; it takes a socket from systemd socket activation;

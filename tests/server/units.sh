@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # units.sh - the installation pieces: the systemd unit's hardening score
 # (systemd-analyze security, offline) is 2.0 or lower as certdeskd(8)
 # says, the socket unit, sysusers and tmpfiles entries, and the OpenAPI

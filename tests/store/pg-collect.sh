@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # pg-collect.sh - collections from two sides on one PostgreSQL store.
 # The collection API is not served over certdeskd's socket yet, so each
 # side is 'certdesk collect' in embedded mode with its own configuration

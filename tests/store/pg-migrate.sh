@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # pg-migrate.sh - 'certdesk store migrate' from the demo store (SQLite)
 # to a private PostgreSQL: every row of every table is there afterwards
 # (counts and checksums, and psql's own counts), the searches give the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # pg-servers.sh - two certdeskd servers, each with its own socket, on one
 # PostgreSQL store (a private server on a Unix socket): what one server
 # writes the other serves at once; 16 clients making requests through

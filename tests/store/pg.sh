@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # pg.sh - the store conformance suite (tests/unit/t-store) against the
 # PostgreSQL backend on a private server, the migration from the previous
 # schema version, and what only the database can show: the audit trail

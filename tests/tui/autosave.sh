@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # autosave.sh - the AutoSave wait dialog in the operator UI, with a USB
 # stick simulated by umockdev (tests/data/usb/stick.umockdev) whose
 # mount point, in a fake mount table, is a real directory.  The dialog

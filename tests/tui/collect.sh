@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # collect.sh - the operator UI in a colour terminal (xterm-256color):
 # request a soft certificate from View Person and land on its View
 # Request, then collect it with a user-specified PIN into a folder.

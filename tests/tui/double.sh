@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # double.sh - the double collection of issue 13 with the operator UI as
 # the first collector.  The UI's Download has begun (certificates issued,
 # the folder's package written) and waits for the personal store's

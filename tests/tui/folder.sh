@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # folder.sh - FileStore folder selection in the operator UI (VT100):
 # the "already contains certificate files" warning with Continue, Change
 # folder and Cancel; the folder is chosen before anything is issued, so

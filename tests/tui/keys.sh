@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # keys.sh - stray keys never quit and never type into a field: on a
 # VT100 (whose terminal description knows no PgUp/PgDn/Home/End) and on
 # xterm-256color, PgDn as "ESC [ 6 ~" and Home as "ESC [ 1 ~" neither

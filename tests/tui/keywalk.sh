@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # keywalk.sh - every common form of the cursor keys, PgUp/PgDn, Home/End
 # and Delete (vt100 and xterm application mode, ANSI/vt220, xterm SS3 and
 # modified forms, rxvt, Linux console) and a few sequences nobody maps

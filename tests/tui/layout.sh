@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # layout.sh - text at 80 columns: a name wider than its column ends with
 # "..." and the columns after it stay where they are, in display cells,
 # under LANG=C (accents shown as one '?' each) and C.UTF-8 (accents and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # lib.sh - helpers for the operator UI tests: a data set (tests/lib/
 # common.sh), certdesk running in a private tmux server at a fixed size,
 # keys sent, screens captured and asserted on.  TAP output.

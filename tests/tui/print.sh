@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # print.sh - printing from the operator UI against a private cupsd: a
 # generated-password collection prints its PIN mailer to the secure
 # queue during Download (the password opens the package and never

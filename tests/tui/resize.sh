@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # resize.sh - the operator UI keeps half-typed input across a resize,
 # including a masked password: type half, resize (also below 80x24, where
 # "Terminal too small" shows), grow back, finish; the .pfx files open

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # revoke.sh - View Device's Revoke action on a VT100 at 80x24: 'r' asks
 # for a reason, then a confirmation; ESC at either step revokes nothing;
 # confirmed, every certificate of the package is revoked with that

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # roles.sh - the operator interface offers only what the operator's
 # roles allow, and the engine refuses the rest: an operator with only
 # 'view' sees no Collect (with the reason) on someone else's request, no

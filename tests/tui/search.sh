@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # search.sh - the operator UI on a VT100 at 80x24: searching requests
 # (with the Type filter of the additional criteria), people and devices,
 # opening View Request from the results, from View Person's Requests tab

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # systemstore.sh - SystemStore in the operator UI: a personal NSS store
 # protected by a password.  The Collect dialog asks for the store
 # password before importing (masked), says so when it is wrong and asks

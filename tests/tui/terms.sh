@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # terms.sh - the operator interface on every terminal type it promises
 # (vt100, vt220, linux, xterm, xterm-256color, screen, tmux): the main
 # screen is drawn at 80x24 with line drawing that the terminal has (or

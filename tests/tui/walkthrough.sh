@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # walkthrough.sh - the reference workflow in order, on a VT100 and on
 # xterm-256color at 80x24: search with the Type criterion, View Request,
 # Collect (Print disabled with its reason before the download, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mkdoc.c - test helper: render a transport document or PIN mailer from a
  * template with cd_doc_render, save it with the "file" backend, and

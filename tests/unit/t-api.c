@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t-api.c - the client API (src/api) through one implementation against
  * a real store: tests/server/api.sh runs it once with "embedded" and once

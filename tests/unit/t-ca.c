@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t-ca.c - conformance suite for the CA interface, run against every
  * built backend in a fresh data directory: init, issue from a CSR

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t-collect.c - the collection transaction through the engine API, on a
  * real store and CA in a temp dir: cancel at every step, retry with new

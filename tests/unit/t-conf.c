@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t-conf.c - loading certdesk.conf: a complete file and a minimal one
  * (defaults), one bad file per kind of error (the message names the file,

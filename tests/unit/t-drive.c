@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t-drive.c - the collection driver with scripted answers, on a real
  * store and CA in a temp dir: FileStore, SystemStore (a real NSS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t-error.c - errors: every code has its text, a NULL struct cd_err is
  * safe in the error helpers and in the engine's entry points on their

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t-mountinfo.c - mount table parsing (escapes, bind mounts, read-only,
  * optional fields) against $top_srcdir/tests/data/mountinfo, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t-nss.c - cd_nss_import into scratch NSS databases, checked with the
  * real certutil: AES and 3DES packages, several certificates of one

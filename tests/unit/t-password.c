@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t-password.c - password policy checks (each rule, ASCII only,
  * control characters) and generated passwords (1000 of them meet the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t-pkcs12.c - building PKCS#12 packages and reading them back
  * (pkcs12.c) in both profiles and both read-back modes: a good package

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t-scep.c - the SCEP messages of scep.c against a CA played here with
  * OpenSSL: the algorithm choice from GetCACaps (AES/SHA-256 first, a CA

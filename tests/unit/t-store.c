@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t-store.c - the store conformance suite, run against every backend in
  * cd_store_backends on a real store in a fresh temporary directory, then

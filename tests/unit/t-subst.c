@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t-subst.c - [[...]] substitutions (every kind, DateTime codes at a fixed
  * time, unknown and disallowed ones) and safe package file names

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t-template.c - templates and the PostScript writer: merge-field checks
  * with line numbers, the password kept out of transport documents,

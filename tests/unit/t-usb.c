@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t-usb.c - USB drive detection against a umockdev testbed: which block
  * devices count, hotplug while waiting, removal, emptiness, read-only,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * t-util.c - unit tests of the engine's small parts: strings, atomic
  * writes, the file journal, names of statuses and roles, errors.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ca-create.c - 'certdesk ca init': create the CA alone with the
  * configured backend (a two-tier local hierarchy, or the key made in a

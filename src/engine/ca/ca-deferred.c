@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ca-deferred.c - "deferred", a CA backend for tests only (built with
  * --enable-fault-injection): the local CA behind the interface of a CA

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ca-int.h - what the CA backends that sign themselves share (ca-util.c):
  * certificate building and signing with any EVP_PKEY (a file key or a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ca-local.c - the local CA: a key and self-signed (or imported, or
  * root-signed) certificate under DATADIR/ca, issuing with OpenSSL,

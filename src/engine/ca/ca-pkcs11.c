@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ca-pkcs11.c - the CA whose signing key lives in a PKCS#11 token (an
  * HSM, a smart card, SoftHSM2) and never leaves it.  Its settings in

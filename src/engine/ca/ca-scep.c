@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ca-scep.c - "scep": enrolment to a remote CA over SCEP (RFC 8894),
  * HTTP(S) through libcurl.  Each request asks GetCACaps (the algorithms:

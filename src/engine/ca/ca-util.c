@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ca-util.c - what the CA backends that sign themselves share: building
  * and signing CA and subscriber certificates with any EVP_PKEY (a key

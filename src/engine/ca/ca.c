@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ca.c - the CA backend registry, the capability-checked entry points,
  * the issue-and-wait loop over submit/poll/cancel, and X.509 text

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ca.h - the certificate authority interface.
  *

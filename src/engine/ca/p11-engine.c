@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * p11-engine.c - the token's key as an EVP_PKEY through the libp11
  * OpenSSL engine ("pkcs11", package libengine-pkcs11-openssl), loaded at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * p11-token.c - PKCS#11 spoken to the module itself: parse the URI
  * (RFC 7512), find the token by label, log in, and find the private key

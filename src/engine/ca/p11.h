@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * p11.h - the CA key in a PKCS#11 token.  p11-token.c speaks PKCS#11 to
  * the module itself (finding the token, logging in, finding or making

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * revocation.c - revocation beyond the CA backend: [ca] revoke_command,
  * a program run (execve, no shell) with the serial and the reason for

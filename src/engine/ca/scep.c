@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * scep.c - SCEP (RFC 8894) messages with OpenSSL's PKCS#7: GetCACaps
  * algorithm choice, GetCACert parsing, PKCSReq and CertPoll built as

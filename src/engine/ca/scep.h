@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * scep.h - SCEP (RFC 8894) messages without the network: the algorithms
  * a CA's GetCACaps allows, its GetCACert answer, PKCSReq and CertPoll

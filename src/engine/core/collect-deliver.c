@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * collect-deliver.c - the attempt's side of delivery: the calls the
  * collection driver and its targets (drive.c, target-*.c) make to read a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * collect-int.h - the collection attempt's state, shared by collect.c and
  * the delivery and printing steps that live in their own files.

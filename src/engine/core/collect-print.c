@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * collect-print.c - documents of a collection: the PIN mailer printed
  * during the collection (generated passwords only; then wiped), and the

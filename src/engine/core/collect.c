@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * collect.c - the collection transaction: take a collectable request,
  * obtain fresh keys and certificates, pack them as PKCS#12 with one

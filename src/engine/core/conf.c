@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * conf.c - loading certdesk.conf into a checked struct cd_conf.
  *

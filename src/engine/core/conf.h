@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * conf.h - the loaded, validated configuration: settings, credential
  * profiles and certificate policies.  Internal to the engine: front-ends

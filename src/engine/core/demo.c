@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * demo.c - 'certdesk init --demo': a realistic demo data set.  A few dozen
  * people in departments, two operators, and requests of every configured

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * drive-local.c - the collection steps of the engine in this process
  * (collect.h) as the driver's struct cd_collect_ops: the embedded side

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * drive.c - the collection driver: preview, prepare every delivery
  * target, begin, password, issue, package, deliver per target, commit;

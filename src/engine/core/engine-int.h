@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * engine-int.h - the engine handle and helpers shared by engine modules.
  * Not for front-ends.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * engine.c - opening and closing the engine: configuration, store, CA,
  * the operator's identity, the clock and the audit trail.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * error.c - error codes to text, and filling struct cd_err.
  */

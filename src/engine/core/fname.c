@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fname.c - package file names that every file system a USB drive or a
  * Windows share may carry (FAT, exFAT, NTFS) accepts, and that stay

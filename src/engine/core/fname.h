@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * fname.h - safe file names for saved certificate packages.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * init.c - 'certdesk init': create the data directory, the store and the
  * CA, and make the invoking Unix user the first administrator.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * journal.c - recording and undoing the files of a collection attempt:
  * resolving and hashing what is journalled, removing a journalled file

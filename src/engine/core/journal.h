@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * journal.h - the files a collection attempt writes, kept as journal rows
  * in the store (struct cd_journal) before each write, so that a cancel,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * model.c - names of roles, statuses, request types and states, for the
  * UI (long form) and the CLI (short form), and their parsers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * password.c - checking typed passwords against a profile's policy and
  * generating passwords for PIN mailers.

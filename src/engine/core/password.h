@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * password.h - the password policy of a credential profile: checking a
  * password the operator typed, and generating one.

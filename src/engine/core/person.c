@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * person.c - people: adding, editing, viewing and importing them from CSV.
  * Only administrators change people; any viewer may look them up.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pkcs12.c - writing and reading back PKCS#12 packages with OpenSSL 3.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pkcs12.h - password-protected PKCS#12 packages: one key, its
  * certificate and the CA chain, in the modern or the legacy profile.

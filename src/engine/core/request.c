@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * request.c - the request lifecycle.  Every transition is decided here
  * and audited; front-ends only ask.

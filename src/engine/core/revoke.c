@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * revoke.c - revocation on demand: one certificate by serial with an
  * RFC 5280 reason, every certificate of a package, releasing a hold,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * subst.c - [[...]] substitutions: checking a format against the kinds a
  * setting allows, and expanding it for a person, policy, request and time.

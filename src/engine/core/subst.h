@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * subst.h - [[...]] substitutions in file names, subjects and
  * subjectAltNames, in the syntax operators of the reference product know.

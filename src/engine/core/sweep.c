@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sweep.c - the clean-up that runs at every certdesk start and as
  * 'certdesk sweep': abort collection attempts that went silent (no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * util.c - small helpers: bounded strings, atomic file writes, secret
  * memory, core dump control, fault points, time formatting.

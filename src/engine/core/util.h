@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * util.h - small helpers shared by the engine: bounded strings, atomic
  * 0600 file writes, secret memory, fault points.  Internal; the part

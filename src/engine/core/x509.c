@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * x509.c - keys, subject names and subjectAltNames for certificate
  * requests, built with the OpenSSL 3 API.

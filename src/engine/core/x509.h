@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * x509.h - key generation, the parts of a certificate request built
  * from configuration text (subject names and subjectAltNames), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mountinfo.c - parse the kernel's mount table (proc(5), mountinfo) to find
  * where a device is mounted and whether read-only, and count the entries

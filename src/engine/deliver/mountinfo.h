@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mountinfo.h - find where a block device is mounted (from the kernel's
  * mount table, /proc/self/mountinfo) and decide whether a folder is

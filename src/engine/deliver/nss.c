@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * nss.c - import PKCS#12 packages into a personal NSS certificate store
  * through libnss3 (SEC_PKCS12Decoder*), in a private NSS init context.

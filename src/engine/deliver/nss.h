@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * nss.h - import PKCS#12 packages into a personal NSS certificate store
  * (the user's shared database, sql:$HOME/.pki/nssdb, by default).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * target-folder.c - the FileStore delivery target: a folder the operator
  * chooses.  Before anything is issued it checks the folder (exists, is a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * target-int.h - helpers shared by the delivery targets (target-*.c) and
  * the driver (drive.c).  Built on the public collection API only.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * target-nss.c - the SystemStore delivery target: import each package
  * into the personal NSS database of the user running certdesk.  Before

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * target-usb.c - the AutoSave delivery target: wait for the first empty,
  * mounted, writable USB drive, save the packages to it atomically, sync

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * target.h - delivery targets: where a collection's packages go, one
  * const ops table per storage method (FileStore: a folder; AutoSave: the

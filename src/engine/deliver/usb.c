@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * usb.c - find the USB drive AutoSave can write to.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * usb.h - watch for USB drives (udev) and tell which one is ready for
  * AutoSave: mounted, read-write, empty apart from ignored names, with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ps.c - a DSC-conforming PostScript 3.0 writer for letters: headings,
  * word-wrapped paragraphs and tables, paged on A4 or Letter, in Helvetica

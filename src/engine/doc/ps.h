@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ps.h - a small DSC-conforming PostScript 3.0 writer for letters:
  * headings, word-wrapped paragraphs and tables on A4 or Letter paper, in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * template.c - transport documents and PIN mailers: plain text templates
  * with [[...]] merge fields and a little line markup (headings, tables,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * template.h - transport documents and PIN mailers from plain text
  * templates with merge fields.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * print-cups.c - the "cups" printing backend: a PostScript document sent
  * to a CUPS queue with libcups, then followed through IPP until the job

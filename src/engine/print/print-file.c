@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * print-file.c - the "file" printing backend: the document saved as a
  * PostScript file (cd_write_output: a new or replaced regular file, mode

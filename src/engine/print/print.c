@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * print.c - the table of printing backends.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * print.h - printing backends for transport documents and PIN mailers,
  * chosen by [print] backend = and configured by their own keys in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store-move.c - moving a store between backends through the store
  * interface only (is_empty, rows_list, rows_put, rows_done): nothing

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store-pg.c - the PostgreSQL store backend: one database shared by
  * several certdeskd servers (and certdesk processes), through libpq.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store-sqlite.c - the SQLite store backend: one database file,
  * DATADIR/certdesk.db, in WAL mode, shared by every certdesk process.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store.c - the registry of store backends and the filter initialisers
  * shared by every backend.  Nothing here knows about a particular backend.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store.h - the store interface: where people, requests, certificates,
  * devices, collection attempts and the audit trail live.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cdutil.h - the engine's small helpers that front-ends use too: bounded
  * strings, times as text, secret memory for passwords, no core dumps, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * collect.h - collecting a request: the transaction that turns a
  * collectable request into password-protected PKCS#12 packages delivered

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * drive.h - the collection driver: the one sequence every front-end runs
  * to collect a request (the Collect dialog, 'certdesk collect', each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * engine.h - certdesk's use cases: the only API the CLI and the TUI call.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * error.h - engine error codes and the error record every engine call fills.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * model.h - the records certdesk keeps: people, devices, requests,
  * certificates, collection attempts and the audit trail.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * profile.h - credential profiles and certificate policies as the
  * configuration defines them: what a front-end shows of a profile (name,

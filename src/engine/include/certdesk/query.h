@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * query.h - what a search asks for (filters: zero / empty fields do not
  * filter) and the callbacks that receive each record found.  Public:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * store-move.h - moving a whole store from one backend to another
  * (certdesk store migrate): every table, the audit trail included, with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * usbdrive.h - the USB drives the engine's watcher sees, for a UI that
  * shows them while it waits for AutoSave: each drive with its state and
