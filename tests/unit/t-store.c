@@ -768,12 +768,20 @@ journal(int64_t attempt, int state)
 	return got(&x);
 }
 
+/* The last row listed. */
+static int
+last_row(const struct cd_journal *j, void *arg)
+{
+	*(struct cd_journal *)arg = *j;
+	return 0;
+}
+
 /* The journal as rows: added only while the attempt is in progress. */
 static void
 test_journal(const struct reqs *k, struct atts *t)
 {
 	struct cd_commit_info ci;
-	struct cd_journal j, j2;
+	struct cd_journal j, j2, jp, back;
 	struct ids x;
 	int64_t first;
 
@@ -804,10 +812,26 @@ test_journal(const struct reqs *k, struct atts *t)
 	is_int(O->journal_add(S, &j, &E), CD_E_LOST,
 	    "%s: no journal row for an attempt no longer in progress",
 	    O->name);
+	jp = j;
+	jp.id = 0;
+	jp.attempt_id = t->a4;
+	jp.kind = CD_JK_PRINT;
+	jp.sha256[0] = '\0';
+	cd_strlcpy(jp.path, "cups\t127.0.0.1:631\tsecure\t42",
+	    sizeof(jp.path));
+	ok(O->journal_add(S, &jp, &E) == 0 && jp.id > 0, "%s: a print job "
+	    "is journalled", O->name);
+	memset(&back, 0, sizeof(back));
+	O->journal_list(S, t->a4, CD_JS_PENDING, last_row, &back, &E);
+	ok(back.id == jp.id && back.kind == CD_JK_PRINT &&
+	    strcmp(back.path, jp.path) == 0 && back.sha256[0] == '\0',
+	    "%s: ... and read back with its kind", O->name);
 	memset(&ci, 0, sizeof(ci));
 	ci.at = 630;
 	ok(O->attempt_commit(S, t->a4, &ci, &E) == 0 &&
-	    strcmp(journal(t->a4, CD_JS_KEPT), want(1, first)) == 0, "%s: the commit keeps the pending rows", O->name);
+	    strcmp(journal(t->a4, CD_JS_KEPT), want(1, first)) == 0, "%s: the commit keeps the pending rows of files", O->name);
+	is_str(journal(t->a4, CD_JS_PENDING), want(1, jp.id),
+	    "%s: ... and leaves a print job pending, to be purged", O->name);
 	is_int(O->journal_mark(S, 999999, CD_JS_REMOVED, "", &E),
 	    CD_E_NOTFOUND, "%s: marking a missing row is NOTFOUND", O->name);
 }
@@ -1434,6 +1458,9 @@ sqlite_raw(const char *db)
 	    "sqlite: a request for a missing person is refused");
 }
 
+/* Take the current schema back to version 3 (before print job rows). */
+#define BACK_TO_3 "ALTER TABLE journal DROP COLUMN kind;"
+
 /* Take the current schema back to version 2 (before claims and rows). */
 #define BACK_TO_2 "DROP TABLE journal;" \
 	"ALTER TABLE requests DROP COLUMN attempt_id;"
@@ -1472,7 +1499,7 @@ sqlite_migrate2(const char *dir, const char *db)
 	if (S == NULL)
 		return;
 	O->schema_version(S, &n, &E);
-	is_int(n, 3, "sqlite: ... and is moved to version 3");
+	is_int(n, 4, "sqlite: ... and is moved to version 4");
 	is_int(req_state(9001, &q.id), CD_RS_BEING_COLLECTED,
 	    "sqlite: ... the request is still being collected");
 	is_int(q.id, 9001, "sqlite: ... held by its in-progress attempt");
@@ -1516,11 +1543,61 @@ sqlite_migrate(const char *dir, const char *db)
 		diag("%s", v);
 	is_int(store_open(dir, 0), 0, "sqlite: a version 1 store opens");
 	O->schema_version(S, &n, &E);
-	is_int(n, 3, "sqlite: ... and is moved to version 3");
+	is_int(n, 4, "sqlite: ... and is moved to version 4");
 	raw_text(db, "SELECT count(*) FROM sqlite_master WHERE name IN "
 	    "('requests_person_status', 'requests_status_created',"
 	    " 'requests_created') AND sql LIKE '%person_id%'", v);
 	is_str(v, "3", "sqlite: ... with the search indexes");
+}
+
+/*
+ * A version 3 store with a file journalled by an attempt in progress is
+ * moved to version 4: the row becomes a file row (kind 0) and is still
+ * kept by the commit, while a print job row added afterwards is not.
+ */
+static void
+sqlite_migrate3(const char *dir, const char *db)
+{
+	struct cd_commit_info ci;
+	struct cd_journal j;
+	char v[64] = "", sql[1024];
+	int n = 0;
+
+	store_close();
+	snprintf(sql, sizeof(sql), BACK_TO_3
+	    "INSERT INTO people (id, logon) VALUES (9101, 'mig.three');"
+	    "INSERT INTO requests (id, status, person_id, profile, attempt_id)"
+	    " VALUES (9101, 3, 9101, 'p', 9101);"
+	    "INSERT INTO attempts (id, request_id, operator, state,"
+	    " heartbeat_at) VALUES (9101, 9101, 'op', 0, 50);"
+	    "INSERT INTO journal (id, attempt_id, host, path, sha256)"
+	    " VALUES (9101, 9101, 'h', '/out/m.pfx', printf('%%064d', 3));"
+	    "PRAGMA user_version = 3;");
+	is_int(raw_exec(db, sql, v, sizeof(v)), SQLITE_OK,
+	    "sqlite: a version 3 store with a file journalled%s%s",
+	    v[0] ? ": " : "", v);
+	is_int(store_open(dir, 0), 0, "sqlite: a version 3 store opens");
+	if (S == NULL)
+		return;
+	O->schema_version(S, &n, &E);
+	is_int(n, 4, "sqlite: ... and is moved to version 4");
+	raw_text(db, "SELECT kind || '|' || path FROM journal WHERE id = 9101",
+	    v);
+	is_str(v, "0|/out/m.pfx", "sqlite: ... its row is a file row");
+	memset(&j, 0, sizeof(j));
+	j.attempt_id = 9101;
+	j.kind = CD_JK_PRINT;
+	cd_strlcpy(j.path, "cups\t/run/cups.sock\tq\t7", sizeof(j.path));
+	is_int(O->journal_add(S, &j, &E), 0,
+	    "sqlite: ... a print job can be journalled beside it");
+	memset(&ci, 0, sizeof(ci));
+	ci.at = 60;
+	is_int(O->attempt_commit(S, 9101, &ci, &E), 0,
+	    "sqlite: ... the attempt commits");
+	is_str(journal(9101, CD_JS_KEPT), want(1, (int64_t)9101),
+	    "sqlite: ... keeping the migrated file row");
+	is_str(journal(9101, CD_JS_PENDING), want(1, j.id),
+	    "sqlite: ... and not the print job");
 }
 
 static void
@@ -1552,6 +1629,7 @@ run_sqlite(void)
 	if (S == NULL)
 		return;
 	sqlite_raw(db);
+	sqlite_migrate3(dir, db);
 	sqlite_migrate2(dir, db);
 	sqlite_migrate(dir, db);
 	sqlite_newer(dir, db);
