@@ -24,6 +24,7 @@
 #define CHUNK		32768
 #define POLL_FIRST_NS	20000000L	/* 20 ms, doubling ... */
 #define POLL_MAX_NS	500000000L	/* ... up to 0.5 s */
+#define PURGE_CONNECT_MS 5000		/* a purge's connection attempt */
 
 static int timeout_s = CD_PRINT_TIMEOUT;
 
@@ -97,7 +98,8 @@ parse_server(struct sched *s, const char *server, struct cd_err *err)
 }
 
 static int
-connect_sched(struct sched *s, const char *server, struct cd_err *err)
+connect_sched(struct sched *s, const char *server, int msec,
+    struct cd_err *err)
 {
 	int r;
 
@@ -113,7 +115,7 @@ connect_sched(struct sched *s, const char *server, struct cd_err *err)
 	}
 	cupsSetPasswordCB2(no_password, NULL);
 	s->http = httpConnect2(s->host, s->port, NULL, AF_UNSPEC,
-	    cupsEncryption(), 1, 30000, NULL);
+	    cupsEncryption(), 1, msec, NULL);
 	if (s->http == NULL)
 		return cd_err_set(err, CD_E_PRINT, "the print scheduler at %s "
 		    "is not running (no connection)", s->where);
@@ -429,7 +431,7 @@ cups_submit(const void *cfg, enum cd_print_doc doc, const char *target,
 	if (target == NULL)
 		target = queue_for(c, doc);
 	memset(&s, 0, sizeof(s));
-	if ((r = connect_sched(&s, server, err)) != 0)
+	if ((r = connect_sched(&s, server, 30000, err)) != 0)
 		return r;
 	if ((r = find_dest(&s, target ? target : "", &dest, err)) != 0)
 		goto out;
@@ -540,14 +542,15 @@ cups_purge(const void *cfg, const char *job, struct cd_err *err)
 	char server[CD_TEXT_MAX], queue[CD_NAME_MAX];
 	struct sched s;
 	ipp_status_t st;
-	int id, r;
+	int id = 0, r;
 
 	(void)cfg;
 	if ((r = parse_locator(job, server, sizeof(server), queue,
 	    sizeof(queue), &id, err)) != 0)
 		return r;
 	memset(&s, 0, sizeof(s));
-	if ((r = connect_sched(&s, server, err)) != 0)
+	/* the sweep purges inside a store transaction: do not wait long */
+	if ((r = connect_sched(&s, server, PURGE_CONNECT_MS, err)) != 0)
 		goto out;
 	st = cupsCancelJob2(s.http, queue, id, 1);
 	if (st != IPP_STATUS_OK && st != IPP_STATUS_ERROR_NOT_FOUND)
