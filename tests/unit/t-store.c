@@ -1768,8 +1768,74 @@ out:
 	cd_conf_free(conf);
 }
 
+/*
+ * A store of schema version 4 (before print job rows) with a request
+ * being collected is moved to version 5 when opened: the attempt goes
+ * on, journals a file and a print job, and its commit keeps only the
+ * file.
+ */
 static void
-run_pg(const char *dsn, const char *dsn2)
+pg_migrate4(const char *dsn3)
+{
+	struct cd_conf *conf = pg_conf(dsn3);
+	struct cd_commit_info ci;
+	struct cd_journal f, pj, got;
+	struct cd_attempt a;
+	int64_t person, req;
+	int v = 0;
+
+	C = conf->store.cfg;
+	setenv("CERTDESK_PG_SCHEMA_STOP", "4", 1);
+	is_int(store_open(fx.dir, 1), 0, "postgresql: a version 4 store");
+	unsetenv("CERTDESK_PG_SCHEMA_STOP");
+	if (S == NULL)
+		goto out;
+	O->schema_version(S, &v, &E);
+	is_int(v, 4, "postgresql: ... is at version 4");
+	person = add_person("mig.four", "Migrated Four");
+	req = add_request(person, CD_RS_AWAIT_COLLECTION, "p", 100, 0);
+	memset(&a, 0, sizeof(a));
+	a.request_id = req;
+	a.started_at = a.heartbeat_at = 100;
+	is_int(O->claim(S, &a, &E), 0, "postgresql: ... a request is claimed");
+	store_close();
+	is_int(store_open(fx.dir, 0), 0, "postgresql: it opens with this code");
+	if (S == NULL)
+		goto out;
+	O->schema_version(S, &v, &E);
+	is_int(v, 5, "postgresql: ... and is moved to version 5");
+	memset(&f, 0, sizeof(f));
+	f.attempt_id = a.id;
+	cd_strlcpy(f.path, "/out/f.pfx", sizeof(f.path));
+	cd_strlcpy(f.sha256, "0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef0123456789abcdef", sizeof(f.sha256));
+	pj = f;
+	pj.kind = CD_JK_PRINT;
+	pj.sha256[0] = '\0';
+	cd_strlcpy(pj.path, "cups\t/run/cups.sock\tq\t9", sizeof(pj.path));
+	ok(O->journal_add(S, &f, &E) == 0 && O->journal_add(S, &pj, &E) == 0,
+	    "postgresql: ... the claimed attempt journals a file and a print"
+	    " job");
+	memset(&got, 0, sizeof(got));
+	O->journal_list(S, a.id, CD_JS_PENDING, last_row, &got, &E);
+	ok(got.id == pj.id && got.kind == CD_JK_PRINT &&
+	    strcmp(got.path, pj.path) == 0 && got.sha256[0] == '\0',
+	    "postgresql: ... the print job reads back with its kind");
+	memset(&ci, 0, sizeof(ci));
+	ci.at = 150;
+	is_int(O->attempt_commit(S, a.id, &ci, &E), 0,
+	    "postgresql: ... the attempt commits");
+	is_str(journal(a.id, CD_JS_KEPT), want(1, f.id),
+	    "postgresql: ... keeping the file");
+	is_str(journal(a.id, CD_JS_PENDING), want(1, pj.id),
+	    "postgresql: ... and not the print job");
+	store_close();
+out:
+	cd_conf_free(conf);
+}
+
+static void
+run_pg(const char *dsn, const char *dsn2, const char *dsn3)
 {
 	struct cd_conf *conf = pg_conf(dsn);
 
@@ -1783,6 +1849,8 @@ run_pg(const char *dsn, const char *dsn2)
 	cd_conf_free(conf);
 	if (dsn2 != NULL && *dsn2 != '\0')
 		pg_migrate(dsn2);
+	if (dsn3 != NULL && *dsn3 != '\0')
+		pg_migrate4(dsn3);
 }
 
 int
@@ -1796,7 +1864,8 @@ main(void)
 	setenv("CERTDESK_BUSY_TIMEOUT_MS", "200", 1);
 	if (which != NULL && strcmp(which, "postgresql") == 0) {
 		run_pg(getenv("CERTDESK_TEST_PG_DSN"),
-		    getenv("CERTDESK_TEST_PG_DSN2"));
+		    getenv("CERTDESK_TEST_PG_DSN2"),
+		    getenv("CERTDESK_TEST_PG_DSN3"));
 		fx_cleanup(&fx);
 		return done_testing();
 	}
