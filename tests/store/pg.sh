@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # pg.sh - the store conformance suite (tests/unit/t-store) against the
-# PostgreSQL backend on a private server, the migration from the previous
-# schema version, and what only the database can show: the audit trail
+# PostgreSQL backend on a private server, the migrations from older schema
+# versions, and what only the database can show: the audit trail
 # is append-only for its owner (trigger) and for the server's role
 # (privileges), and a password in the dsn is refused at load.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/common.sh"
@@ -12,7 +12,8 @@
     skip_all "tests/unit/t-store not built"
 pg_available || skip_all "$PG_WHY"
 pg_start "$T" || bail_out "private postgresql: $PG_WHY"
-pg_createdb suite && pg_createdb older || bail_out "createdb"
+pg_createdb suite && pg_createdb older && pg_createdb four ||
+    bail_out "createdb"
 
 # psql_ok DESC DB SQL / psql_refused DESC PATTERN DB SQL
 psql_ok() { _d=$1; shift; run pg_psql "$@"; expect_rc 0 "$_d"; }
@@ -26,6 +27,7 @@ psql_refused() {
 # the C suite, its results counted here
 CERTDESK_TEST_STORE=postgresql CERTDESK_TEST_PG_DSN=$(pg_dsn suite) \
 CERTDESK_TEST_PG_DSN2=$(pg_dsn older) \
+CERTDESK_TEST_PG_DSN3=$(pg_dsn four) \
     "$top_builddir/tests/unit/t-store" >"$T/suite.tap" 2>&1
 rc=$?
 n=$(grep -c '^ok ' "$T/suite.tap")

@@ -777,12 +777,20 @@ journal(int64_t attempt, int state)
 	return got(&x);
 }
 
+/* The last row listed. */
+static int
+last_row(const struct cd_journal *j, void *arg)
+{
+	*(struct cd_journal *)arg = *j;
+	return 0;
+}
+
 /* The journal as rows: added only while the attempt is in progress. */
 static void
 test_journal(const struct reqs *k, struct atts *t)
 {
 	struct cd_commit_info ci;
-	struct cd_journal j, j2;
+	struct cd_journal j, j2, jp, back;
 	struct ids x;
 	int64_t first;
 
@@ -813,10 +821,26 @@ test_journal(const struct reqs *k, struct atts *t)
 	is_int(O->journal_add(S, &j, &E), CD_E_LOST,
 	    "%s: no journal row for an attempt no longer in progress",
 	    O->name);
+	jp = j;
+	jp.id = 0;
+	jp.attempt_id = t->a4;
+	jp.kind = CD_JK_PRINT;
+	jp.sha256[0] = '\0';
+	cd_strlcpy(jp.path, "cups\t127.0.0.1:631\tsecure\t42",
+	    sizeof(jp.path));
+	ok(O->journal_add(S, &jp, &E) == 0 && jp.id > 0, "%s: a print job "
+	    "is journalled", O->name);
+	memset(&back, 0, sizeof(back));
+	O->journal_list(S, t->a4, CD_JS_PENDING, last_row, &back, &E);
+	ok(back.id == jp.id && back.kind == CD_JK_PRINT &&
+	    strcmp(back.path, jp.path) == 0 && back.sha256[0] == '\0',
+	    "%s: ... and read back with its kind", O->name);
 	memset(&ci, 0, sizeof(ci));
 	ci.at = 630;
 	ok(O->attempt_commit(S, t->a4, &ci, &E) == 0 &&
-	    strcmp(journal(t->a4, CD_JS_KEPT), want(1, first)) == 0, "%s: the commit keeps the pending rows", O->name);
+	    strcmp(journal(t->a4, CD_JS_KEPT), want(1, first)) == 0, "%s: the commit keeps the pending rows of files", O->name);
+	is_str(journal(t->a4, CD_JS_PENDING), want(1, jp.id),
+	    "%s: ... and leaves a print job pending, to be purged", O->name);
 	is_int(O->journal_mark(S, 999999, CD_JS_REMOVED, "", &E),
 	    CD_E_NOTFOUND, "%s: marking a missing row is NOTFOUND", O->name);
 }
@@ -1443,8 +1467,12 @@ sqlite_raw(const char *db)
 	    "sqlite: a request for a missing person is refused");
 }
 
-/* Take the current schema back to version 2 (before claims and rows). */
-#define BACK_TO_3 "DROP INDEX attempts_instance;" \
+/*
+ * Take the current schema back to version 4 (before print job rows), 3
+ * (before server instances) and 2 (before claims and journal rows).
+ */
+#define BACK_TO_4 "ALTER TABLE journal DROP COLUMN kind;"
+#define BACK_TO_3 BACK_TO_4 "DROP INDEX attempts_instance;" \
 	"ALTER TABLE attempts DROP COLUMN instance_id;" \
 	"DROP TABLE instances;"
 #define BACK_TO_2 BACK_TO_3 "DROP TABLE journal;" \
@@ -1452,7 +1480,7 @@ sqlite_raw(const char *db)
 
 /*
  * A version 3 store (before server instances) with a request being
- * collected is moved to version 4: the attempt still holds it and can
+ * collected is moved to version 5: the attempt still holds it and can
  * heartbeat, and a registered instance is recorded by new claims.
  */
 static void
@@ -1479,7 +1507,7 @@ sqlite_migrate3(const char *dir, const char *db)
 	if (S == NULL)
 		return;
 	O->schema_version(S, &n, &E);
-	is_int(n, 4, "sqlite: ... and is moved to version 4");
+	is_int(n, 5, "sqlite: ... and is moved to version 5");
 	is_int(O->attempt_heartbeat(S, 9101, 60, &E), 0,
 	    "sqlite: ... its attempt still holds the request");
 	ok(O->instance_register(S, "host-b", 7, 70, &inst, &E) == 0 &&
@@ -1531,7 +1559,7 @@ sqlite_migrate2(const char *dir, const char *db)
 	if (S == NULL)
 		return;
 	O->schema_version(S, &n, &E);
-	is_int(n, 4, "sqlite: ... and is moved to version 4");
+	is_int(n, 5, "sqlite: ... and is moved to version 5");
 	is_int(req_state(9001, &q.id), CD_RS_BEING_COLLECTED,
 	    "sqlite: ... the request is still being collected");
 	is_int(q.id, 9001, "sqlite: ... held by its in-progress attempt");
@@ -1575,11 +1603,64 @@ sqlite_migrate(const char *dir, const char *db)
 		diag("%s", v);
 	is_int(store_open(dir, 0), 0, "sqlite: a version 1 store opens");
 	O->schema_version(S, &n, &E);
-	is_int(n, 4, "sqlite: ... and is moved to version 4");
+	is_int(n, 5, "sqlite: ... and is moved to version 5");
 	raw_text(db, "SELECT count(*) FROM sqlite_master WHERE name IN "
 	    "('requests_person_status', 'requests_status_created',"
 	    " 'requests_created') AND sql LIKE '%person_id%'", v);
 	is_str(v, "3", "sqlite: ... with the search indexes");
+}
+
+/*
+ * A store at version vers (3 or 4, before print job rows) with a file
+ * journalled by an attempt in progress (ids id) is moved to version 5:
+ * the row becomes a file row (kind 0) and is still kept by the commit,
+ * while a print job row added afterwards is not.
+ */
+static void
+sqlite_journal_kind(const char *dir, const char *db, int vers, int id)
+{
+	struct cd_commit_info ci;
+	struct cd_journal j;
+	char v[128] = "", sql[1024];
+	int n = 0;
+
+	store_close();
+	snprintf(sql, sizeof(sql), "%s"
+	    "INSERT INTO people (id, logon) VALUES (%d, 'mig.kind.%d');"
+	    "INSERT INTO requests (id, status, person_id, profile, attempt_id)"
+	    " VALUES (%d, 3, %d, 'p', %d);"
+	    "INSERT INTO attempts (id, request_id, operator, state,"
+	    " heartbeat_at) VALUES (%d, %d, 'op', 0, 50);"
+	    "INSERT INTO journal (id, attempt_id, host, path, sha256)"
+	    " VALUES (%d, %d, 'h', '/out/m.pfx', printf('%%064d', 3));"
+	    "PRAGMA user_version = %d;", vers == 3 ? BACK_TO_3 : BACK_TO_4,
+	    id, vers, id, id, id, id, id, id, id, vers);
+	is_int(raw_exec(db, sql, v, sizeof(v)), SQLITE_OK,
+	    "sqlite: a version %d store with a file journalled%s%s", vers,
+	    v[0] ? ": " : "", v);
+	is_int(store_open(dir, 0), 0, "sqlite: a version %d store opens", vers);
+	if (S == NULL)
+		return;
+	O->schema_version(S, &n, &E);
+	is_int(n, 5, "sqlite: ... and is moved to version 5");
+	snprintf(sql, sizeof(sql), "SELECT kind || '|' || path FROM journal"
+	    " WHERE id = %d", id);
+	raw_text(db, sql, v);
+	is_str(v, "0|/out/m.pfx", "sqlite: ... its row is a file row");
+	memset(&j, 0, sizeof(j));
+	j.attempt_id = id;
+	j.kind = CD_JK_PRINT;
+	cd_strlcpy(j.path, "cups\t/run/cups.sock\tq\t7", sizeof(j.path));
+	is_int(O->journal_add(S, &j, &E), 0,
+	    "sqlite: ... a print job can be journalled beside it");
+	memset(&ci, 0, sizeof(ci));
+	ci.at = 60;
+	is_int(O->attempt_commit(S, id, &ci, &E), 0,
+	    "sqlite: ... the attempt commits");
+	is_str(journal(id, CD_JS_KEPT), want(1, (int64_t)id),
+	    "sqlite: ... keeping the migrated file row");
+	is_str(journal(id, CD_JS_PENDING), want(1, j.id),
+	    "sqlite: ... and not the print job");
 }
 
 static void
@@ -1612,6 +1693,8 @@ run_sqlite(void)
 		return;
 	sqlite_raw(db);
 	sqlite_migrate3(dir, db);
+	sqlite_journal_kind(dir, db, 3, 9201);
+	sqlite_journal_kind(dir, db, 4, 9301);
 	sqlite_migrate2(dir, db);
 	sqlite_migrate(dir, db);
 	sqlite_newer(dir, db);
@@ -1668,7 +1751,7 @@ pg_migrate(const char *dsn2)
 	if (S == NULL)
 		goto out;
 	O->schema_version(S, &v, &E);
-	ok(v >= 4, "postgresql: ... and is moved to version %d", v);
+	is_int(v, 5, "postgresql: ... and is moved to version 5");
 	ok(O->instance_register(S, "host-a", 42, 100, &inst, &E) == 0 &&
 	    inst > 0, "postgresql: ... a server instance registers");
 	memset(&a, 0, sizeof(a));
@@ -1686,8 +1769,74 @@ out:
 	cd_conf_free(conf);
 }
 
+/*
+ * A store of schema version 4 (before print job rows) with a request
+ * being collected is moved to version 5 when opened: the attempt goes
+ * on, journals a file and a print job, and its commit keeps only the
+ * file.
+ */
 static void
-run_pg(const char *dsn, const char *dsn2)
+pg_migrate4(const char *dsn3)
+{
+	struct cd_conf *conf = pg_conf(dsn3);
+	struct cd_commit_info ci;
+	struct cd_journal f, pj, got;
+	struct cd_attempt a;
+	int64_t person, req;
+	int v = 0;
+
+	C = conf->store.cfg;
+	setenv("CERTDESK_PG_SCHEMA_STOP", "4", 1);
+	is_int(store_open(fx.dir, 1), 0, "postgresql: a version 4 store");
+	unsetenv("CERTDESK_PG_SCHEMA_STOP");
+	if (S == NULL)
+		goto out;
+	O->schema_version(S, &v, &E);
+	is_int(v, 4, "postgresql: ... is at version 4");
+	person = add_person("mig.four", "Migrated Four");
+	req = add_request(person, CD_RS_AWAIT_COLLECTION, "p", 100, 0);
+	memset(&a, 0, sizeof(a));
+	a.request_id = req;
+	a.started_at = a.heartbeat_at = 100;
+	is_int(O->claim(S, &a, &E), 0, "postgresql: ... a request is claimed");
+	store_close();
+	is_int(store_open(fx.dir, 0), 0, "postgresql: it opens with this code");
+	if (S == NULL)
+		goto out;
+	O->schema_version(S, &v, &E);
+	is_int(v, 5, "postgresql: ... and is moved to version 5");
+	memset(&f, 0, sizeof(f));
+	f.attempt_id = a.id;
+	cd_strlcpy(f.path, "/out/f.pfx", sizeof(f.path));
+	cd_strlcpy(f.sha256, "0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef0123456789abcdef", sizeof(f.sha256));
+	pj = f;
+	pj.kind = CD_JK_PRINT;
+	pj.sha256[0] = '\0';
+	cd_strlcpy(pj.path, "cups\t/run/cups.sock\tq\t9", sizeof(pj.path));
+	ok(O->journal_add(S, &f, &E) == 0 && O->journal_add(S, &pj, &E) == 0,
+	    "postgresql: ... the claimed attempt journals a file and a print"
+	    " job");
+	memset(&got, 0, sizeof(got));
+	O->journal_list(S, a.id, CD_JS_PENDING, last_row, &got, &E);
+	ok(got.id == pj.id && got.kind == CD_JK_PRINT &&
+	    strcmp(got.path, pj.path) == 0 && got.sha256[0] == '\0',
+	    "postgresql: ... the print job reads back with its kind");
+	memset(&ci, 0, sizeof(ci));
+	ci.at = 150;
+	is_int(O->attempt_commit(S, a.id, &ci, &E), 0,
+	    "postgresql: ... the attempt commits");
+	is_str(journal(a.id, CD_JS_KEPT), want(1, f.id),
+	    "postgresql: ... keeping the file");
+	is_str(journal(a.id, CD_JS_PENDING), want(1, pj.id),
+	    "postgresql: ... and not the print job");
+	store_close();
+out:
+	cd_conf_free(conf);
+}
+
+static void
+run_pg(const char *dsn, const char *dsn2, const char *dsn3)
 {
 	struct cd_conf *conf = pg_conf(dsn);
 
@@ -1701,6 +1850,8 @@ run_pg(const char *dsn, const char *dsn2)
 	cd_conf_free(conf);
 	if (dsn2 != NULL && *dsn2 != '\0')
 		pg_migrate(dsn2);
+	if (dsn3 != NULL && *dsn3 != '\0')
+		pg_migrate4(dsn3);
 }
 
 int
@@ -1714,7 +1865,8 @@ main(void)
 	setenv("CERTDESK_BUSY_TIMEOUT_MS", "200", 1);
 	if (which != NULL && strcmp(which, "postgresql") == 0) {
 		run_pg(getenv("CERTDESK_TEST_PG_DSN"),
-		    getenv("CERTDESK_TEST_PG_DSN2"));
+		    getenv("CERTDESK_TEST_PG_DSN2"),
+		    getenv("CERTDESK_TEST_PG_DSN3"));
 		fx_cleanup(&fx);
 		return done_testing();
 	}

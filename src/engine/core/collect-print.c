@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * collect-print.c - documents of a collection: the PIN mailer printed
- * during the collection (generated passwords only; then wiped), and the
- * transport document printed after a successful download or later.
+ * at commit, once every package is delivered (generated passwords only;
+ * then wiped; its print job journalled before its document is sent, so
+ * a crash leaves a job the sweep purges), and the transport document
+ * printed after a successful download or later.
  */
 #include "config.h"
 
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include "collect-int.h"
+#include "journal.h"
 #include "print.h"
 #include "template.h"
 #include "util.h"
@@ -48,14 +51,66 @@ cd_print_destination(struct cd_engine *e, char *buf, size_t len)
 	    buf, len);
 }
 
+/* A PIN mailer's print job, journalled as a row of the attempt. */
+struct pin_job {
+	struct cd_collect *c;
+	struct cd_journal j;	/* j.id != 0 once recorded */
+};
+
 /* While the PIN mailer prints: has the front-end asked to stop? */
 static int
 pin_stop(void *arg)
 {
-	struct cd_collect *c = arg;
+	struct cd_collect *c = ((struct pin_job *)arg)->c;
 
 	return c->progress != NULL && c->progress(c->progress_arg,
 	    "Printing the PIN mailer", 0, 1) != 0;
+}
+
+/*
+ * The job exists and its document is not sent yet: record it, so that
+ * a crash from here on leaves a row the sweep purges the job by.  No
+ * row (the attempt was aborted meanwhile), no document.
+ */
+static int
+pin_queued(void *arg, const char *job, struct cd_err *err)
+{
+	struct pin_job *p = arg;
+	struct cd_collect *c = p->c;
+	int r;
+
+	memset(&p->j, 0, sizeof(p->j));
+	p->j.attempt_id = c->att.id;
+	p->j.kind = CD_JK_PRINT;
+	cd_strlcpy(p->j.host, c->att.host, sizeof(p->j.host));
+	if ((size_t)snprintf(p->j.path, sizeof(p->j.path), "%s\t%s",
+	    print_ops(c->e->conf)->name, job) >= sizeof(p->j.path))
+		return cd_err_set(err, CD_E_INVAL, "the print job's name is "
+		    "too long to record");
+	p->j.at = cd_engine_now(c->e);
+	if ((r = c->e->so->journal_add(c->e->st, &p->j, err)) != 0)
+		p->j.id = 0;
+	return r;
+}
+
+/*
+ * The job is done or given up and its backend purged it: make sure, and
+ * mark its row.  A purge that cannot be made sure leaves the row
+ * pending for the sweep; why says so.
+ */
+static void
+pin_purged(struct pin_job *p, char *why, size_t whylen)
+{
+	struct cd_collect *c = p->c;
+	int how;
+
+	why[0] = '\0';
+	if (p->j.id == 0)
+		return;
+	how = cd_journal_purge_one(p->j.path, why, whylen);
+	c->e->so->journal_mark(c->e->st, p->j.id, how == CD_JR_REMOVED ?
+	    CD_JS_REMOVED : CD_JS_PENDING, how == CD_JR_REMOVED ? "purged" :
+	    why, NULL);
 }
 
 int
@@ -77,10 +132,11 @@ cd_coll_pin_mailer(struct cd_collect *c, struct cd_err *err)
 {
 	const struct cd_conf *conf = c->e->conf;
 	const struct cd_print_ops *ops = print_ops(conf);
-	const struct cd_print_stop stop = { pin_stop, c };
+	struct pin_job pj = { c, { 0 } };
+	const struct cd_print_stop stop = { pin_stop, &pj, pin_queued };
 	struct cd_doc_item items[CD_MAX_POLICIES_PER_PROFILE];
 	struct cd_doc doc;
-	char *ps = NULL, job[128], obj[64], where[CD_PATH_MAX];
+	char *ps = NULL, job[128], obj[64], where[CD_PATH_MAX], why[512];
 	size_t len = 0;
 	int r;
 
@@ -112,12 +168,14 @@ cd_coll_pin_mailer(struct cd_collect *c, struct cd_err *err)
 	r = ops->submit(conf->print.cfg, CD_PRINT_PIN_MAILER, NULL, "certdesk "
 	    "mailer", ps, len, job, sizeof(job), &stop, err);
 	cd_doc_free(ps, len);
+	pin_purged(&pj, why, sizeof(why));
 	ops->describe(conf->print.cfg, CD_PRINT_PIN_MAILER, where,
 	    sizeof(where));
 	snprintf(obj, sizeof(obj), "request %lld", (long long)c->req.id);
 	cd_audit(c->e, "print.pin-mailer", obj, r == 0 ? "ok" : "failed",
-	    "PIN mailer to %s%s%s", where, r == 0 ? ", job " : ": ",
-	    r == 0 ? job : (err ? err->msg : ""));
+	    "PIN mailer to %s%s%s%s%s", where, r == 0 ? ", job " : ": ",
+	    r == 0 ? job : (err ? err->msg : ""), why[0] ? "; not purged yet "
+	    "(the sweep retries): " : "", why);
 	return r;
 }
 

@@ -2,7 +2,9 @@
 /*
  * journal.c - recording and undoing the files of a collection attempt:
  * resolving and hashing what is journalled, removing a journalled file
- * only while it is still ours, and reporting every removal that failed.
+ * only while it is still ours, purging journalled print jobs (a PIN
+ * mailer holds a password) from their scheduler, and reporting every
+ * removal or purge that failed.
  */
 #include "config.h"
 
@@ -19,6 +21,7 @@
 
 #include "engine-int.h"
 #include "journal.h"
+#include "print.h"
 #include "util.h"
 
 void
@@ -146,6 +149,44 @@ cd_journal_remove_one(const char *path, const char *sha256, char *why,
 	return CD_JR_FAILED;
 }
 
+int
+cd_journal_purge_one(const char *path, char *why, size_t whylen)
+{
+	const struct cd_print_ops *ops;
+	const char *tab = strchr(path, '\t');
+	struct cd_err err;
+	char name[32];
+
+	why[0] = '\0';
+	if (tab == NULL || tab == path || (size_t)(tab - path) >= sizeof(name)) {
+		snprintf(why, whylen, "not a print job");
+		return CD_JR_FAILED;
+	}
+	snprintf(name, sizeof(name), "%.*s", (int)(tab - path), path);
+	if ((ops = cd_print_find(name)) == NULL || ops->purge == NULL) {
+		snprintf(why, whylen, "no print backend '%s' to purge it",
+		    name);
+		return CD_JR_FAILED;
+	}
+	memset(&err, 0, sizeof(err));
+	if (ops->purge(NULL, tab + 1, &err) != 0) {
+		snprintf(why, whylen, "%s", err.msg);
+		return CD_JR_FAILED;
+	}
+	return CD_JR_REMOVED;
+}
+
+void
+cd_journal_print_name(const char *path, char *buf, size_t len)
+{
+	size_t i;
+
+	snprintf(buf, len, "print job %s", path);
+	for (i = 0; buf[i] != '\0'; i++)
+		if (buf[i] == '\t')
+			buf[i] = ' ';
+}
+
 struct rows {
 	struct cd_journal *v;
 	int n, cap;
@@ -180,6 +221,32 @@ add_failure(struct cd_undo *u, const char *path, const char *why)
 	    n ? "; " : "", path, why);
 }
 
+/*
+ * Purge one row's print job and record the outcome: a purge that could
+ * not be made sure stays pending, for the next sweep.
+ */
+static int
+undo_print(struct cd_engine *e, const struct cd_journal *j,
+    struct cd_undo *u, struct cd_err *err)
+{
+	char why[512], name[CD_JPATH_MAX + 16];
+
+	if (j->state != CD_JS_PENDING)
+		return 0;
+	u->prints++;
+	if (cd_journal_purge_one(j->path, why, sizeof(why)) == CD_JR_FAILED) {
+		cd_journal_print_name(j->path, name, sizeof(name));
+		add_failure(u, name, why);
+		if (strcmp(j->note, why) != 0)
+			u->changed++;
+		return e->so->journal_mark(e->st, j->id, CD_JS_PENDING, why,
+		    err);
+	}
+	u->purged++;
+	return e->so->journal_mark(e->st, j->id, CD_JS_REMOVED, "purged",
+	    err);
+}
+
 /* Try one row's file and record the outcome in its row and in u. */
 static int
 undo_row(struct cd_engine *e, const struct cd_journal *j, const char *host,
@@ -188,6 +255,8 @@ undo_row(struct cd_engine *e, const struct cd_journal *j, const char *host,
 	char why[512];
 	int how;
 
+	if (j->kind == CD_JK_PRINT)
+		return undo_print(e, j, u, err);
 	if (strcmp(j->host, host) != 0) {
 		snprintf(why, sizeof(why), "written on host %s; a sweep there "
 		    "removes it", j->host);
@@ -236,6 +305,9 @@ cd_undo_text(const struct cd_undo *u, const char *verb, char *buf,
 
 	n = snprintf(buf, len, "%d file%s %s", u->removed, u->removed == 1 ?
 	    "" : "s", verb);
+	if (u->prints > 0 && n >= 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, ", %d print job%s "
+		    "purged", u->purged, u->purged == 1 ? "" : "s");
 	if (u->failed > 0 && n >= 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, ", %d could not be %s: %s",
 		    u->failed, verb, u->failures);

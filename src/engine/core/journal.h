@@ -7,7 +7,9 @@
  * from any directory finds it; a file is only removed while its content
  * still hashes to the recorded SHA-256, so a later package written under
  * the same name is never touched.  A removal that fails is reported and
- * its row stays pending, for the next sweep to try again.
+ * its row stays pending, for the next sweep to try again.  A print job
+ * that may hold a secret (a PIN mailer) is journalled the same way before
+ * its document is sent, and purged from its scheduler on undo.
  */
 #ifndef CD_JOURNAL_H
 #define CD_JOURNAL_H
@@ -43,10 +45,22 @@ enum cd_journal_removal {
 int cd_journal_remove_one(const char *path, const char *sha256, char *why,
     size_t whylen);
 
-/* What undoing an attempt's files did. */
+/*
+ * Purge a journalled print job, path "BACKEND<TAB>JOB" (see struct
+ * cd_journal): CD_JR_REMOVED once the job is gone from its scheduler,
+ * CD_JR_FAILED with why otherwise.
+ */
+int cd_journal_purge_one(const char *path, char *why, size_t whylen);
+
+/* A print job's row path for people: "print job cups host:631 q 42". */
+void cd_journal_print_name(const char *path, char *buf, size_t len);
+
+/* What undoing an attempt's files and print jobs did. */
 struct cd_undo {
 	int removed;		/* files removed */
-	int failed;		/* files that could not be removed */
+	int prints;		/* pending print jobs tried */
+	int purged;		/* print jobs purged */
+	int failed;		/* files or jobs that could not be undone */
 	int changed;		/* failures with a reason not seen before */
 	char failures[2048];	/* "path: reason; path: reason" */
 };
@@ -60,7 +74,10 @@ struct cd_undo {
 int cd_journal_undo(struct cd_engine *e, int64_t attempt_id, int owner,
     struct cd_undo *u, struct cd_err *err);
 
-/* "2 files removed" or "1 file removed, 1 could not be removed: ..." */
+/*
+ * "2 files removed" or "1 file removed, 1 could not be removed: ...";
+ * with print jobs: "0 files removed, 1 print job purged".
+ */
 void cd_undo_text(const struct cd_undo *u, const char *verb, char *buf,
     size_t len);
 

@@ -3,9 +3,10 @@
  * sweep.c - the clean-up that runs at every certdesk start and as
  * 'certdesk sweep': abort collection attempts that went silent (no
  * heartbeat for [security] attempt_timeout; removing the files they
- * wrote), retry removals that failed before, revoke certificates that
- * were not fully collected once their delay has passed, and publish the
- * CRL again when the published one nears its next update.
+ * wrote and purging the print jobs they left), retry removals and purges
+ * that failed before, revoke certificates that were not fully collected
+ * once their delay has passed, and publish the CRL again when the
+ * published one nears its next update.
  */
 #include "config.h"
 
@@ -184,7 +185,8 @@ retry_one(struct cd_engine *e, int64_t id, struct cd_sweep_result *res,
 		return r;
 	if ((r = e->so->attempt_get(e->st, id, &a, err)) != 0)
 		goto fail;
-	if (a.state == CD_AS_IN_PROGRESS || a.state == CD_AS_COMPLETED) {
+	/* a completed attempt's pending rows are print jobs to purge */
+	if (a.state == CD_AS_IN_PROGRESS) {
 		e->so->rollback(e->st);
 		return 0;
 	}
@@ -192,7 +194,8 @@ retry_one(struct cd_engine *e, int64_t id, struct cd_sweep_result *res,
 		goto fail;
 	cd_undo_text(&u, "removed", files, sizeof(files));
 	snprintf(obj, sizeof(obj), "request %lld", (long long)a.request_id);
-	if ((u.removed > 0 || u.changed > 0) && (r = cd_audit(e,
+	if ((u.removed > 0 || u.purged > 0 || u.changed > 0) &&
+	    (r = cd_audit(e,
 	    "collect.cleanup", obj, u.failed ? "failed" : "ok", "attempt "
 	    "%lld (%s): %s", (long long)id, cd_attempt_state_name(a.state),
 	    files)) != 0)

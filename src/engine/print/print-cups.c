@@ -6,7 +6,9 @@
  *
  * libcups is never allowed to ask for a password.  Once the job is done
  * (or given up) it is purged, so the scheduler keeps no copy of the
- * document, which for a PIN mailer holds a password.
+ * document, which for a PIN mailer holds a password.  The job is told to
+ * the caller (stop->queued) before its document is sent, so that a job
+ * left by a killed process can be purged later (cups_purge).
  */
 #include "config.h"
 
@@ -23,6 +25,7 @@
 #define CHUNK		32768
 #define POLL_FIRST_NS	20000000L	/* 20 ms, doubling ... */
 #define POLL_MAX_NS	500000000L	/* ... up to 0.5 s */
+#define PURGE_CONNECT_MS 5000		/* a purge's connection attempt */
 
 static int timeout_s = CD_PRINT_TIMEOUT;
 
@@ -96,7 +99,8 @@ parse_server(struct sched *s, const char *server, struct cd_err *err)
 }
 
 static int
-connect_sched(struct sched *s, const char *server, struct cd_err *err)
+connect_sched(struct sched *s, const char *server, int msec,
+    struct cd_err *err)
 {
 	int r;
 
@@ -112,7 +116,7 @@ connect_sched(struct sched *s, const char *server, struct cd_err *err)
 	}
 	cupsSetPasswordCB2(no_password, NULL);
 	s->http = httpConnect2(s->host, s->port, NULL, AF_UNSPEC,
-	    cupsEncryption(), 1, 30000, NULL);
+	    cupsEncryption(), 1, msec, NULL);
 	if (s->http == NULL)
 		return cd_err_set(err, CD_E_PRINT, "the print scheduler at %s "
 		    "is not running (no connection)", s->where);
@@ -238,19 +242,38 @@ fail:
 	return CD_E_PRINT;
 }
 
-/* Create the job and send the document; *id gets the job number. */
+/* The job as purge() takes it: "SERVER<TAB>QUEUE<TAB>ID". */
+static void
+job_locator(const struct sched *s, const char *queue, int id, char *buf,
+    size_t len)
+{
+	snprintf(buf, len, "%s\t%s\t%d", s->where, queue, id);
+}
+
+/*
+ * Create the job, tell stop->queued about it, then send the document;
+ * *id gets the job number.
+ */
 static int
 send_doc(struct sched *s, const char *queue, const char *title,
-    const void *data, size_t len, int *id, struct cd_err *err)
+    const void *data, size_t len, const struct cd_print_stop *stop,
+    int *id, struct cd_err *err)
 {
 	const char *p = data;
+	char loc[CD_TEXT_MAX + CD_NAME_MAX + 32];
 	size_t n;
+	int r;
 
 	*id = cupsCreateJob(s->http, queue, title ? title : "certdesk", 0,
 	    NULL);
 	if (*id == 0)
 		return cd_err_set(err, CD_E_PRINT, "printer '%s' refused the "
 		    "job: %s", queue, cupsLastErrorString());
+	if (stop != NULL && stop->queued != NULL) {
+		job_locator(s, queue, *id, loc, sizeof(loc));
+		if ((r = stop->queued(stop->arg, loc, err)) != 0)
+			return r;
+	}
 	if (cupsStartDocument(s->http, queue, *id, "document.ps",
 	    CUPS_FORMAT_POSTSCRIPT, 1) != HTTP_STATUS_CONTINUE)
 		goto fail;
@@ -409,12 +432,14 @@ cups_submit(const void *cfg, enum cd_print_doc doc, const char *target,
 	if (target == NULL)
 		target = queue_for(c, doc);
 	memset(&s, 0, sizeof(s));
-	if ((r = connect_sched(&s, server, err)) != 0)
+	if ((r = connect_sched(&s, server, 30000, err)) != 0)
 		return r;
 	if ((r = find_dest(&s, target ? target : "", &dest, err)) != 0)
 		goto out;
-	if ((r = send_doc(&s, dest->name, title, data, len, &id, err)) != 0)
+	if ((r = send_doc(&s, dest->name, title, data, len, stop, &id,
+	    err)) != 0)
 		goto out;
+	cd_fault("print-queued");
 	snprintf(name, sizeof(name), "%s-%d", dest->name, id);
 	if (job != NULL && joblen > 0)
 		cd_strlcpy(job, name, joblen);
@@ -485,12 +510,69 @@ fail:
 	return r;
 }
 
+/* Split "SERVER<TAB>QUEUE<TAB>ID" (see job_locator). */
+static int
+parse_locator(const char *job, char *server, size_t slen, char *queue,
+    size_t qlen, int *id, struct cd_err *err)
+{
+	const char *t1, *t2;
+	char *end;
+	long v;
+
+	if ((t1 = strchr(job, '\t')) == NULL ||
+	    (t2 = strchr(t1 + 1, '\t')) == NULL ||
+	    (size_t)(t1 - job) >= slen || (size_t)(t2 - t1 - 1) >= qlen)
+		return cd_err_set(err, CD_E_INVAL, "not a print job: %s", job);
+	v = strtol(t2 + 1, &end, 10);
+	if (*end != '\0' || v <= 0 || v > 0x7fffffff || t2 == t1 + 1)
+		return cd_err_set(err, CD_E_INVAL, "not a print job: %s", job);
+	snprintf(server, slen, "%.*s", (int)(t1 - job), job);
+	snprintf(queue, qlen, "%.*s", (int)(t2 - t1 - 1), t1 + 1);
+	*id = (int)v;
+	return 0;
+}
+
+/*
+ * Cancel the job if it is still there and purge it: the scheduler
+ * deletes its document and control files.  A job already gone (purged
+ * by its own process) is fine.
+ */
+static int
+cups_purge(const void *cfg, const char *job, struct cd_err *err)
+{
+	char server[CD_TEXT_MAX], queue[CD_NAME_MAX];
+	struct sched s;
+	ipp_status_t st;
+	int id = 0, r;
+
+	(void)cfg;
+	if ((r = parse_locator(job, server, sizeof(server), queue,
+	    sizeof(queue), &id, err)) != 0)
+		return r;
+	memset(&s, 0, sizeof(s));
+	/* the sweep purges inside a store transaction: do not wait long */
+	if ((r = connect_sched(&s, server, PURGE_CONNECT_MS, err)) != 0)
+		goto out;
+	st = cupsCancelJob2(s.http, queue, id, 1);
+	if (st != IPP_STATUS_OK && st != IPP_STATUS_ERROR_NOT_FOUND)
+		r = cd_err_set(err, CD_E_PRINT, "the print scheduler at %s did "
+		    "not purge job %s-%d: %s", s.where, queue, id,
+		    cupsLastErrorString());
+out:
+	if (s.http != NULL)
+		httpClose(s.http);
+	if (s.set_server)
+		cupsSetServer(NULL);
+	return r;
+}
+
 const struct cd_print_ops cd_print_cups = {
 	.name = "cups",
 	.caps = CD_PRINT_SECRET | CD_PRINT_FOLLOWS,
 	.conf_load = cups_conf_load,
 	.conf_free = free,
 	.submit = cups_submit,
+	.purge = cups_purge,
 	.ready = cups_ready,
 	.describe = cups_describe,
 };

@@ -5,7 +5,7 @@
  * [print] section:
  *   "cups"  sends PostScript to a CUPS queue and follows the job until it
  *           is printed, then purges it (printer, pin_printer,
- *           cups_server);
+ *           cups_server); a job left by a crash is purged by purge();
  *   "file"  saves it as a PostScript file, 0600 (directory).  It cannot
  *           carry a secret, so PIN mailers need "cups".
  */
@@ -18,12 +18,16 @@
 #include "certdesk/error.h"
 
 /*
- * Asked now and then while a job is followed to completion: non-zero
- * gives up on the job (it is cancelled and purged) with CD_E_CANCELLED.
+ * fn is asked now and then while a job is followed to completion:
+ * non-zero gives up on the job (it is cancelled and purged) with
+ * CD_E_CANCELLED.  queued (may be NULL) is told the job once it exists
+ * and before its document is sent, as purge() takes it; non-zero (its
+ * code, with err set) gives up on the job before anything is sent.
  */
 struct cd_print_stop {
 	int (*fn)(void *arg);
 	void *arg;
+	int (*queued)(void *arg, const char *job, struct cd_err *err);
 };
 
 /* The kind of document, for the backend's choice of destination. */
@@ -80,6 +84,14 @@ struct cd_print_ops {
 	 */
 	int (*ready)(const void *cfg, enum cd_print_doc doc,
 	    struct cd_err *err);
+	/*
+	 * Cancel job -- as stop->queued was told it -- if it is still
+	 * there, and make the scheduler delete every copy of its document.
+	 * 0 when the job is gone (purged now or before); CD_E_PRINT with
+	 * the reason when that cannot be made sure (the scheduler is down).
+	 * cfg may be NULL: job names its scheduler.
+	 */
+	int (*purge)(const void *cfg, const char *job, struct cd_err *err);
 	/* Where doc goes with target NULL, for people: "printer 'office'". */
 	void (*describe)(const void *cfg, enum cd_print_doc doc, char *buf,
 	    size_t len);

@@ -232,7 +232,12 @@ static const char *const migrations[] = {
 	" started_at bigint NOT NULL DEFAULT 0,"
 	" heartbeat_at bigint NOT NULL DEFAULT 0);"
 	"ALTER TABLE attempts ADD COLUMN instance_id bigint;"
-	"CREATE INDEX attempts_instance ON attempts(instance_id);"
+	"CREATE INDEX attempts_instance ON attempts(instance_id);",
+	/*
+	 * 5: journal rows of print jobs (kind 1) beside files (kind 0); a
+	 * commit keeps only files, so a job stays pending until purged.
+	 */
+	"ALTER TABLE journal ADD COLUMN kind integer NOT NULL DEFAULT 0;"
 };
 #define SCHEMA_VERSION ((int)CD_NELEM(migrations))
 
@@ -344,7 +349,8 @@ static const struct col journal_cols[] = {
 	COL(cd_journal, sha256, "sha256", K_TEXT),
 	COL(cd_journal, state, "state", K_INT),
 	COL(cd_journal, at, "at", K_I64),
-	COL(cd_journal, note, "note", K_TEXT)
+	COL(cd_journal, note, "note", K_TEXT),
+	COL(cd_journal, kind, "kind", K_INT)
 };
 
 static const struct col audit_cols[] = {
@@ -2064,7 +2070,7 @@ pg_attempt_commit(struct cd_store *s, int64_t attempt_id,
 	    " WHERE id IN (SELECT request_id FROM a) AND attempt_id = $2"
 	    " AND status = 3 RETURNING id),"
 	    " j AS (UPDATE journal SET state = 2 WHERE attempt_id = $2"
-	    " AND state = 0 AND EXISTS (SELECT 1 FROM a))"
+	    " AND state = 0 AND kind = 0 AND EXISTS (SELECT 1 FROM a))"
 	    " SELECT 1 FROM r", &p, &changed, "committing a collection", err);
 	if (r == 0 && changed != 1)
 		r = lost(err, attempt_id);
@@ -2189,12 +2195,14 @@ pg_journal_add(struct cd_store *s, struct cd_journal *j, struct cd_err *err)
 	p_col(&p, &journal_cols[4], j, tbuf);
 	p_i64(&p, j->at);
 	p_col(&p, &journal_cols[7], j, tbuf);
+	p_col(&p, &journal_cols[8], j, tbuf);
 	if ((r = wbegin(s, &nested, err)) != 0)
 		return r;
 	r = db_int64(s, "WITH a AS (SELECT id FROM attempts WHERE id = $1"
 	    " AND state = 0 FOR UPDATE)"
 	    " INSERT INTO journal (attempt_id, host, path, sha256, state, at,"
-	    " note) SELECT a.id, $2, $3, $4, 0, $5, $6 FROM a RETURNING id",
+	    " note, kind) SELECT a.id, $2, $3, $4, 0, $5, $6, $7 FROM a"
+	    " RETURNING id",
 	    &p, &id, "journalling a file", err);
 	if (r == 0 && id == 0)
 		r = lost(err, j->attempt_id);

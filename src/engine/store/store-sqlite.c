@@ -212,7 +212,13 @@ static const char *const migrations[] = {
 	" started_at INTEGER NOT NULL DEFAULT 0,"
 	" heartbeat_at INTEGER NOT NULL DEFAULT 0);"
 	"ALTER TABLE attempts ADD COLUMN instance_id INTEGER;"
-	"CREATE INDEX attempts_instance ON attempts(instance_id);"
+	"CREATE INDEX attempts_instance ON attempts(instance_id);",
+	/*
+	 * 5: journal rows of print jobs (kind 1) beside files (kind 0): a
+	 * PIN mailer's job is recorded before its document is sent, and a
+	 * commit keeps only files, so a job stays pending until purged.
+	 */
+	"ALTER TABLE journal ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;"
 };
 #define SCHEMA_VERSION ((int)CD_NELEM(migrations))
 
@@ -330,7 +336,8 @@ static const struct col journal_cols[] = {
 	COL(cd_journal, sha256, "sha256", K_TEXT),
 	COL(cd_journal, state, "state", K_INT),
 	COL(cd_journal, at, "at", K_I64),
-	COL(cd_journal, note, "note", K_TEXT)
+	COL(cd_journal, note, "note", K_TEXT),
+	COL(cd_journal, kind, "kind", K_INT)
 };
 
 static const struct col audit_cols[] = {
@@ -1814,7 +1821,7 @@ commit_steps(struct cd_store *s, int64_t id, const struct cd_commit_info *ci,
 		return r;
 	v[0] = id;
 	return sq_write(s, "UPDATE journal SET state = 2 WHERE attempt_id = ?"
-	    " AND state = 0", v, 1, NULL, what, err);
+	    " AND state = 0 AND kind = 0", v, 1, NULL, what, err);
 }
 
 static int

@@ -170,7 +170,9 @@ struct cd_store_ops {
 	    int64_t now, struct cd_err *err);
 	/*
 	 * The attempt completes and its request becomes completed (with
-	 * ci's device, collector and time), and its journal rows are kept
+	 * ci's device, collector and time), and its pending journal rows
+	 * of files (kind CD_JK_FILE) are kept; rows of print jobs stay
+	 * pending until the job is purged
 	 * -- only while the attempt is in progress and holds the request;
 	 * CD_E_LOST and nothing written otherwise.
 	 */
@@ -211,7 +213,8 @@ struct cd_store_ops {
 	 * the attempt is in progress (CD_E_LOST otherwise), so an aborted
 	 * attempt cannot write another file.  journal_list: the rows of one
 	 * attempt (0 = every attempt) in a state (-1 = any), oldest first.
-	 * journal_mark sets a row's state and note.
+	 * journal_mark sets a row's state and note.  Rows carry a kind
+	 * (enum cd_journal_kind, schema 5): files and print jobs.
 	 */
 	int (*journal_add)(struct cd_store *s, struct cd_journal *j,
 	    struct cd_err *err);

@@ -155,11 +155,22 @@ enum cd_journal_state {
 	CD_JS_KEPT		/* the attempt completed: the file stays */
 };
 
+/* What a journal row records. */
+enum cd_journal_kind {
+	CD_JK_FILE = 0,		/* a file written on host */
+	CD_JK_PRINT		/* a print job that may hold a secret */
+};
+
 /*
  * One file a collection attempt writes, recorded before the write so a
  * cancel or the sweep can remove exactly it: an absolute, resolved path
  * on host, and the SHA-256 of the content (a file that no longer hashes
- * to it is someone else's and is left alone).
+ * to it is someone else's and is left alone).  A print job (kind
+ * CD_JK_PRINT, sha256 "") is recorded before its document is sent, so
+ * that it can be purged from the print scheduler: its path is
+ * "BACKEND<TAB>JOB", JOB as the backend's submit names it to be purged
+ * (cups: "SERVER<TAB>QUEUE<TAB>JOBID").  A commit keeps only files: a
+ * print job row stays pending until the job is purged.
  */
 struct cd_journal {
 	int64_t id;
@@ -170,6 +181,7 @@ struct cd_journal {
 	int state;			/* enum cd_journal_state */
 	int64_t at;			/* recorded */
 	char note[CD_FIELD_MAX];	/* why the last removal failed */
+	int kind;			/* enum cd_journal_kind */
 };
 
 struct cd_audit {
