@@ -5,8 +5,8 @@
 # with lintian --pedantic, install them with apt-get, set the server up,
 # start certdeskd as its unit would (as the user certdesk, on
 # /run/certdesk/certdesk.sock), serve requests of two real operators
-# through it, collect one with the installed certdesk (embedded mode, on
-# the installed package's store and CA), then purge both packages and
+# through it, collect one through it as an operator (the .pfx written by
+# the operator's own process), then purge both packages and
 # check that only the data directory /var/lib/certdesk and the user
 # certdesk are left, as README.Debian says.
 #
@@ -192,17 +192,18 @@ check "$OP1 finds both requests in a search" \
     grep -q '\"id\" *: *$RQ2\\b' $W/out"
 
 # ---------------------------------------------------------------- collect
-# The server has no collection API yet: the installed certdesk collects in
-# embedded mode on the installed store and CA, as certdesk (the data's
-# owner), while certdeskd serves.
-mkdir "$W/out.d" && chown certdesk "$W/out.d"
+# The operator collects through the installed certdeskd (certdesk -S):
+# the server issues and packs, the operator's own process writes the
+# .pfx, which is the operator's.
+mkdir "$W/out.d" && chown "$OP1" "$W/out.d"
 printf 'Pkg-test-Pass1\n' > "$W/pw" && chmod 644 "$W/pw"
-(cd / && runuser -u certdesk -- certdesk -c "$CONF" collect "$RQ2" \
+(cd / && runuser -u "$OP1" -- certdesk -S "$SOCK" collect "$RQ2" \
     --folder "$W/out.d" --password-fd 3 3<"$W/pw") >"$W/collect.log" 2>&1
-check_or_show "$W/collect.log" "certdesk collect $RQ2 with the installed program" \
+check_or_show "$W/collect.log" "$OP1 collects $RQ2 through certdeskd" \
     test $? -eq 0
 set -- "$W/out.d"/*.pfx
 check "a .pfx was delivered" test -f "$1"
+is "$(stat -c '%U %a' "$1" 2>/dev/null)" "$OP1 600" "it is the operator's, mode 0600"
 check "it opens with its password and chains to the installed CA" sh -c "
     openssl pkcs12 -in '$1' -passin file:$W/pw -nokeys -clcerts \
 	-out $W/cert.pem 2>/dev/null &&
