@@ -102,7 +102,7 @@ version(const char *conf)
 	struct cd_err err;
 
 	printf("certdesk %s\n", PACKAGE_VERSION);
-	if (cd_conf_locate(conf, path, sizeof(path), &err) == 0) {
+	if (cd_config_path(conf, path, sizeof(path), &err) == 0) {
 		printf("configuration file: ");
 		text_safe(stdout, path);
 		putchar('\n');

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # spool.sh - a PIN mailer's password never stays in the print scheduler's
 # spool.  Its print job is journalled before its document is sent, so when
 # the collection is killed (SIGKILL, CERTDESK_FAULT=print-queued: the

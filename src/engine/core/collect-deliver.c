@@ -208,7 +208,6 @@ preview(struct cd_engine *e, int64_t id, struct cd_collect_preview *p,
 	struct cd_request req;
 	struct cd_person person;
 	char buf[CD_FIELD_MAX];
-	const char *why;
 	int i, r;
 
 	memset(p, 0, sizeof(*p));

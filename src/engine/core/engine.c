@@ -247,6 +247,13 @@ cd_engine_profile(const struct cd_engine *e, const char *id)
 	return cd_conf_profile(e->conf, id);
 }
 
+int
+cd_config_path(const char *explicit_path, char *out, size_t outlen,
+    struct cd_err *err)
+{
+	return cd_conf_locate(explicit_path, out, outlen, err);
+}
+
 const char *
 cd_engine_datadir(const struct cd_engine *e)
 {

@@ -61,6 +61,14 @@ const char *cd_engine_datadir(const struct cd_engine *e);
 /* "sqlite:/var/lib/certdesk" - for the TUI header */
 const char *cd_engine_source(const struct cd_engine *e);
 int64_t cd_engine_now(const struct cd_engine *e);
+/*
+ * The configuration file certdesk would read: explicit_path (-c), else
+ * $CERTDESK_CONF, else the operator's own file if it exists, else the
+ * system file (certdesk.conf(5)).  For --version and the like.
+ */
+int cd_config_path(const char *explicit_path, char *out, size_t outlen,
+    struct cd_err *err);
+
 /* The Unix login running this process ("" if unknown). */
 const char *cd_unix_login(void);
 
