@@ -306,6 +306,8 @@ static const struct {
 	    "certificate; set allow_dns_san = yes" },
 	{ "bad-policy-oid.conf", 8, "[policy.signing] policy_oid: '1.2.x.4' "
 	    "is not a dotted object identifier" },
+	{ "bad-crl-overlap.conf", 7, "[ca] crl_overlap: 172800 seconds is not "
+	    "shorter than crl_validity (86400 seconds)" },
 	{ "bad-crl-url.conf", 6, "[ca] crl_url: 'ldap://dir.example/cn=CA' is "
 	    "not an http:// or https:// URL" },
 	{ "bad-file-dir.conf", 5, "[print] the print backend needs a "

@@ -1641,6 +1641,12 @@ load_all(struct loader *ld)
 	if ((r = load_store(ld)) != 0 || (r = load_ca(ld)) != 0 ||
 	    (r = load_print(ld)) != 0)
 		return r;
+	/* A CRL is republished crl_overlap before it expires: never after. */
+	if (conf->crl_overlap >= conf->crl_validity)
+		return fail(ld, "ca", "crl_overlap", "%d seconds is not shorter "
+		    "than crl_validity (%d seconds): the CRL would be "
+		    "republished before it is used", conf->crl_overlap,
+		    conf->crl_validity);
 	conf->policies = calloc((size_t)npol, sizeof(*conf->policies));
 	conf->profiles = calloc((size_t)nprof, sizeof(*conf->profiles));
 	if (conf->policies == NULL || conf->profiles == NULL)
