@@ -9,8 +9,9 @@
 
 MAN1=$top_builddir/doc/certdesk.1
 MAN5=$top_builddir/doc/certdesk.conf.5
+MAN8=$top_builddir/doc/certdeskd.8
 if command -v mandoc >/dev/null; then
-	mandoc -Tlint -W warning "$MAN1" "$MAN5" >"$OUT" 2>&1
+	mandoc -Tlint -W warning "$MAN1" "$MAN5" "$MAN8" >"$OUT" 2>&1
 	check "mandoc -Tlint finds nothing in the manual pages" test ! -s "$OUT"
 	[ -s "$OUT" ] && sed 's/^/#   /' "$OUT" | head -5
 else
