@@ -12,7 +12,8 @@ openssl sqlite3 libnss3-tools gnutls-bin openjdk-17-jre-headless
 ghostscript poppler-utils cups cups-client umockdev tmux ncurses-base
 ncurses-term valgrind util-linux e2fsprogs devscripts binutils
 libp11-kit-dev softhsm2 opensc libengine-pkcs11-openssl
-debhelper dpkg-dev lintian git adduser postgresql libpq-dev"
+debhelper dpkg-dev lintian git adduser postgresql libpq-dev
+python3 mandoc iproute2 passwd procps"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
