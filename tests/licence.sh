@@ -9,9 +9,9 @@ cd "$top_srcdir" || exit 1
 
 grep -q 'Permission to use, copy, modify, and/or distribute\|Permission to use, copy, modify, and distribute' LICENSE 2>/dev/null &&
     ok "LICENSE holds the ISC licence" || not_ok "LICENSE holds the ISC licence"
-if git rev-parse --git-dir >/dev/null 2>&1; then
+if [ "$(git rev-parse --show-toplevel 2>/dev/null)" = "$(pwd -P)" ]; then
 	files=$(git ls-files)
-else	# a distribution tarball
+else	# a copy of the tree (the ASan run's), or a distribution tarball
 	files=$(find . -type f | sed 's|^\./||')
 fi
 n=0; missing=""
@@ -19,7 +19,9 @@ for f in $files; do
 	case $f in
 	tests/data/*|tests/fuzz/corpus/*|debian/*) continue ;;
 	# made by autotools, not written here
-	Makefile.in|*/Makefile.in|config.h.in|aclocal.m4|build-aux/*|autom4te.cache/*|_asan/*|_build/*) continue ;;
+	Makefile.in|*/Makefile.in|config.h|config.h.in|aclocal.m4|build-aux/*|autom4te.cache/*|_asan/*|_build/*) continue ;;
+	m4/cd_*.m4) ;;
+	m4/*) continue ;;	# libtool's and aclocal's own
 	*.c|*.h|*.sh|*.am|*.ac|*.m4|*.in|*.service|*.socket|*.timer|*.sysusers|*.tmpfiles|.ci/run) ;;
 	*) continue ;;
 	esac

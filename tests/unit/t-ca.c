@@ -216,6 +216,7 @@ test_pending(struct cd_ca *ca)
 	like(err.msg, "did not answer within 0 seconds", "%s: saying so",
 	    O->name);
 out:
+	X509_free(x);
 	cd_ca_req_clear(&req);
 	EVP_PKEY_free(key);
 }
