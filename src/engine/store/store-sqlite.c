@@ -1560,24 +1560,14 @@ claim_refused(struct cd_store *s, int64_t id, struct cd_err *err)
 {
 	struct cd_request r;
 	struct cd_attempt a;
-	char when[32];
 	int rc;
 
 	if ((rc = sqlite_request_get(s, id, &r, err)) != 0)
 		return rc;
-	if (r.status != CD_RS_BEING_COLLECTED)
-		return cd_err_set(err, CD_E_STATE, "request %lld is %s, not "
-		    "awaiting collection", (long long)id,
-		    cd_status_name(r.status));
 	memset(&a, 0, sizeof(a));
-	if (r.attempt_id == 0 || rec_get(s, &attempt_t, r.attempt_id, &a,
-	    NULL) != 0)
-		return cd_err_set(err, CD_E_BUSY, "request %lld is being "
-		    "collected", (long long)id);
-	cd_time_text(a.started_at, when, sizeof(when));
-	return cd_err_set(err, CD_E_BUSY, "request %lld is being collected "
-	    "by %s since %s (process %d on %s)", (long long)id, a.operator_,
-	    when, a.pid, a.host);
+	return cd_store_claim_refusal(&r, r.attempt_id != 0 &&
+	    rec_get(s, &attempt_t, r.attempt_id, &a, NULL) == 0 ? &a : NULL,
+	    err);
 }
 
 static int

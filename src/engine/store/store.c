@@ -69,3 +69,22 @@ cd_cert_filter_init(struct cd_cert_filter *f)
 	memset(f, 0, sizeof(*f));
 	f->status = -1;
 }
+
+int
+cd_store_claim_refusal(const struct cd_request *r, const struct cd_attempt *a,
+    struct cd_err *err)
+{
+	char when[32];
+
+	if (r->status != CD_RS_BEING_COLLECTED)
+		return cd_err_set(err, CD_E_STATE, "request %lld is %s, not "
+		    "awaiting collection", (long long)r->id,
+		    cd_status_name(r->status));
+	if (a == NULL)
+		return cd_err_set(err, CD_E_BUSY, "request %lld is being "
+		    "collected", (long long)r->id);
+	cd_time_text(a->started_at, when, sizeof(when));
+	return cd_err_set(err, CD_E_BUSY, "request %lld is being collected "
+	    "by %s since %s (process %d on %s)", (long long)r->id,
+	    a->operator_, when, a->pid, a->host);
+}

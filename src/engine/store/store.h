@@ -254,6 +254,15 @@ extern const struct cd_store_ops *const cd_store_backends[];
 /* By name; NULL or "" gives the default.  NULL if unknown. */
 const struct cd_store_ops *cd_store_find(const char *name);
 
+/*
+ * For a backend's claim that did not apply: the refusal for request r
+ * (as it is now) and its holder a (NULL if it could not be read):
+ * CD_E_STATE when r is not being collected, else CD_E_BUSY naming the
+ * holder.  One text for every backend.
+ */
+int cd_store_claim_refusal(const struct cd_request *r,
+    const struct cd_attempt *a, struct cd_err *err);
+
 extern const struct cd_store_ops cd_store_sqlite_ops;
 #ifdef HAVE_LIBPQ
 extern const struct cd_store_ops cd_store_pg_ops;
