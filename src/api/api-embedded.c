@@ -6,10 +6,12 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
+#include "certdesk/collect.h"
 
 struct emb {
 	struct cd_api api;
@@ -66,10 +68,22 @@ emb_person_add(struct cd_api *a, struct cd_person *p, struct cd_err *err)
 }
 
 static int
-emb_person_edit(struct cd_api *a, const struct cd_person *p,
-    struct cd_err *err)
+emb_person_edit(struct cd_api *a, const struct cd_person *p, unsigned flags,
+    int *revoked, struct cd_err *err)
 {
-	return cd_person_edit(E(a), p, err);
+	int n = 0, r;
+
+	r = cd_person_edit_ex(E(a), p, flags, &n, err);
+	if (revoked != NULL)
+		*revoked = n;
+	return r;
+}
+
+static int
+emb_person_may_change(struct cd_api *a, const char *action,
+    const char *logon, const char *asked, struct cd_err *err)
+{
+	return cd_person_may_change(E(a), action, logon, asked, err);
 }
 
 static int
@@ -240,6 +254,64 @@ emb_datadir(struct cd_api *a)
 	return cd_engine_datadir(E(a));
 }
 
+static const char *
+emb_source(struct cd_api *a)
+{
+	return cd_engine_source(E(a));
+}
+
+static int
+emb_nprofiles(struct cd_api *a)
+{
+	return cd_engine_nprofiles(E(a));
+}
+
+static const struct cd_profile *
+emb_profile_at(struct cd_api *a, int i)
+{
+	return cd_engine_profile_at(E(a), i);
+}
+
+static void
+emb_print_destination(struct cd_api *a, char *buf, size_t len)
+{
+	cd_print_destination(E(a), buf, len);
+}
+
+static int
+emb_bulk_start(struct cd_api *a, const char *profile_id, int limit, int jobs,
+    const char *folder, int64_t **ids, int *n, struct cd_err *err)
+{
+	char obj[96];
+	int r;
+
+	*ids = NULL;
+	*n = 0;
+	if ((r = cd_collect_bulk_check(E(a), profile_id, err)) != 0 ||
+	    (r = cd_collect_profile_check(E(a), profile_id, err)) != 0 ||
+	    (r = cd_request_collectable(E(a), profile_id, limit, ids, n,
+	    err)) != 0)
+		return r;
+	snprintf(obj, sizeof(obj), "profile %s", profile_id);
+	cd_audit(E(a), "collect.bulk", obj, "ok", "%d request%s ready, "
+	    "%d worker%s, folder %s", *n, *n == 1 ? "" : "s", jobs,
+	    jobs == 1 ? "" : "s", folder);
+	return 0;
+}
+
+static int
+emb_pending_revocations(struct cd_api *a, cd_cert_cb cb, void *arg,
+    int *count, struct cd_err *err)
+{
+	return cd_pending_revocations(E(a), cb, arg, count, err);
+}
+
+static int
+emb_sweep(struct cd_api *a, struct cd_sweep_result *res, struct cd_err *err)
+{
+	return cd_sweep(E(a), res, err);
+}
+
 const struct cd_api_ops cd_api_embedded = {
 	.name = "embedded",
 	.open = emb_open,
@@ -271,4 +343,12 @@ const struct cd_api_ops cd_api_embedded = {
 	.device_revoke = emb_device_revoke,
 	.drive_new = emb_drive_new,
 	.datadir = emb_datadir,
+	.person_may_change = emb_person_may_change,
+	.source = emb_source,
+	.nprofiles = emb_nprofiles,
+	.profile_at = emb_profile_at,
+	.print_destination = emb_print_destination,
+	.bulk_start = emb_bulk_start,
+	.pending_revocations = emb_pending_revocations,
+	.sweep = emb_sweep,
 };

@@ -363,15 +363,27 @@ person_path(struct cd_api *a, const char *logon, char *path, size_t len,
 }
 
 static int
-srv_person_edit(struct cd_api *a, const struct cd_person *p,
-    struct cd_err *err)
+srv_person_edit(struct cd_api *a, const struct cd_person *p, unsigned flags,
+    int *revoked, struct cd_err *err)
 {
 	char path[CD_LOGON_MAX * 3 + 16];
+	json_t *body, *reply = NULL;
+	int64_t n = 0;
 	int r;
 
+	if (revoked != NULL)
+		*revoked = 0;
 	if ((r = person_path(a, p->logon, path, sizeof(path), err)) != 0)
 		return r;
-	return call(a, "PUT", path, NULL, cdj_person(p), NULL, err);
+	body = cdj_person(p);
+	if (body != NULL && (flags & CD_PE_REVOKE))
+		json_object_set_new(body, "revoke_certificates", json_true());
+	r = call(a, "PUT", path, NULL, body, &reply, err);
+	if (reply != NULL && cdj_get_int(reply, "revoked", &n, NULL) == 0 &&
+	    revoked != NULL)
+		*revoked = (int)n;
+	json_decref(reply);
+	return r;
 }
 
 static int
