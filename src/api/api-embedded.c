@@ -34,6 +34,7 @@ emb_open(const struct cd_api_opts *o, struct cd_api **out, struct cd_err *err)
 	oo.as_logon = o->as_logon;
 	oo.clock_offset = o->clock_offset;
 	oo.no_sweep = o->no_sweep;
+	oo.system = o->system;
 	if ((r = cd_engine_open(&oo, &m->e, err)) != 0) {
 		free(m);
 		return r;

@@ -33,6 +33,11 @@ struct cd_api_opts {
 	const char *as_logon;	/* act as another operator: root only */
 	int64_t clock_offset;	/* embedded only (tests) */
 	int no_sweep;		/* embedded only */
+	/*
+	 * embedded only: the engine's system mode (cd_open_opts.system),
+	 * for 'certdesk sweep': no operator; only sweep and crl_write.
+	 */
+	int system;
 };
 
 struct cd_api;

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * cli.h - the command-line front-end: command table, shared options and
- * output helpers.  Commands parse arguments, call the engine, and print;
- * they hold no business rules.
+ * output helpers.  Commands parse arguments, call the client API (api.h:
+ * the engine in this process or certdeskd, they cannot tell which), and
+ * print; they hold no business rules.  init, store migrate and ca init
+ * are the exception: local administration of a data directory, as its
+ * owner, without the API.
  */
 #ifndef CD_CLI_H
 #define CD_CLI_H
@@ -28,8 +31,8 @@ struct cli {
 	const char *as;		/* --as LOGON */
 	int64_t clock_offset;	/* $CERTDESK_CLOCK_OFFSET */
 	const char *socket;	/* -S PATH or $CERTDESK_SOCKET */
-	struct cd_engine *e;
-	struct cd_api *api;	/* the client API (cli_api) */
+	struct cd_engine *e;	/* the operator TUI's engine (cli_open) */
+	struct cd_api *api;	/* every command's engine (cli_api) */
 };
 
 struct cli_cmd {
@@ -38,13 +41,20 @@ struct cli_cmd {
 	int (*run)(struct cli *cli, int argc, char **argv);
 };
 
-/* Open the engine for this command (once).  Prints and returns exit. */
+/*
+ * The engine in this process (once), for the operator TUI only: every
+ * command reaches the engine through the client API (cli_api).  Prints
+ * and returns an exit code.
+ */
 int cli_open(struct cli *cli);
 /*
- * Open the client API for this command (once): embedded or server after
+ * The client API's options for this invocation: embedded or server after
  * $CERTDESK_MODE, else a socket given (-S, $CERTDESK_SOCKET) means
- * server, else the configuration's [client] mode.
+ * server, else (mode NULL) the configuration's [client] mode, and
+ * server when there is no configuration file.
  */
+void cli_api_opts(const struct cli *cli, struct cd_api_opts *o);
+/* Open the client API for this command (once).  Prints and returns exit. */
 int cli_api(struct cli *cli);
 /* Print "certdesk: message" to stderr; return the exit code for code. */
 int cli_fail(const struct cd_err *err);
@@ -71,7 +81,11 @@ int cli_opt_int(const char *opt, const char *s, int min, int max, int *out);
 int cli_opt_date(const char *opt, const char *s, int64_t *out);
 /* A password descriptor: open, and a pipe, a regular file or a terminal. */
 int cli_opt_fd(const char *opt, const char *s, int *out);
-/* After the engine opened: no descriptor given is a file in datadir. */
+/*
+ * After the API opened: no descriptor given is a file in datadir (the
+ * embedded engine's; NULL, nothing to check, for a server, whose data
+ * directory this process cannot open).
+ */
 int cli_check_fds(const char *datadir);
 
 /* A list printed as text lines or as one JSON array. */

@@ -64,9 +64,9 @@ cmd_audit(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage("audit takes no arguments");
-	if ((r = cli_open(cli)) != 0)
+	if ((r = cli_api(cli)) != 0)
 		return r;
-	if (cd_audit_list(cli->e, since, print_audit, &w, &err) < 0)
+	if (cd_api_audit_list(cli->api, since, print_audit, &w, &err) < 0)
 		return cli_fail(&err);
 	rows_end(&w);
 	return 0;
@@ -98,9 +98,9 @@ cmd_crl(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage("crl takes no arguments");
-	if ((r = cli_open(cli)) != 0)
+	if ((r = cli_api(cli)) != 0)
 		return r;
-	if (cd_crl_write(cli->e, out, der, STDOUT_FILENO, &err) != 0)
+	if (cd_api_crl_write(cli->api, out, der, STDOUT_FILENO, &err) != 0)
 		return cli_fail(&err);
 	return 0;
 }
@@ -108,7 +108,7 @@ cmd_crl(struct cli *cli, int argc, char **argv)
 int
 cmd_sweep(struct cli *cli, int argc, char **argv)
 {
-	struct cd_open_opts o;
+	struct cd_api_opts o;
 	struct cd_sweep_result res;
 	struct cd_err err;
 
@@ -121,13 +121,14 @@ cmd_sweep(struct cli *cli, int argc, char **argv)
 	}
 	if (argc != 1)
 		return cli_usage("sweep takes no arguments");
-	memset(&o, 0, sizeof(o));
-	o.conf_path = cli->conf;
-	o.clock_offset = cli->clock_offset;
+	/* Nobody's operator: the service runs it as root or the owner. */
+	cli_api_opts(cli, &o);
+	o.as_logon = NULL;
 	o.no_sweep = 1;
 	o.system = 1;
-	if (cd_engine_open(&o, &cli->e, &err) != 0 ||
-	    cd_sweep(cli->e, &res, &err) != 0)
+	memset(&res, 0, sizeof(res));
+	if (cd_api_open(&o, &cli->api, &err) != 0 ||
+	    cd_api_sweep(cli->api, &res, &err) != 0)
 		return cli_fail(&err);
 	printf("%d attempt%s aborted, %d certificate%s revoked, %d waiting "
 	    "for their delay\n", res.aborted, res.aborted == 1 ? "" : "s",

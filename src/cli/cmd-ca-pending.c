@@ -56,9 +56,10 @@ cmd_ca_pending(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage("pending-revocations takes no arguments");
-	if ((r = cli_open(cli)) != 0)
+	if ((r = cli_api(cli)) != 0)
 		return r;
-	if (cd_pending_revocations(cli->e, print_pending, &w, &n, &err) != 0)
+	if (cd_api_pending_revocations(cli->api, print_pending, &w, &n,
+	    &err) != 0)
 		return cli_fail(&err);
 	if (w.json)
 		rows_end(&w);

@@ -4,16 +4,18 @@
  * collect every ready request of one credential profile into one folder,
  * with several worker processes generating keys at once.
  *
- * The parent asks the engine whether the profile may be collected in bulk
- * (generated passwords, FileStore only), whether the folder may be used,
- * and which requests are ready; then it closes its engine and forks the
- * workers.  Each worker opens its own engine and takes the next request
- * from a counter in shared memory, collecting it with the collection
- * driver (drive.h), so every collection has its own attempt, journal,
- * rollback, exclusivity and PIN mailer.  Workers write only results
- * (person, outcome, file names, messages) to shared memory; passwords
- * never leave their engines.  SIGHUP, SIGINT and SIGTERM are forwarded to
- * the workers, which cancel the collection in progress and take no more.
+ * The parent checks the folder, then asks through the client API whether
+ * the profile may be collected in bulk (generated passwords, FileStore
+ * only) and which requests are ready; then it closes its handle and forks
+ * the workers.  Each worker opens its own handle (the engine in-process,
+ * or a connection to certdeskd) and takes the next request from a counter
+ * in shared memory, collecting it with the collection driver (drive.h),
+ * so every collection has its own attempt, journal, rollback, exclusivity
+ * and PIN mailer.  Workers write only results (person, outcome, file
+ * names, messages) to shared memory; passwords never leave the engine
+ * (the worker's, or certdeskd).  SIGHUP, SIGINT and SIGTERM are forwarded
+ * to the workers, which cancel the collection in progress and take no
+ * more.
  */
 #include "config.h"
 
@@ -235,12 +237,12 @@ record_files(struct cd_drive *c, struct bulk_result *res)
 
 /* A request begin refused: held elsewhere or no longer ready is a skip. */
 static void
-begin_refused(struct cd_engine *e, struct bulk_result *res,
+begin_refused(struct cd_api *a, struct bulk_result *res,
     const struct cd_err *err)
 {
 	struct cd_request req;
 
-	if (cd_request_get(e, res->id, &req, NULL) == 0)
+	if (cd_api_request_get(a, res->id, &req, NULL) == 0)
 		snprintf(res->person, sizeof(res->person), "%s",
 		    req.person_logon);
 	res->state = err->code == CD_E_BUSY || err->code == CD_E_STATE ?
@@ -249,7 +251,7 @@ begin_refused(struct cd_engine *e, struct bulk_result *res,
 }
 
 static void
-collect_one(struct cd_engine *e, const char *folder, struct bulk_result *res)
+collect_one(struct cd_api *a, const char *folder, struct bulk_result *res)
 {
 	struct cd_drive_ui ui;
 	struct cd_drive *d = NULL;
@@ -264,15 +266,15 @@ collect_one(struct cd_engine *e, const char *folder, struct bulk_result *res)
 	ui.stopped = stopped;
 	ui.no_replace = 1;
 	ui.usb_wait_ms = -1;
-	if (cd_drive_new(e, res->id, &ui, &d, &err) != 0) {
-		begin_refused(e, res, &err);
+	if (cd_api_drive_new(a, res->id, &ui, &d, &err) != 0) {
+		begin_refused(a, res, &err);
 		return;
 	}
 	snprintf(res->person, sizeof(res->person), "%s",
 	    cd_drive_preview(d)->person_logon);
 	if ((r = cd_drive_run(d, &err)) != 0) {
 		if (!cd_drive_begun(d) && (r == CD_E_BUSY || r == CD_E_STATE)) {
-			begin_refused(e, res, &err);
+			begin_refused(a, res, &err);
 			goto out;
 		}
 		set_msg(res, &err, cd_drive_undone(d));
@@ -285,26 +287,26 @@ out:
 	cd_drive_free(d);
 }
 
-/* A worker process: its own engine, requests one after another. */
+/*
+ * A worker process: its own client API handle, opened as the parent's
+ * was (the same mode, socket and operator), requests one after another.
+ */
 static int
 worker_main(const struct cli *cli, const struct bulk_opts *o,
     struct bulk_shared *sh)
 {
-	struct cd_open_opts oo;
-	struct cd_engine *e = NULL;
+	struct cd_api_opts oo;
+	struct cd_api *a = NULL;
 	struct cd_err err;
 	int i;
 
-	memset(&oo, 0, sizeof(oo));
-	oo.conf_path = cli->conf;
-	oo.as_logon = cli->as;
-	oo.clock_offset = cli->clock_offset;
+	cli_api_opts(cli, &oo);
 	oo.no_sweep = 1;		/* the parent's engine swept */
-	if (cd_engine_open(&oo, &e, &err) != 0)
+	if (cd_api_open(&oo, &a, &err) != 0)
 		return cli_fail(&err);
 	while (!stop_signal && (i = atomic_fetch_add(&sh->next, 1)) < sh->n)
-		collect_one(e, o->folder, &sh->res[i]);
-	cd_engine_close(e);
+		collect_one(a, o->folder, &sh->res[i]);
+	cd_api_close(a);
 	return 0;
 }
 
@@ -484,32 +486,28 @@ now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Engine questions before any worker starts; *ids gets the selection. */
+/*
+ * Before any worker starts: the folder (this process's, the operator's),
+ * then the run itself (may the profile be collected in bulk, which
+ * requests are ready; audited); *ids gets the selection.
+ */
 static int
 prepare(struct cli *cli, const struct bulk_opts *o, int64_t **ids, int *n)
 {
 	struct cd_err err;
-	char obj[96];
 	int r;
 
-	if ((r = cli_open(cli)) != 0)
+	if ((r = cli_api(cli)) != 0)
 		return r;
-	if (cd_collect_bulk_check(cli->e, o->profile, &err) != 0 ||
-	    cd_collect_profile_check(cli->e, o->profile, &err) != 0)
-		return cli_fail(&err);
 	if ((r = cd_collect_folder_check(o->folder, o->overwrite, &err)) != 0) {
 		if (r == CD_E_CONFIRM)
 			cd_err_prefix(&err, "nothing was collected (use "
 			    "--overwrite to go on)");
 		return cli_fail(&err);
 	}
-	if (cd_request_collectable(cli->e, o->profile, o->limit, ids, n,
-	    &err) != 0)
+	if (cd_api_bulk_start(cli->api, o->profile, o->limit, o->jobs,
+	    o->folder, ids, n, &err) != 0)
 		return cli_fail(&err);
-	snprintf(obj, sizeof(obj), "profile %s", o->profile);
-	cd_audit(cli->e, "collect.bulk", obj, "ok", "%d request%s ready, "
-	    "%d worker%s, folder %s", *n, *n == 1 ? "" : "s", o->jobs,
-	    o->jobs == 1 ? "" : "s", o->folder);
 	return 0;
 }
 
@@ -543,8 +541,8 @@ cmd_collect_bulk(struct cli *cli, int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if ((r = prepare(cli, &o, &ids, &n)) != 0)
 		goto out;
-	cd_engine_close(cli->e);	/* workers open their own */
-	cli->e = NULL;
+	cd_api_close(cli->api);		/* workers open their own */
+	cli->api = NULL;
 	if ((sh = shared_new(ids, n)) == NULL) {
 		fprintf(stderr, "certdesk: no shared memory for %d results: "
 		    "%s\n", n, strerror(errno));

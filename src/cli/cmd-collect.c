@@ -372,7 +372,7 @@ cmd_collect(struct cli *cli, int argc, char **argv)
 	ui.overwrite_all = o.overwrite;
 	ui.usb_wait_ms = o.wait < 0 ? -1 : o.wait * 1000;
 	o.quiet = &quiet;
-	if (cli->api->ops->drive_new(cli->api, o.id, &ui, &d, &err) != 0)
+	if (cd_api_drive_new(cli->api, o.id, &ui, &d, &err) != 0)
 		return cli_fail(&err);
 	if (check_opts(cd_drive_preview(d), &o, &err) != 0 ||
 	    cd_drive_run(d, &err) != 0) {

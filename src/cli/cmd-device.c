@@ -61,14 +61,14 @@ device_list(struct cli *cli, int argc, char **argv)
 		default: return EXIT_USAGE;
 		}
 	}
-	if ((r = cli_open(cli)) != 0)
+	if ((r = cli_api(cli)) != 0)
 		return r;
 	if (owner != NULL) {
-		if (cd_person_get(cli->e, 0, owner, &p, &err) != 0)
+		if (cd_api_person_get(cli->api, 0, owner, &p, &err) != 0)
 			return cli_fail(&err);
 		f.owner_id = p.id;
 	}
-	if (cd_device_list(cli->e, &f, print_device, &w, &err) < 0)
+	if (cd_api_device_list(cli->api, &f, print_device, &w, &err) < 0)
 		return cli_fail(&err);
 	rows_end(&w);
 	return 0;
@@ -117,9 +117,9 @@ device_show(struct cli *cli, int argc, char **argv)
 		    "usage: certdesk device show ID [--json]\n");
 		return cli_wants_help(argc, argv) ? 0 : EXIT_USAGE;
 	}
-	if ((r = cli_open(cli)) != 0)
+	if ((r = cli_api(cli)) != 0)
 		return r;
-	if (cd_device_get(cli->e, id, &d, &err) != 0)
+	if (cd_api_device_get(cli->api, id, &d, &err) != 0)
 		return cli_fail(&err);
 	if (json) {
 		json_device(stdout, &d);
@@ -135,7 +135,7 @@ device_show(struct cli *cli, int argc, char **argv)
 	printf("\nCertificates:\n");
 	cd_cert_filter_init(&cf);
 	cf.device_id = d.id;
-	if (cd_cert_list(cli->e, &cf, print_cert_line, NULL, &err) < 0)
+	if (cd_api_cert_list(cli->api, &cf, print_cert_line, NULL, &err) < 0)
 		return cli_fail(&err);
 	return 0;
 }
@@ -169,9 +169,9 @@ device_revoke(struct cli *cli, int argc, char **argv)
 	if (optind != argc - 1 || cli_parse_id(argv[optind], &id) != 0)
 		return cli_usage("usage: certdesk device revoke ID "
 		    "[--reason R]");
-	if ((r = cli_open(cli)) != 0)
+	if ((r = cli_api(cli)) != 0)
 		return r;
-	r = cd_device_revoke(cli->e, id, reason, &n, &err);
+	r = cd_api_device_revoke(cli->api, id, reason, &n, &err);
 	if (n > 0)
 		printf("%d certificate%s revoked (%s)\n", n, n == 1 ? "" : "s",
 		    cd_crl_reason_name(reason));

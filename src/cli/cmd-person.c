@@ -101,9 +101,9 @@ person_add(struct cli *cli, int argc, char **argv)
 	}
 	if (p.logon[0] == '\0' || p.full_name[0] == '\0')
 		return cli_usage("person add needs --logon and --name");
-	if ((r = cli_open(cli)) != 0)
+	if ((r = cli_api(cli)) != 0)
 		return r;
-	if (cd_person_add(cli->e, &p, &err) != 0)
+	if (cd_api_person_add(cli->api, &p, &err) != 0)
 		return cli_fail(&err);
 	printf("%s\n", p.logon);
 	return 0;
@@ -136,18 +136,19 @@ person_edit(struct cli *cli, int argc, char **argv)
 		    fields_help);
 		return cli_wants_help(argc, argv) ? 0 : EXIT_USAGE;
 	}
-	if ((r = cli_open(cli)) != 0)
+	if ((r = cli_api(cli)) != 0)
 		return r;
 	/* A refused edit is refused (and audited) before anything is read. */
 	join_args(argc - 2, argv + 2, asked, sizeof(asked));
-	if (cd_person_may_change(cli->e, "person.edit", argv[1], asked,
-	    &err) != 0 || cd_person_get(cli->e, 0, argv[1], &p, &err) != 0)
+	if (cd_api_person_may_change(cli->api, "person.edit", argv[1], asked,
+	    &err) != 0 ||
+	    cd_api_person_get(cli->api, 0, argv[1], &p, &err) != 0)
 		return cli_fail(&err);
 	optind = 2;
 	if (person_fields(argc, argv, &p, NULL) != 0 || optind != argc)
 		return EXIT_USAGE;
-	r = cd_person_edit_ex(cli->e, &p, revoke_flag ? CD_PE_REVOKE : 0, &n,
-	    &err);
+	r = cd_api_person_edit(cli->api, &p, revoke_flag ? CD_PE_REVOKE : 0,
+	    &n, &err);
 	if (n > 0)
 		printf("%d certificate%s revoked (affiliationChanged)\n", n,
 		    n == 1 ? "" : "s");
@@ -216,9 +217,9 @@ person_list(struct cli *cli, int argc, char **argv)
 		default: return EXIT_USAGE;
 		}
 	}
-	if ((r = cli_open(cli)) != 0)
+	if ((r = cli_api(cli)) != 0)
 		return r;
-	if (cd_person_list(cli->e, &f, print_person_row, &w, &err) < 0)
+	if (cd_api_person_list(cli->api, &f, print_person_row, &w, &err) < 0)
 		return cli_fail(&err);
 	rows_end(&w);
 	return 0;
@@ -237,9 +238,9 @@ person_show(struct cli *cli, int argc, char **argv)
 		    "usage: certdesk person show LOGON [--json]\n");
 		return cli_wants_help(argc, argv) ? 0 : EXIT_USAGE;
 	}
-	if ((r = cli_open(cli)) != 0)
+	if ((r = cli_api(cli)) != 0)
 		return r;
-	if (cd_person_get(cli->e, 0, argv[1], &p, &err) != 0)
+	if (cd_api_person_get(cli->api, 0, argv[1], &p, &err) != 0)
 		return cli_fail(&err);
 	if (json) {
 		json_person(stdout, &p);
@@ -265,6 +266,7 @@ person_import(struct cli *cli, int argc, char **argv)
 	struct cd_err err;
 	int r;
 
+	memset(&res, 0, sizeof(res));
 	if (argc != 2 || argv[1][0] == '-') {
 		fprintf(cli_wants_help(argc, argv) ? stdout : stderr,
 		    "usage: certdesk person import FILE.csv\n"
@@ -272,9 +274,9 @@ person_import(struct cli *cli, int argc, char **argv)
 		    "employee_id, group, upn, roles, status\n");
 		return cli_wants_help(argc, argv) ? 0 : EXIT_USAGE;
 	}
-	if ((r = cli_open(cli)) != 0)
+	if ((r = cli_api(cli)) != 0)
 		return r;
-	if (cd_person_import_csv(cli->e, argv[1], &res, &err) != 0) {
+	if (cd_api_person_import_csv(cli->api, argv[1], &res, &err) != 0) {
 		if (res.report[0] != '\0')
 			fputs(res.report, stderr);
 		return cli_fail(&err);

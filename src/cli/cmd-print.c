@@ -56,9 +56,9 @@ cmd_print(struct cli *cli, int argc, char **argv)
 		fputs(print_usage, stderr);
 		return EXIT_USAGE;
 	}
-	if ((r = cli_open(cli)) != 0)
+	if ((r = cli_api(cli)) != 0)
 		return r;
-	if (cd_print_transport(cli->e, id, printer, out, job, sizeof(job),
+	if (cd_api_print_transport(cli->api, id, printer, out, job, sizeof(job),
 	    &err) != 0)
 		return cli_fail(&err);
 	/* The job, or the file written; not when the document went to

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "certdesk/cdutil.h"
@@ -40,9 +41,10 @@ request_new(struct cli *cli, int argc, char **argv)
 	}
 	if (person == NULL || profile == NULL || optind != argc)
 		return cli_usage("request new needs --person and --profile");
-	if ((r = cli_open(cli)) != 0)
+	if ((r = cli_api(cli)) != 0)
 		return r;
-	if (cd_request_new(cli->e, person, profile, &id, &status, &err) != 0)
+	if (cd_api_request_new(cli->api, person, profile, &id, &status,
+	    &err) != 0)
 		return cli_fail(&err);
 	printf("%lld\n", (long long)id);
 	fprintf(stderr, "request %lld: %s\n", (long long)id,
@@ -140,14 +142,15 @@ request_search(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage("request search takes options only");
-	if ((r = cli_open(cli)) != 0)
+	if ((r = cli_api(cli)) != 0)
 		return r;
 	if (person != NULL) {
-		if (cd_person_get(cli->e, 0, person, &p, &err) != 0)
+		if (cd_api_person_get(cli->api, 0, person, &p, &err) != 0)
 			return cli_fail(&err);
 		f.person_id = p.id;
 	}
-	if (cd_request_search(cli->e, &f, print_request_row, &w, &err) < 0)
+	if (cd_api_request_search(cli->api, &f, print_request_row, &w,
+	    &err) < 0)
 		return cli_fail(&err);
 	rows_end(&w);
 	return 0;
@@ -195,11 +198,25 @@ show_history(const struct cd_audit *a, void *arg)
 	return 0;
 }
 
+/* The profile id names, as the engine's configuration has it, or NULL. */
+static const struct cd_profile *
+find_profile(struct cd_api *a, const char *id)
+{
+	const struct cd_profile *p;
+	int i, n = cd_api_nprofiles(a);
+
+	for (i = 0; i < n; i++)
+		if ((p = cd_api_profile_at(a, i)) != NULL &&
+		    strcasecmp(p->id, id) == 0)
+			return p;
+	return NULL;
+}
+
 static void
-show_text(struct cd_engine *e, const struct cd_request *r,
+show_text(struct cd_api *a, const struct cd_request *r,
     const struct cd_actions *act)
 {
-	const struct cd_profile *prof = cd_engine_profile(e, r->profile);
+	const struct cd_profile *prof = find_profile(a, r->profile);
 	char when[32];
 	int i;
 
@@ -244,10 +261,10 @@ request_show(struct cli *cli, int argc, char **argv)
 		    "usage: certdesk request show ID [--json]\n");
 		return cli_wants_help(argc, argv) ? 0 : EXIT_USAGE;
 	}
-	if ((rc = cli_open(cli)) != 0)
+	if ((rc = cli_api(cli)) != 0)
 		return rc;
-	if (cd_request_get(cli->e, id, &r, &err) != 0 ||
-	    cd_request_actions(cli->e, id, &act, &err) != 0)
+	if (cd_api_request_get(cli->api, id, &r, &err) != 0 ||
+	    cd_api_request_actions(cli->api, id, &act, &err) != 0)
 		return cli_fail(&err);
 	cd_cert_filter_init(&cf);
 	cf.request_id = id;
@@ -258,21 +275,21 @@ request_show(struct cli *cli, int argc, char **argv)
 		json_str(stdout, act.why_not_collect);
 		fputs(",\"certificates\":[", stdout);
 	} else {
-		show_text(cli->e, &r, &act);
+		show_text(cli->api, &r, &act);
 		puts("Certificates:");
 	}
-	if (cd_cert_list(cli->e, &cf, show_cert, &s, &err) < 0)
+	if (cd_api_cert_list(cli->api, &cf, show_cert, &s, &err) < 0)
 		return cli_fail(&err);
 	s.n = 0;
 	fputs(s.json ? "],\"history\":[" : "History:\n", stdout);
-	if (cd_request_history(cli->e, id, show_history, &s, &err) < 0)
+	if (cd_api_request_history(cli->api, id, show_history, &s, &err) < 0)
 		return cli_fail(&err);
 	if (s.json)
 		puts("]}");
 	return 0;
 }
 
-typedef int (*decide_fn)(struct cd_engine *, int64_t, const char *,
+typedef int (*decide_fn)(struct cd_api *, int64_t, const char *,
     struct cd_err *);
 
 static int
@@ -301,9 +318,9 @@ decide(struct cli *cli, int argc, char **argv, decide_fn fn)
 	if (optind != argc - 1 || cli_parse_id(argv[optind], &id) != 0)
 		return cli_usage("usage: certdesk request %s ID [--note TEXT]",
 		    argv[0]);
-	if ((r = cli_open(cli)) != 0)
+	if ((r = cli_api(cli)) != 0)
 		return r;
-	if (fn(cli->e, id, note, &err) != 0)
+	if (fn(cli->api, id, note, &err) != 0)
 		return cli_fail(&err);
 	return 0;
 }
@@ -311,25 +328,25 @@ decide(struct cli *cli, int argc, char **argv, decide_fn fn)
 static int
 request_approve(struct cli *cli, int argc, char **argv)
 {
-	return decide(cli, argc, argv, cd_request_approve);
+	return decide(cli, argc, argv, cd_api_request_approve);
 }
 
 static int
 request_reject(struct cli *cli, int argc, char **argv)
 {
-	return decide(cli, argc, argv, cd_request_reject);
+	return decide(cli, argc, argv, cd_api_request_reject);
 }
 
 static int
 request_validate(struct cli *cli, int argc, char **argv)
 {
-	return decide(cli, argc, argv, cd_request_validate);
+	return decide(cli, argc, argv, cd_api_request_validate);
 }
 
 static int
 request_cancel(struct cli *cli, int argc, char **argv)
 {
-	return decide(cli, argc, argv, cd_request_cancel);
+	return decide(cli, argc, argv, cd_api_request_cancel);
 }
 
 static const struct cli_cmd request_cmds[] = {

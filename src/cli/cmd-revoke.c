@@ -57,9 +57,9 @@ cmd_revoke(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_usage("usage: certdesk revoke SERIAL [--reason R]");
-	if ((r = cli_open(cli)) != 0)
+	if ((r = cli_api(cli)) != 0)
 		return r;
-	if (cd_cert_revoke(cli->e, argv[optind], reason, &err) != 0)
+	if (cd_api_cert_revoke(cli->api, argv[optind], reason, &err) != 0)
 		return cli_fail(&err);
 	printf("%s revoked (%s)\n", argv[optind], cd_crl_reason_name(reason));
 	return 0;
@@ -77,9 +77,9 @@ cmd_unrevoke(struct cli *cli, int argc, char **argv)
 		    "revoked with certificateHold)\n");
 		return cli_wants_help(argc, argv) ? 0 : EXIT_USAGE;
 	}
-	if ((r = cli_open(cli)) != 0)
+	if ((r = cli_api(cli)) != 0)
 		return r;
-	if (cd_cert_unrevoke(cli->e, argv[1], &err) != 0)
+	if (cd_api_cert_unrevoke(cli->api, argv[1], &err) != 0)
 		return cli_fail(&err);
 	printf("%s released from hold\n", argv[1]);
 	return 0;

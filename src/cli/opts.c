@@ -130,6 +130,8 @@ cli_check_fds(const char *datadir)
 	char real[PATH_MAX];
 	int i;
 
+	if (datadir == NULL)
+		return 0;
 	if (realpath(datadir, real) == NULL)
 		cd_strlcpy(real, datadir, sizeof(real));
 	for (i = 0; i < ngiven; i++)

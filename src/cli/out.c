@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * out.c - shared CLI plumbing: opening the engine, errors and exit codes,
+ * out.c - shared CLI plumbing: opening the client API, errors and exit codes,
  * sub-command dispatch, and JSON / safe-text output.
  */
 #include "config.h"
@@ -61,6 +61,10 @@ cli_usage(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/*
+ * The engine in this process, for the operator TUI only (main.c's
+ * run_tui); every command goes through cli_api.
+ */
 int
 cli_open(struct cli *cli)
 {
@@ -80,6 +84,21 @@ cli_open(struct cli *cli)
 	return 0;
 }
 
+void
+cli_api_opts(const struct cli *cli, struct cd_api_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->mode = getenv("CERTDESK_MODE");
+	if (o->mode != NULL && *o->mode == '\0')
+		o->mode = NULL;
+	o->socket = cli->socket;
+	if (o->mode == NULL && o->socket != NULL)
+		o->mode = "server";
+	o->conf_path = cli->conf;
+	o->as_logon = cli->as;
+	o->clock_offset = cli->clock_offset;
+}
+
 int
 cli_api(struct cli *cli)
 {
@@ -88,20 +107,10 @@ cli_api(struct cli *cli)
 
 	if (cli->api != NULL)
 		return 0;
-	memset(&o, 0, sizeof(o));
-	o.mode = getenv("CERTDESK_MODE");
-	if (o.mode != NULL && *o.mode == '\0')
-		o.mode = NULL;
-	o.socket = cli->socket;
-	if (o.mode == NULL && o.socket != NULL)
-		o.mode = "server";
-	o.conf_path = cli->conf;
-	o.as_logon = cli->as;
-	o.clock_offset = cli->clock_offset;
+	cli_api_opts(cli, &o);
 	if (cd_api_open(&o, &cli->api, &err) != 0)
 		return cli_fail(&err);
-	if (cli->api->ops->datadir(cli->api) != NULL &&
-	    cli_check_fds(cli->api->ops->datadir(cli->api)) != 0)
+	if (cli_check_fds(cd_api_datadir(cli->api)) != 0)
 		return EXIT_USAGE;
 	return 0;
 }
