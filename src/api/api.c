@@ -4,7 +4,10 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "conf.h"
@@ -25,25 +28,33 @@ cd_api_find(const char *name)
 	return NULL;
 }
 
-/* The mode of the configuration file, or "server" without one. */
+/*
+ * What the client's configuration says (cd_conf_load_client: [client]
+ * and the [server] socket, nothing else): its mode, and the socket a
+ * server-mode client uses when none is given.  Without a file (none
+ * given, none found) a client is in server mode on the default socket.
+ */
 static int
-configured_mode(const struct cd_api_opts *o, char *mode, size_t len,
-    struct cd_err *err)
+client_settings(const struct cd_api_opts *o, char *mode, size_t mlen,
+    char *sock, size_t slen, struct cd_err *err)
 {
+	const char *env = getenv("CERTDESK_CONF");
 	char path[CD_PATH_MAX];
 	struct cd_conf *conf = NULL;
-	struct cd_err sub;
 	int r;
 
-	if (cd_conf_locate(o->conf_path, path, sizeof(path), &sub) != 0) {
-		if (o->conf_path != NULL)
-			return cd_err_set(err, sub.code, "%s", sub.msg);
-		cd_strlcpy(mode, "server", len);
-		return 0;
-	}
-	if ((r = cd_conf_load(path, &conf, err)) != 0)
+	cd_strlcpy(mode, "server", mlen);
+	*sock = '\0';
+	if ((r = cd_conf_locate(o->conf_path, path, sizeof(path), err)) != 0)
 		return r;
-	cd_strlcpy(mode, conf->client_mode, len);
+	if (o->conf_path == NULL && (env == NULL || *env == '\0') &&
+	    access(path, F_OK) != 0 && errno == ENOENT)
+		return 0;
+	if ((r = cd_conf_load_client(path, &conf, err)) != 0)
+		return r;
+	cd_strlcpy(mode, conf->client_mode, mlen);
+	cd_strlcpy(sock, conf->client_socket[0] != '\0' ?
+	    conf->client_socket : conf->server_socket, slen);
 	cd_conf_free(conf);
 	return 0;
 }
@@ -53,18 +64,23 @@ cd_api_open(const struct cd_api_opts *o, struct cd_api **out,
     struct cd_err *err)
 {
 	const struct cd_api_ops *ops;
-	char mode[16];
+	struct cd_api_opts opts = *o;
+	char mode[16], sock[CD_PATH_MAX];
 	int r;
 
 	*out = NULL;
+	if ((r = client_settings(o, mode, sizeof(mode), sock, sizeof(sock),
+	    err)) != 0 && (o->mode == NULL || strcmp(o->mode, "server") != 0 ||
+	    o->socket == NULL))
+		return r;
 	if (o->mode != NULL)
 		cd_strlcpy(mode, o->mode, sizeof(mode));
-	else if ((r = configured_mode(o, mode, sizeof(mode), err)) != 0)
-		return r;
 	if ((ops = cd_api_find(mode)) == NULL)
 		return cd_err_set(err, CD_E_CONFIG, "unknown client mode '%s' "
 		    "(embedded or server)", mode);
-	return ops->open(o, out, err);
+	if (opts.socket == NULL && sock[0] != '\0')
+		opts.socket = sock;
+	return ops->open(&opts, out, err);
 }
 
 void

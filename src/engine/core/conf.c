@@ -1006,6 +1006,7 @@ static const struct opt server_opts[] = {
 
 static const struct opt client_opts[] = {
 	C("mode", p_client_mode, client_mode, 0, 0, "embedded"),
+	C("socket", p_optpath, client_socket, 0, 0, ""),
 };
 
 /* p_bits: min 1 means the list must not be empty. */
@@ -1675,6 +1676,48 @@ cd_conf_load(const char *path, struct cd_conf **out, struct cd_err *err)
 		goto out;
 	}
 	if ((r = load_all(&ld)) != 0)
+		goto out;
+	*out = ld.conf;
+	ld.conf = NULL;
+out:
+	cd_conf_free(ld.conf);
+	if (ld.d != NULL)
+		iniparser_freedict(ld.d);
+	free(ld.places);
+	return r;
+}
+
+/* [client], and the socket of [server] (a client on the server's host). */
+static int
+load_client(struct loader *ld)
+{
+	static const struct section server_socket = { "server",
+		server_opts, 1, 0 };
+	const struct section *client = find_section("client");
+	int r;
+
+	if ((r = read_conf(ld)) != 0 ||
+	    (r = check_keys(ld, "client", client)) != 0 ||
+	    (r = load_values(ld, "client", client, ld->conf)) != 0)
+		return r;
+	return load_values(ld, "server", &server_socket, ld->conf);
+}
+
+int
+cd_conf_load_client(const char *path, struct cd_conf **out,
+    struct cd_err *err)
+{
+	struct loader ld;
+	int r;
+
+	*out = NULL;
+	memset(&ld, 0, sizeof(ld));
+	ld.path = path;
+	ld.err = err;
+	if ((ld.conf = calloc(1, sizeof(*ld.conf))) == NULL)
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	cd_strlcpy(ld.conf->path, path, sizeof(ld.conf->path));
+	if ((r = load_client(&ld)) != 0)
 		goto out;
 	*out = ld.conf;
 	ld.conf = NULL;

@@ -89,6 +89,7 @@ struct cd_conf {
 
 	/* [client]: how certdesk reaches the engine */
 	char client_mode[16];		/* "embedded" or "server" */
+	char client_socket[CD_PATH_MAX];	/* "" = [server] socket */
 
 	int npolicies;
 	struct cd_policy *policies;
@@ -136,6 +137,14 @@ int cd_conf_locate(const char *explicit_path, char *out, size_t outlen,
 
 /* Load and validate.  On error *out is NULL and err names file/line/key. */
 int cd_conf_load(const char *path, struct cd_conf **out, struct cd_err *err);
+/*
+ * A client's settings alone: [client] and [server] socket, each checked
+ * like cd_conf_load checks them (errors name the file and the line); the
+ * other sections are not read, so "[client] mode = server" on its own is
+ * a whole configuration for an operator of a server.
+ */
+int cd_conf_load_client(const char *path, struct cd_conf **out,
+    struct cd_err *err);
 void cd_conf_free(struct cd_conf *conf);
 
 const struct cd_profile *cd_conf_profile(const struct cd_conf *conf,
