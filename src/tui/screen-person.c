@@ -121,7 +121,7 @@ vperson_load(struct vperson *v)
 	}
 	v->cols = COLS;
 	v->tv.dirty = 1;
-	if (cd_person_get(t->e, v->id, NULL, &v->p, &err) != 0) {
+	if (cd_api_person_get(t->a, v->id, NULL, &v->p, &err) != 0) {
 		lines_add(&v->tv.l[T_DETAILS], 0, "%s", err.msg);
 		return;
 	}
@@ -134,17 +134,17 @@ vperson_load(struct vperson *v)
 	rf.person_id = v->id;
 	rc.w = w;
 	rc.l = &v->tv.l[T_REQUESTS];
-	if (cd_request_search(t->e, &rf, tui_rows_request, &rc, &err) < 0)
+	if (cd_api_request_search(t->a, &rf, tui_rows_request, &rc, &err) < 0)
 		tui_error(t, &err);
 	memset(&df, 0, sizeof(df));
 	df.owner_id = v->id;
 	rc.l = &v->tv.l[T_DEVICES];
-	if (cd_device_list(t->e, &df, tui_rows_device, &rc, &err) < 0)
+	if (cd_api_device_list(t->a, &df, tui_rows_device, &rc, &err) < 0)
 		tui_error(t, &err);
 	cd_cert_filter_init(&cf);
 	cf.person_id = v->id;
 	rc.l = &v->tv.l[T_CERTS];
-	if (cd_cert_list(t->e, &cf, tui_rows_cert, &rc, &err) < 0)
+	if (cd_api_cert_list(t->a, &cf, tui_rows_cert, &rc, &err) < 0)
 		tui_error(t, &err);
 	tui_request_row(buf, sizeof(buf), NULL, w);
 	cd_strlcpy(v->tv.head[T_REQUESTS], buf, sizeof(v->tv.head[0]));
@@ -192,7 +192,7 @@ static void
 new_request(struct vperson *v)
 {
 	struct tui *t = v->s.t;
-	int n = cd_engine_nprofiles(t->e);
+	int n = cd_api_nprofiles(t->a);
 	const struct cd_profile *prof;
 	const char **items;
 	struct cd_err err;
@@ -204,14 +204,14 @@ new_request(struct vperson *v)
 	if ((items = calloc((size_t)n, sizeof(*items))) == NULL)
 		return;
 	for (i = 0; i < n; i++)
-		items[i] = cd_engine_profile_at(t->e, i)->name;
+		items[i] = cd_api_profile_at(t->a, i)->name;
 	k = tui_menu(t, "Request soft certificate: credential profile",
 	    items, n, 0);
 	free(items);
 	if (k < 0 || k == TUI_KEY_SIGNAL ||
-	    (prof = cd_engine_profile_at(t->e, k)) == NULL)
+	    (prof = cd_api_profile_at(t->a, k)) == NULL)
 		return;
-	if (cd_request_new(t->e, v->p.logon, prof->id, &id, &status,
+	if (cd_api_request_new(t->a, v->p.logon, prof->id, &id, &status,
 	    &err) != 0) {
 		tui_error(t, &err);
 		return;

@@ -57,6 +57,19 @@ signals_restore(const struct sigaction *old)
 	sigaction(SIGINT, &old[2], NULL);
 }
 
+const struct cd_profile *
+tui_profile(struct tui *t, const char *id)
+{
+	const struct cd_profile *p;
+	int i, n = cd_api_nprofiles(t->a);
+
+	for (i = 0; i < n; i++)
+		if ((p = cd_api_profile_at(t->a, i)) != NULL &&
+		    strcmp(p->id, id) == 0)
+			return p;
+	return NULL;
+}
+
 void
 tui_put(int y, int x, int w, const char *s)
 {
@@ -165,12 +178,13 @@ tui_tabs(int y, const char *const *labels, int n, int cur)
 static void
 draw_header(struct tui *t)
 {
-	const struct cd_person *op = cd_engine_operator(t->e);
+	const struct cd_person *op = t->op_known ? &t->op : NULL;
+	const char *src = cd_api_source(t->a);
 	char buf[512];
 
 	snprintf(buf, sizeof(buf), " certdesk   Operator: %s (%s)   Data: %s",
 	    op != NULL ? op->full_name : "?", op != NULL ? op->logon : "?",
-	    cd_engine_source(t->e));
+	    src != NULL ? src : "?");
 	attron(A_REVERSE);
 	tui_put(0, 0, COLS, buf);
 	attroff(A_REVERSE);
@@ -427,7 +441,7 @@ term_open(SCREEN **scr, struct cd_err *err)
 }
 
 int
-tui_main(struct cd_engine *e, struct cd_err *err)
+tui_main(struct cd_api *a, struct cd_err *err)
 {
 	struct sigaction old[3];
 	struct tui t;
@@ -436,7 +450,8 @@ tui_main(struct cd_engine *e, struct cd_err *err)
 	int ch, r, rc = 0;
 
 	memset(&t, 0, sizeof(t));
-	t.e = e;
+	t.a = a;
+	t.op_known = cd_api_whoami(a, &t.op, NULL, NULL) == 0;
 	tui_signalled = 0;
 	signals_set(old);
 	if ((rc = term_open(&scr, err)) != 0)
