@@ -4,7 +4,10 @@
  * Certificates.  Enter on a request (or certificate) opens View Request,
  * on a device View Device.  'n' requests a soft certificate for the
  * person with a credential profile from the configuration; when the new
- * request is ready to collect, its View Request opens at once.
+ * request is ready to collect, its View Request opens at once.  'd'
+ * disables the person (after a confirmation; the engine says whether
+ * live certificates must be revoked, and a second confirmation names
+ * how many), 'e' enables a disabled person again.
  */
 #include "config.h"
 
@@ -35,7 +38,10 @@ static const char person_help[] =
     "(collected soft certificate packages, USB drives) and Certificates.\n"
     "\nKeys: Tab/^N/Right next tab, ^P/Left previous tab, 1-4 a tab, "
     "Up/Down choose, Enter open the request or device, n request a soft "
-    "certificate for this person, ^R reload, q back.";
+    "certificate for this person, d disable the person (their requests "
+    "can then not be approved, validated or collected, and their live "
+    "certificates are revoked, reason affiliationChanged, after a "
+    "confirmation), e enable a disabled person again, ^R reload, q back.";
 
 void
 tui_device_row(char *buf, size_t len, const struct cd_device *d, int w)
@@ -167,17 +173,23 @@ vperson_draw(struct screen *s, int full)
 static const char *
 vperson_keys(struct screen *s)
 {
-	switch (((struct vperson *)s)->tv.cur) {
+	struct vperson *v = (struct vperson *)s;
+	int off = v->loaded && v->p.status == CD_PS_DISABLED;
+
+	switch (v->tv.cur) {
 	case T_REQUESTS:
 	case T_CERTS:
-		return " Tab/^P tabs  Enter view request  n request soft "
-		    "certificate  ? help  q back";
+		return off ? " Tab/^P tabs  Enter view request  n new request  "
+		    "e enable  ? help  q back" : " Tab/^P tabs  Enter view "
+		    "request  n new request  d disable  ? help  q back";
 	case T_DEVICES:
-		return " Tab/^P tabs  Enter view device  n request soft "
-		    "certificate  ? help  q back";
+		return off ? " Tab/^P tabs  Enter view device  n new request  "
+		    "e enable  ? help  q back" : " Tab/^P tabs  Enter view "
+		    "device  n new request  d disable  ? help  q back";
 	default:
-		return " Tab/^P tabs  1-4 tab  n request soft certificate  "
-		    "? help  q back";
+		return off ? " Tab/^P tabs  1-4 tab  n request soft certificate"
+		    "  e enable  ? help  q back" : " Tab/^P tabs  1-4 tab  n "
+		    "request soft certificate  d disable  ? help  q back";
 	}
 }
 
@@ -224,6 +236,118 @@ new_request(struct vperson *v)
 		tui_open_request(t, id);
 }
 
+/*
+ * The status change of v's person to status; flags as cd_api_person_edit.
+ * Returns its code; *revoked gets how many certificates were revoked.
+ */
+static int
+set_status(struct vperson *v, int status, unsigned flags, int *revoked,
+    struct cd_err *err)
+{
+	struct cd_person p = v->p;
+
+	p.status = status;
+	return cd_api_person_edit(v->s.t->a, &p, flags, revoked, err);
+}
+
+/* After a change: the outcome on the status line, the screen reloaded. */
+static void
+status_done(struct vperson *v, int r, const struct cd_err *err,
+    const char *done, int revoked)
+{
+	struct tui *t = v->s.t;
+	char who[300];
+
+	snprintf(who, sizeof(who), "%s (%s)", v->p.full_name, v->p.logon);
+	vperson_load(v);
+	if (r != 0)
+		tui_error(t, err);
+	else if (revoked > 0)
+		tui_status(t, "%s %s; %d certificate%s revoked "
+		    "(affiliationChanged).", who, done, revoked,
+		    revoked == 1 ? "" : "s");
+	else
+		tui_status(t, "%s %s.", who, done);
+}
+
+/*
+ * Disable: refused at once without the role; else a confirmation, then
+ * the engine.  When it answers CD_E_CONFIRM (live certificates; its
+ * message says how many), a second confirmation, then again with
+ * CD_PE_REVOKE.  Cancelling either changes nothing.
+ */
+static void
+disable_person(struct vperson *v)
+{
+	static const struct button b[] = {
+		{ "Disable", 'd', 0, 0 },
+		{ "Cancel", 'c', 1, 0 },
+	};
+	static const struct button rb[] = {
+		{ "Revoke and disable", 'r', 0, 0 },
+		{ "Cancel", 'c', 1, 0 },
+	};
+	struct tui *t = v->s.t;
+	struct cd_err err;
+	char text[CD_ERR_MSGLEN + 400];
+	int r, n = 0;
+
+	if (!v->loaded || v->p.status == CD_PS_DISABLED)
+		return;
+	if (cd_api_person_may_change(t->a, "person.edit", v->p.logon,
+	    "status: disabled", &err) != 0) {
+		tui_error(t, &err);
+		return;
+	}
+	snprintf(text, sizeof(text), "Disable %s (%s)?  Their requests can "
+	    "then no longer be approved, validated or collected.  If they "
+	    "have live certificates, you are asked before those are revoked.",
+	    v->p.full_name, v->p.logon);
+	if (tui_choice(t, "Disable person", text, b, 2) != 0)
+		return;
+	r = set_status(v, CD_PS_DISABLED, 0, &n, &err);
+	if (r == CD_E_CONFIRM) {
+		snprintf(text, sizeof(text), "%s.  Disable %s and revoke "
+		    "them?", cd_err_msg(&err), v->p.full_name);
+		if (tui_choice(t, "Revoke certificates", text, rb, 2) != 0) {
+			tui_status(t, "Nothing changed: %s is still active.",
+			    v->p.full_name);
+			return;
+		}
+		r = set_status(v, CD_PS_DISABLED, CD_PE_REVOKE, &n, &err);
+	}
+	status_done(v, r, &err, "disabled", n);
+}
+
+/* Enable a disabled person again (their revoked certificates stay so). */
+static void
+enable_person(struct vperson *v)
+{
+	static const struct button b[] = {
+		{ "Enable", 'e', 0, 0 },
+		{ "Cancel", 'c', 1, 0 },
+	};
+	struct tui *t = v->s.t;
+	struct cd_err err;
+	char text[400];
+	int r;
+
+	if (!v->loaded || v->p.status != CD_PS_DISABLED)
+		return;
+	if (cd_api_person_may_change(t->a, "person.edit", v->p.logon,
+	    "status: active", &err) != 0) {
+		tui_error(t, &err);
+		return;
+	}
+	snprintf(text, sizeof(text), "Enable %s (%s) again?  Certificates "
+	    "revoked when they were disabled stay revoked.", v->p.full_name,
+	    v->p.logon);
+	if (tui_choice(t, "Enable person", text, b, 2) != 0)
+		return;
+	r = set_status(v, CD_PS_ACTIVE, 0, NULL, &err);
+	status_done(v, r, &err, "enabled", 0);
+}
+
 static int
 vperson_key(struct screen *s, int ch)
 {
@@ -245,6 +369,12 @@ vperson_key(struct screen *s, int ch)
 		break;
 	case 'n':
 		new_request(v);
+		break;
+	case 'd':
+		disable_person(v);
+		break;
+	case 'e':
+		enable_person(v);
 		break;
 	case TUI_CTRL('r'):
 		vperson_load(v);
