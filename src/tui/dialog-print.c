@@ -4,7 +4,8 @@
  * configured CUPS queue (or the CUPS default), or saved as a PostScript
  * file for a station without a printer.  Used by the Collect dialog
  * after a download and by View Request for completed requests; the
- * engine decides whether the request may have one (cd_print_transport).
+ * engine decides whether the request may have one
+ * (cd_api_print_transport).
  */
 #include "config.h"
 

@@ -82,7 +82,6 @@ struct overlay {
 struct tui {
 	struct cd_api *a;	/* the only way to the engine */
 	struct cd_person op;	/* the operator (whoami at start) */
-	int op_known;
 	struct screen *top;
 	struct overlay *ov;
 	int full;		/* redraw everything */

@@ -3,7 +3,9 @@
  * tui.c - the operator UI's frame and main loop: terminal set-up and
  * restore, the screen stack, header / title / status / key lines, the
  * one place that draws (tui_flush), resize and "too small" handling,
- * and SIGHUP/SIGTERM/SIGINT turned into an orderly stop.
+ * and SIGHUP/SIGTERM/SIGINT turned into an orderly stop.  The screens
+ * reach the engine only through the client API (t->a, api.h), so they
+ * work the same on the engine in this process and on certdeskd.
  */
 #include "config.h"
 
@@ -178,13 +180,11 @@ tui_tabs(int y, const char *const *labels, int n, int cur)
 static void
 draw_header(struct tui *t)
 {
-	const struct cd_person *op = t->op_known ? &t->op : NULL;
 	const char *src = cd_api_source(t->a);
 	char buf[512];
 
 	snprintf(buf, sizeof(buf), " certdesk   Operator: %s (%s)   Data: %s",
-	    op != NULL ? op->full_name : "?", op != NULL ? op->logon : "?",
-	    src != NULL ? src : "?");
+	    t->op.full_name, t->op.logon, src != NULL ? src : "?");
 	attron(A_REVERSE);
 	tui_put(0, 0, COLS, buf);
 	attroff(A_REVERSE);
@@ -451,7 +451,9 @@ tui_main(struct cd_api *a, struct cd_err *err)
 
 	memset(&t, 0, sizeof(t));
 	t.a = a;
-	t.op_known = cd_api_whoami(a, &t.op, NULL, NULL) == 0;
+	/* Who the operator is, for the header: also proves the way works. */
+	if ((rc = cd_api_whoami(a, &t.op, NULL, err)) != 0)
+		return rc;
 	tui_signalled = 0;
 	signals_set(old);
 	if ((rc = term_open(&scr, err)) != 0)
