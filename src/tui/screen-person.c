@@ -237,15 +237,20 @@ new_request(struct vperson *v)
 }
 
 /*
- * The status change of v's person to status; flags as cd_api_person_edit.
- * Returns its code; *revoked gets how many certificates were revoked.
+ * The status change of v's person to status, on the person as stored now
+ * (not as loaded: other fields may have changed since); flags as
+ * cd_api_person_edit.  Returns its code; *revoked gets how many
+ * certificates were revoked.
  */
 static int
 set_status(struct vperson *v, int status, unsigned flags, int *revoked,
     struct cd_err *err)
 {
-	struct cd_person p = v->p;
+	struct cd_person p;
+	int r;
 
+	if ((r = cd_api_person_get(v->s.t->a, v->id, NULL, &p, err)) != 0)
+		return r;
 	p.status = status;
 	return cd_api_person_edit(v->s.t->a, &p, flags, revoked, err);
 }
@@ -292,8 +297,13 @@ disable_person(struct vperson *v)
 	char text[CD_ERR_MSGLEN + 400];
 	int r, n = 0;
 
-	if (!v->loaded || v->p.status == CD_PS_DISABLED)
+	if (!v->loaded)
 		return;
+	if (v->p.status == CD_PS_DISABLED) {
+		tui_status(t, "%s is already disabled (e enables).",
+		    v->p.full_name);
+		return;
+	}
 	if (cd_api_person_may_change(t->a, "person.edit", v->p.logon,
 	    "status: disabled", &err) != 0) {
 		tui_error(t, &err);
@@ -332,8 +342,12 @@ enable_person(struct vperson *v)
 	char text[400];
 	int r;
 
-	if (!v->loaded || v->p.status != CD_PS_DISABLED)
+	if (!v->loaded)
 		return;
+	if (v->p.status != CD_PS_DISABLED) {
+		tui_status(t, "%s is active (d disables).", v->p.full_name);
+		return;
+	}
 	if (cd_api_person_may_change(t->a, "person.edit", v->p.logon,
 	    "status: active", &err) != 0) {
 		tui_error(t, &err);

@@ -8,7 +8,8 @@
 # revoked with reason affiliationChanged and the pending request cannot
 # be collected; a person without certificates needs one confirmation;
 # 'e' enables again; an operator without the 'admin' role is refused at
-# once, with the reason on the status line, and the refusal is audited.
+# once, with the reason on the status line, and the refusal is audited;
+# 'd' on a disabled person only says why.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/tui/lib.sh"
 
 tui_setup
@@ -90,6 +91,10 @@ check_screen "Dan Leaver (Dan.Leaver) disabled; 2 certificates revoked" \
 check_screen "Status:             disabled" "Details shows the person disabled"
 check_screen "e enable" "the key bar now offers e enable"
 screen_lacks "d disable" "... and no longer d disable"
+send d
+check_screen "Dan Leaver is already disabled (e enables)." \
+    "d on a disabled person says why it does nothing"
+screen_lacks "Disable person" "... with no dialog"
 send 4
 wait_for "Serial"
 check "the Certificates tab shows both revoked" \
