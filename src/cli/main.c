@@ -63,9 +63,9 @@ run_tui(struct cli *cli)
 	struct cd_err err;
 	int r;
 
-	if ((r = cli_open(cli)) != 0)
+	if ((r = cli_api(cli)) != 0)
 		return r;
-	if ((r = tui_main(cli->e, &err)) != 0)
+	if ((r = tui_main(cli->api, &err)) != 0)
 		return cli_fail(&err);
 	return 0;
 }

@@ -4,7 +4,8 @@
  * configured CUPS queue (or the CUPS default), or saved as a PostScript
  * file for a station without a printer.  Used by the Collect dialog
  * after a download and by View Request for completed requests; the
- * engine decides whether the request may have one (cd_print_transport).
+ * engine decides whether the request may have one
+ * (cd_api_print_transport).
  */
 #include "config.h"
 
@@ -37,7 +38,7 @@ send_to(struct tui *t, int64_t id, const char *outfile)
 	tui_status(t, outfile != NULL ? "Saving the transport document..." :
 	    "Printing the transport document...");
 	tui_flush(t);
-	if (cd_print_transport(t->e, id, NULL, outfile, job, sizeof(job),
+	if (cd_api_print_transport(t->a, id, NULL, outfile, job, sizeof(job),
 	    &err) != 0)
 		tui_error(t, &err);
 	else if (outfile != NULL)
@@ -58,7 +59,7 @@ tui_print_transport(struct tui *t, int64_t id)
 	char text[CD_PATH_MAX + 200], file[CD_PATH_MAX], where[CD_PATH_MAX];
 	int k;
 
-	cd_print_destination(t->e, where, sizeof(where));
+	cd_api_print_destination(t->a, where, sizeof(where));
 	snprintf(text, sizeof(text), "Print the transport document of "
 	    "request %lld on %s, or save it as a PostScript file.",
 	    (long long)id, where);

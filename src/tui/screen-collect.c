@@ -569,7 +569,7 @@ preview(struct coll *cs, struct cd_err *err)
 
 	cd_drive_free(cs->d);
 	cs->d = NULL;
-	if ((rc = cd_drive_new(cs->s.t->e, cs->rid, &cs->ui, &cs->d, err)))
+	if ((rc = cd_api_drive_new(cs->s.t->a, cs->rid, &cs->ui, &cs->d, err)))
 		return rc;
 	pv = cd_drive_preview(cs->d);
 	snprintf(cs->who, sizeof(cs->who), "%s (%s)", pv->person_name,

@@ -80,7 +80,7 @@ vdevice_load(struct vdevice *v)
 	}
 	v->cols = COLS;
 	v->tv.dirty = 1;
-	if (cd_device_get(t->e, v->id, &v->d, &err) != 0) {
+	if (cd_api_device_get(t->a, v->id, &v->d, &err) != 0) {
 		lines_add(&v->tv.l[T_DETAILS], 0, "%s", err.msg);
 		return;
 	}
@@ -93,12 +93,12 @@ vdevice_load(struct vdevice *v)
 	rf.device_id = v->id;
 	rc.w = w;
 	rc.l = &v->tv.l[T_REQUESTS];
-	if (cd_request_search(t->e, &rf, tui_rows_request, &rc, &err) < 0)
+	if (cd_api_request_search(t->a, &rf, tui_rows_request, &rc, &err) < 0)
 		tui_error(t, &err);
 	cd_cert_filter_init(&cf);
 	cf.device_id = v->id;
 	rc.l = &v->tv.l[T_CERTS];
-	if (cd_cert_list(t->e, &cf, tui_rows_cert, &rc, &err) < 0)
+	if (cd_api_cert_list(t->a, &cf, tui_rows_cert, &rc, &err) < 0)
 		tui_error(t, &err);
 	tui_request_row(buf, sizeof(buf), NULL, w);
 	cd_strlcpy(v->tv.head[T_REQUESTS], buf, sizeof(v->tv.head[0]));
@@ -163,7 +163,7 @@ vdevice_revoke(struct vdevice *v)
 	    reason_items[k]);
 	if (tui_choice(t, "Revoke certificates", text, b, 2) != 0)
 		return;
-	r = cd_device_revoke(t->e, v->id, cd_crl_reason_parse(
+	r = cd_api_device_revoke(t->a, v->id, cd_crl_reason_parse(
 	    reason_items[k]), &n, &err);
 	if (r != 0)
 		tui_error(t, &err);

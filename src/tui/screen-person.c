@@ -4,7 +4,10 @@
  * Certificates.  Enter on a request (or certificate) opens View Request,
  * on a device View Device.  'n' requests a soft certificate for the
  * person with a credential profile from the configuration; when the new
- * request is ready to collect, its View Request opens at once.
+ * request is ready to collect, its View Request opens at once.  'd'
+ * disables the person (after a confirmation; the engine says whether
+ * live certificates must be revoked, and a second confirmation names
+ * how many), 'e' enables a disabled person again.
  */
 #include "config.h"
 
@@ -35,7 +38,10 @@ static const char person_help[] =
     "(collected soft certificate packages, USB drives) and Certificates.\n"
     "\nKeys: Tab/^N/Right next tab, ^P/Left previous tab, 1-4 a tab, "
     "Up/Down choose, Enter open the request or device, n request a soft "
-    "certificate for this person, ^R reload, q back.";
+    "certificate for this person, d disable the person (their requests "
+    "can then not be approved, validated or collected, and their live "
+    "certificates are revoked, reason affiliationChanged, after a "
+    "confirmation), e enable a disabled person again, ^R reload, q back.";
 
 void
 tui_device_row(char *buf, size_t len, const struct cd_device *d, int w)
@@ -121,7 +127,7 @@ vperson_load(struct vperson *v)
 	}
 	v->cols = COLS;
 	v->tv.dirty = 1;
-	if (cd_person_get(t->e, v->id, NULL, &v->p, &err) != 0) {
+	if (cd_api_person_get(t->a, v->id, NULL, &v->p, &err) != 0) {
 		lines_add(&v->tv.l[T_DETAILS], 0, "%s", err.msg);
 		return;
 	}
@@ -134,17 +140,17 @@ vperson_load(struct vperson *v)
 	rf.person_id = v->id;
 	rc.w = w;
 	rc.l = &v->tv.l[T_REQUESTS];
-	if (cd_request_search(t->e, &rf, tui_rows_request, &rc, &err) < 0)
+	if (cd_api_request_search(t->a, &rf, tui_rows_request, &rc, &err) < 0)
 		tui_error(t, &err);
 	memset(&df, 0, sizeof(df));
 	df.owner_id = v->id;
 	rc.l = &v->tv.l[T_DEVICES];
-	if (cd_device_list(t->e, &df, tui_rows_device, &rc, &err) < 0)
+	if (cd_api_device_list(t->a, &df, tui_rows_device, &rc, &err) < 0)
 		tui_error(t, &err);
 	cd_cert_filter_init(&cf);
 	cf.person_id = v->id;
 	rc.l = &v->tv.l[T_CERTS];
-	if (cd_cert_list(t->e, &cf, tui_rows_cert, &rc, &err) < 0)
+	if (cd_api_cert_list(t->a, &cf, tui_rows_cert, &rc, &err) < 0)
 		tui_error(t, &err);
 	tui_request_row(buf, sizeof(buf), NULL, w);
 	cd_strlcpy(v->tv.head[T_REQUESTS], buf, sizeof(v->tv.head[0]));
@@ -167,17 +173,23 @@ vperson_draw(struct screen *s, int full)
 static const char *
 vperson_keys(struct screen *s)
 {
-	switch (((struct vperson *)s)->tv.cur) {
+	struct vperson *v = (struct vperson *)s;
+	int off = v->loaded && v->p.status == CD_PS_DISABLED;
+
+	switch (v->tv.cur) {
 	case T_REQUESTS:
 	case T_CERTS:
-		return " Tab/^P tabs  Enter view request  n request soft "
-		    "certificate  ? help  q back";
+		return off ? " Tab/^P tabs  Enter view request  n new request  "
+		    "e enable  ? help  q back" : " Tab/^P tabs  Enter view "
+		    "request  n new request  d disable  ? help  q back";
 	case T_DEVICES:
-		return " Tab/^P tabs  Enter view device  n request soft "
-		    "certificate  ? help  q back";
+		return off ? " Tab/^P tabs  Enter view device  n new request  "
+		    "e enable  ? help  q back" : " Tab/^P tabs  Enter view "
+		    "device  n new request  d disable  ? help  q back";
 	default:
-		return " Tab/^P tabs  1-4 tab  n request soft certificate  "
-		    "? help  q back";
+		return off ? " Tab/^P tabs  1-4 tab  n request soft certificate"
+		    "  e enable  ? help  q back" : " Tab/^P tabs  1-4 tab  n "
+		    "request soft certificate  d disable  ? help  q back";
 	}
 }
 
@@ -192,7 +204,7 @@ static void
 new_request(struct vperson *v)
 {
 	struct tui *t = v->s.t;
-	int n = cd_engine_nprofiles(t->e);
+	int n = cd_api_nprofiles(t->a);
 	const struct cd_profile *prof;
 	const char **items;
 	struct cd_err err;
@@ -204,14 +216,14 @@ new_request(struct vperson *v)
 	if ((items = calloc((size_t)n, sizeof(*items))) == NULL)
 		return;
 	for (i = 0; i < n; i++)
-		items[i] = cd_engine_profile_at(t->e, i)->name;
+		items[i] = cd_api_profile_at(t->a, i)->name;
 	k = tui_menu(t, "Request soft certificate: credential profile",
 	    items, n, 0);
 	free(items);
 	if (k < 0 || k == TUI_KEY_SIGNAL ||
-	    (prof = cd_engine_profile_at(t->e, k)) == NULL)
+	    (prof = cd_api_profile_at(t->a, k)) == NULL)
 		return;
-	if (cd_request_new(t->e, v->p.logon, prof->id, &id, &status,
+	if (cd_api_request_new(t->a, v->p.logon, prof->id, &id, &status,
 	    &err) != 0) {
 		tui_error(t, &err);
 		return;
@@ -222,6 +234,132 @@ new_request(struct vperson *v)
 	v->tv.cur = T_REQUESTS;
 	if (status == CD_RS_AWAIT_COLLECTION)
 		tui_open_request(t, id);
+}
+
+/*
+ * The status change of v's person to status, on the person as stored now
+ * (not as loaded: other fields may have changed since); flags as
+ * cd_api_person_edit.  Returns its code; *revoked gets how many
+ * certificates were revoked.
+ */
+static int
+set_status(struct vperson *v, int status, unsigned flags, int *revoked,
+    struct cd_err *err)
+{
+	struct cd_person p;
+	int r;
+
+	if ((r = cd_api_person_get(v->s.t->a, v->id, NULL, &p, err)) != 0)
+		return r;
+	p.status = status;
+	return cd_api_person_edit(v->s.t->a, &p, flags, revoked, err);
+}
+
+/* After a change: the outcome on the status line, the screen reloaded. */
+static void
+status_done(struct vperson *v, int r, const struct cd_err *err,
+    const char *done, int revoked)
+{
+	struct tui *t = v->s.t;
+	char who[300];
+
+	snprintf(who, sizeof(who), "%s (%s)", v->p.full_name, v->p.logon);
+	vperson_load(v);
+	if (r != 0)
+		tui_error(t, err);
+	else if (revoked > 0)
+		tui_status(t, "%s %s; %d certificate%s revoked "
+		    "(affiliationChanged).", who, done, revoked,
+		    revoked == 1 ? "" : "s");
+	else
+		tui_status(t, "%s %s.", who, done);
+}
+
+/*
+ * Disable: refused at once without the role; else a confirmation, then
+ * the engine.  When it answers CD_E_CONFIRM (live certificates; its
+ * message says how many), a second confirmation, then again with
+ * CD_PE_REVOKE.  Cancelling either changes nothing.
+ */
+static void
+disable_person(struct vperson *v)
+{
+	static const struct button b[] = {
+		{ "Disable", 'd', 0, 0 },
+		{ "Cancel", 'c', 1, 0 },
+	};
+	static const struct button rb[] = {
+		{ "Revoke and disable", 'r', 0, 0 },
+		{ "Cancel", 'c', 1, 0 },
+	};
+	struct tui *t = v->s.t;
+	struct cd_err err;
+	char text[CD_ERR_MSGLEN + 400];
+	int r, n = 0;
+
+	if (!v->loaded)
+		return;
+	if (v->p.status == CD_PS_DISABLED) {
+		tui_status(t, "%s is already disabled (e enables).",
+		    v->p.full_name);
+		return;
+	}
+	if (cd_api_person_may_change(t->a, "person.edit", v->p.logon,
+	    "status: disabled", &err) != 0) {
+		tui_error(t, &err);
+		return;
+	}
+	snprintf(text, sizeof(text), "Disable %s (%s)?  Their requests can "
+	    "then no longer be approved, validated or collected.  If they "
+	    "have live certificates, you are asked before those are revoked.",
+	    v->p.full_name, v->p.logon);
+	if (tui_choice(t, "Disable person", text, b, 2) != 0)
+		return;
+	r = set_status(v, CD_PS_DISABLED, 0, &n, &err);
+	if (r == CD_E_CONFIRM) {
+		snprintf(text, sizeof(text), "%s.  Disable %s and revoke "
+		    "them?", cd_err_msg(&err), v->p.full_name);
+		if (tui_choice(t, "Revoke certificates", text, rb, 2) != 0) {
+			tui_status(t, "Nothing changed: %s is still active.",
+			    v->p.full_name);
+			return;
+		}
+		r = set_status(v, CD_PS_DISABLED, CD_PE_REVOKE, &n, &err);
+	}
+	status_done(v, r, &err, "disabled", n);
+}
+
+/* Enable a disabled person again (their revoked certificates stay so). */
+static void
+enable_person(struct vperson *v)
+{
+	static const struct button b[] = {
+		{ "Enable", 'e', 0, 0 },
+		{ "Cancel", 'c', 1, 0 },
+	};
+	struct tui *t = v->s.t;
+	struct cd_err err;
+	char text[400];
+	int r;
+
+	if (!v->loaded)
+		return;
+	if (v->p.status != CD_PS_DISABLED) {
+		tui_status(t, "%s is active (d disables).", v->p.full_name);
+		return;
+	}
+	if (cd_api_person_may_change(t->a, "person.edit", v->p.logon,
+	    "status: active", &err) != 0) {
+		tui_error(t, &err);
+		return;
+	}
+	snprintf(text, sizeof(text), "Enable %s (%s) again?  Certificates "
+	    "revoked when they were disabled stay revoked.", v->p.full_name,
+	    v->p.logon);
+	if (tui_choice(t, "Enable person", text, b, 2) != 0)
+		return;
+	r = set_status(v, CD_PS_ACTIVE, 0, NULL, &err);
+	status_done(v, r, &err, "enabled", 0);
 }
 
 static int
@@ -245,6 +383,12 @@ vperson_key(struct screen *s, int ch)
 		break;
 	case 'n':
 		new_request(v);
+		break;
+	case 'd':
+		disable_person(v);
+		break;
+	case 'e':
+		enable_person(v);
 		break;
 	case TUI_CTRL('r'):
 		vperson_load(v);

@@ -65,7 +65,7 @@ tui_person_text(struct tui *t, int64_t id, char *buf, size_t len)
 	struct cd_person p;
 	struct cd_err err;
 
-	if (id != 0 && cd_person_get(t->e, id, NULL, &p, &err) == 0)
+	if (id != 0 && cd_api_person_get(t->a, id, NULL, &p, &err) == 0)
 		snprintf(buf, len, "%s (%s)", p.full_name, p.logon);
 	else
 		snprintf(buf, len, id != 0 ? "person %lld" : "-",
@@ -147,7 +147,7 @@ add_person(struct vreq *v)
 	struct cd_person p;
 	struct cd_err err;
 
-	if (cd_person_get(v->s.t->e, v->r.person_id, NULL, &p, &err) != 0) {
+	if (cd_api_person_get(v->s.t->a, v->r.person_id, NULL, &p, &err) != 0) {
 		lines_add(&v->text, 0, "%-20s%s (%s)", "Person:",
 		    v->r.person_name, err.msg);
 		return;
@@ -161,7 +161,7 @@ add_person(struct vreq *v)
 static void
 add_profile(struct vreq *v)
 {
-	const struct cd_profile *pr = cd_engine_profile(v->s.t->e,
+	const struct cd_profile *pr = tui_profile(v->s.t,
 	    v->r.profile);
 	struct lines *l = &v->text;
 	int i;
@@ -236,7 +236,7 @@ add_device(struct vreq *v)
 	struct cd_device d;
 
 	if (v->r.device_id != 0 &&
-	    cd_device_get(v->s.t->e, v->r.device_id, &d, &err) == 0)
+	    cd_api_device_get(v->s.t->a, v->r.device_id, &d, &err) == 0)
 		lines_add(&v->text, 0, "%-20s%lld  %s %s (%s)", "Device:",
 		    (long long)d.id, d.type, d.serial, d.status);
 }
@@ -253,13 +253,13 @@ add_lists(struct vreq *v)
 	cd_cert_filter_init(&cf);
 	cf.request_id = v->id;
 	n = v->text.n;
-	if (cd_cert_list(v->s.t->e, &cf, on_cert, &v->text, &err) < 0)
+	if (cd_api_cert_list(v->s.t->a, &cf, on_cert, &v->text, &err) < 0)
 		lines_add(&v->text, 0, "  %s", err.msg);
 	else if (n == v->text.n)
 		lines_add(&v->text, 0, "  (none yet)");
 	lines_add(&v->text, 0, "%s", "");
 	lines_add(&v->text, 0, "History:");
-	if (cd_request_history(v->s.t->e, v->id, on_history, &v->text,
+	if (cd_api_request_history(v->s.t->a, v->id, on_history, &v->text,
 	    &err) < 0)
 		lines_add(&v->text, 0, "  %s", err.msg);
 }
@@ -286,8 +286,8 @@ vreq_load(struct vreq *v)
 	v->loaded = 0;
 	v->cols = COLS;
 	memset(&v->act, 0, sizeof(v->act));
-	if (cd_request_get(v->s.t->e, v->id, &v->r, &err) != 0 ||
-	    cd_request_actions(v->s.t->e, v->id, &v->act, &err) != 0) {
+	if (cd_api_request_get(v->s.t->a, v->id, &v->r, &err) != 0 ||
+	    cd_api_request_actions(v->s.t->a, v->id, &v->act, &err) != 0) {
 		lines_add(l, 0, "%s", err.msg);
 		build_bar(v);
 		return;
@@ -421,16 +421,16 @@ decide(struct vreq *v, const struct action *a)
 		return;
 	switch (a->act) {
 	case CD_ACT_APPROVE:
-		rc = cd_request_approve(t->e, v->id, note, &err);
+		rc = cd_api_request_approve(t->a, v->id, note, &err);
 		break;
 	case CD_ACT_VALIDATE:
-		rc = cd_request_validate(t->e, v->id, note, &err);
+		rc = cd_api_request_validate(t->a, v->id, note, &err);
 		break;
 	case CD_ACT_REJECT:
-		rc = cd_request_reject(t->e, v->id, note, &err);
+		rc = cd_api_request_reject(t->a, v->id, note, &err);
 		break;
 	default:
-		rc = cd_request_cancel(t->e, v->id, note, &err);
+		rc = cd_api_request_cancel(t->a, v->id, note, &err);
 		break;
 	}
 	if (rc != 0)

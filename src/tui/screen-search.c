@@ -393,8 +393,8 @@ request_filter(struct search *ss, struct cd_request_filter *f)
 		if (parse_date(t, buf, 1, &f->created_to) != 0)
 			return -1;
 		k = tform_choice(ss->tf, F_PROFILE);
-		if (k > 0 && cd_engine_profile_at(t->e, k - 1) != NULL)
-			cd_strlcpy(f->profile, cd_engine_profile_at(t->e,
+		if (k > 0 && cd_api_profile_at(t->a, k - 1) != NULL)
+			cd_strlcpy(f->profile, cd_api_profile_at(t->a,
 			    k - 1)->id, sizeof(f->profile));
 	}
 	f->limit = MAX_ROWS + 1;
@@ -418,12 +418,12 @@ search_devices(struct search *ss, struct collector *c, struct cd_err *err)
 	tform_get(ss->tf, 1, df.serial, sizeof(df.serial));
 	df.limit = MAX_ROWS + 1;
 	if (name[0] == '\0')
-		return cd_device_list(ss->s.t->e, &df, on_device, &dc, err);
+		return cd_api_device_list(ss->s.t->a, &df, on_device, &dc, err);
 	/* Devices of each person whose name matches. */
 	cd_strlcpy(pf.name, name, sizeof(pf.name));
 	pf.limit = MAX_ROWS;
 	ss->esz = sizeof(struct cd_person);
-	rc = cd_person_list(ss->s.t->e, &pf, on_person, c, err);
+	rc = cd_api_person_list(ss->s.t->a, &pf, on_person, c, err);
 	for (i = 0; rc >= 0 && i < ss->nrows; i++)
 		lines_add(&owners, ((struct cd_person *)ss->rows)[i].id, "-");
 	ss->nrows = 0;
@@ -434,7 +434,7 @@ search_devices(struct search *ss, struct collector *c, struct cd_err *err)
 	c->cap = 0;
 	for (i = 0; rc >= 0 && i < owners.n && !ss->more; i++) {
 		df.owner_id = owners.ids[i];
-		rc = cd_device_list(ss->s.t->e, &df, on_device, &dc, err);
+		rc = cd_api_device_list(ss->s.t->a, &df, on_device, &dc, err);
 	}
 	lines_clear(&owners);
 	return rc < 0 ? rc : 0;
@@ -459,13 +459,13 @@ run_search(struct search *ss)
 	cd_err_clear(&err);
 	switch (ss->kind) {
 	case K_REQUESTS:
-		rc = cd_request_search(t->e, &rf, on_request, &c, &err);
+		rc = cd_api_request_search(t->a, &rf, on_request, &c, &err);
 		break;
 	case K_PEOPLE:
 		memset(&pf, 0, sizeof(pf));
 		tform_get(ss->tf, 0, pf.name, sizeof(pf.name));
 		pf.limit = MAX_ROWS + 1;
-		rc = cd_person_list(t->e, &pf, on_person, &c, &err);
+		rc = cd_api_person_list(t->a, &pf, on_person, &c, &err);
 		break;
 	case K_DEVICES:
 		rc = search_devices(ss, &c, &err);
@@ -666,8 +666,8 @@ static const struct screen_ops device_ops = {
 static void
 request_choices(struct search *ss)
 {
-	struct cd_engine *e = ss->s.t->e;
-	int i, n = cd_engine_nprofiles(e);
+	struct cd_api *a = ss->s.t->a;
+	int i, n = cd_api_nprofiles(a);
 
 	ss->status_items[0] = "Any";
 	for (i = 0; i < CD_RS__COUNT; i++)
@@ -681,7 +681,7 @@ request_choices(struct search *ss)
 		return;
 	ss->prof_items[0] = "Any";
 	for (i = 0; i < n; i++)
-		ss->prof_items[i + 1] = cd_engine_profile_at(e, i)->name;
+		ss->prof_items[i + 1] = cd_api_profile_at(a, i)->name;
 	tform_set_items(ss->tf, F_PROFILE, ss->prof_items, n + 1);
 }
 

@@ -19,6 +19,7 @@
 
 #include "certdesk/collect.h"
 #include "certdesk/engine.h"
+#include "api.h"
 
 #define TUI_MIN_COLS 80
 #define TUI_MIN_LINES 24
@@ -79,7 +80,8 @@ struct overlay {
 };
 
 struct tui {
-	struct cd_engine *e;
+	struct cd_api *a;	/* the only way to the engine */
+	struct cd_person op;	/* the operator (whoami at start) */
 	struct screen *top;
 	struct overlay *ov;
 	int full;		/* redraw everything */
@@ -124,6 +126,8 @@ void tui_error(struct tui *t, const struct cd_err *err);
 void tui_overlay_push(struct tui *t, struct overlay *o);
 void tui_overlay_pop(struct tui *t, struct overlay *o);
 void tui_help(struct tui *t, const char *title, const char *text);
+/* The credential profile with this id, or NULL. */
+const struct cd_profile *tui_profile(struct tui *t, const char *id);
 /* Print at (y, x) at most w columns, padding with blanks to w. */
 void tui_put(int y, int x, int w, const char *s);
 

@@ -3,7 +3,9 @@
  * tui.c - the operator UI's frame and main loop: terminal set-up and
  * restore, the screen stack, header / title / status / key lines, the
  * one place that draws (tui_flush), resize and "too small" handling,
- * and SIGHUP/SIGTERM/SIGINT turned into an orderly stop.
+ * and SIGHUP/SIGTERM/SIGINT turned into an orderly stop.  The screens
+ * reach the engine only through the client API (t->a, api.h), so they
+ * work the same on the engine in this process and on certdeskd.
  */
 #include "config.h"
 
@@ -55,6 +57,19 @@ signals_restore(const struct sigaction *old)
 	sigaction(SIGHUP, &old[0], NULL);
 	sigaction(SIGTERM, &old[1], NULL);
 	sigaction(SIGINT, &old[2], NULL);
+}
+
+const struct cd_profile *
+tui_profile(struct tui *t, const char *id)
+{
+	const struct cd_profile *p;
+	int i, n = cd_api_nprofiles(t->a);
+
+	for (i = 0; i < n; i++)
+		if ((p = cd_api_profile_at(t->a, i)) != NULL &&
+		    strcmp(p->id, id) == 0)
+			return p;
+	return NULL;
 }
 
 void
@@ -165,12 +180,11 @@ tui_tabs(int y, const char *const *labels, int n, int cur)
 static void
 draw_header(struct tui *t)
 {
-	const struct cd_person *op = cd_engine_operator(t->e);
+	const char *src = cd_api_source(t->a);
 	char buf[512];
 
 	snprintf(buf, sizeof(buf), " certdesk   Operator: %s (%s)   Data: %s",
-	    op != NULL ? op->full_name : "?", op != NULL ? op->logon : "?",
-	    cd_engine_source(t->e));
+	    t->op.full_name, t->op.logon, src != NULL ? src : "?");
 	attron(A_REVERSE);
 	tui_put(0, 0, COLS, buf);
 	attroff(A_REVERSE);
@@ -427,7 +441,7 @@ term_open(SCREEN **scr, struct cd_err *err)
 }
 
 int
-tui_main(struct cd_engine *e, struct cd_err *err)
+tui_main(struct cd_api *a, struct cd_err *err)
 {
 	struct sigaction old[3];
 	struct tui t;
@@ -436,7 +450,10 @@ tui_main(struct cd_engine *e, struct cd_err *err)
 	int ch, r, rc = 0;
 
 	memset(&t, 0, sizeof(t));
-	t.e = e;
+	t.a = a;
+	/* Who the operator is, for the header: also proves the way works. */
+	if ((rc = cd_api_whoami(a, &t.op, NULL, err)) != 0)
+		return rc;
 	tui_signalled = 0;
 	signals_set(old);
 	if ((rc = term_open(&scr, err)) != 0)

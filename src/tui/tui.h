@@ -6,9 +6,14 @@
 #ifndef CD_TUI_H
 #define CD_TUI_H
 
-struct cd_engine;
+struct cd_api;
 struct cd_err;
-/* Run the operator UI on the terminal until the operator quits. Returns 0 or a CD_E_* code with err filled; always restores the terminal. */
-int tui_main(struct cd_engine *e, struct cd_err *err);
+/*
+ * Run the operator UI on the terminal until the operator quits, reaching
+ * the engine only through a (embedded or server).  Returns 0 or a CD_E_*
+ * code with err filled (a failed whoami before the terminal is taken);
+ * always restores the terminal.
+ */
+int tui_main(struct cd_api *a, struct cd_err *err);
 
 #endif
