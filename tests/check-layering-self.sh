@@ -5,7 +5,8 @@
 # each (an engine printf after a comment, one after a block comment that
 # spans lines, a TUI or CLI file including an internal engine header, a
 # public header including an internal one, curses in the engine), which
-# must fail and name the broken file.  Commented-out calls and calls
+# must fail and name the broken file; a front-end calling the engine
+# past the client API or holding an engine must fail too.  Commented-out calls and calls
 # inside strings must not count.  TAP output.
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 CHECK=$top_srcdir/tests/check-layering.sh
@@ -99,6 +100,22 @@ expect_fail "a public header including an internal header" engine.h
 fresh
 echo "src/engine/nonesuch.h" >>"$T/tree/src/engine/public-headers"
 expect_fail "a listed public header that does not exist" nonesuch.h
+
+fresh
+printf '%s\n' 'static int peek(struct cd_api *a, struct cd_person *p)' \
+    '{ return cd_person_get (NULL, 0, "x", p, NULL) + (a == NULL); }' \
+    >>"$T/tree/src/tui/widget.c"
+expect_fail "a TUI file calling the engine past the client API" widget.c
+
+fresh
+printf '%s\n' 'static struct cd_engine *kept;' >>"$T/tree/src/cli/cmd-person.c"
+expect_fail "a CLI command holding an engine" cmd-person.c
+
+fresh
+printf '%s\n' '/* cd_request_get(e, 1, &r, NULL); struct cd_engine *e; */' \
+    'static const char why[] = "cd_sweep(e, &res, &err)";' \
+    >>"$T/tree/src/cli/cmd-request.c"
+expect_pass "an engine call in a comment or a string does not count"
 
 echo "1..$n"
 exit $failed

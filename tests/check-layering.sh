@@ -8,7 +8,11 @@
 #  - front-ends (src/cli, src/tui) include only the engine's public headers,
 #    listed in src/engine/public-headers, and public headers include only
 #    each other;
-#  - only src/tui includes curses; only the SQLite backend names SQLite.
+#  - only src/tui includes curses; only the SQLite backend names SQLite;
+#  - front-ends reach the engine only through the client API (src/api):
+#    no call of a public engine function that takes a struct cd_engine,
+#    and no struct cd_engine, outside the local administration commands
+#    (init, store, ca: they act on a data directory as its owner).
 # Runs on the tree at $top_srcdir (tests/check-layering-self.sh feeds it
 # broken trees).  TAP output.
 cd "${top_srcdir:-.}" || exit 1
@@ -106,6 +110,23 @@ hits=$(includes $public 2>/dev/null | while IFS=: read -r f l name; do
 	echo "$f:$l: includes $name, which is not public"
 done)
 check "public headers include only public headers" "$hits"
+
+# The engine calls a front-end could make: every public function whose
+# first parameter is the engine.
+# shellcheck disable=SC2086
+ecalls=$(strip $public 2>/dev/null | grep -oE 'cd_[a-z0-9_]+[[:space:]]*\([[:space:]]*(const[[:space:]]+)?struct[[:space:]]+cd_engine' |
+    sed 's/[[:space:]]*(.*//' | sort -u | paste -sd'|' -)
+[ -n "$ecalls" ] || ecalls=NO_ENGINE_CALL_FOUND
+check "the public headers declare engine calls (found: $(echo "$ecalls" | tr '|' '\n' | wc -l))" \
+    "$([ "$ecalls" != NO_ENGINE_CALL_FOUND ] || echo "no engine call found in $LIST")"
+local_admin='src/cli/(cmd-init|cmd-store|cmd-ca)\.c'
+api_front=$(echo "$front_src" | grep -vE "^($local_admin)\$")
+# shellcheck disable=SC2086
+hits=$(strip $api_front | grep -E ":.*(^|[^A-Za-z0-9_])($ecalls)[[:space:]]*\(")
+check "front-ends call the engine only through the client API" "$hits"
+# shellcheck disable=SC2086
+hits=$(strip $api_front | grep -E ':.*struct[[:space:]]+cd_engine([^A-Za-z0-9_]|$)')
+check "front-ends hold no struct cd_engine (local commands aside)" "$hits"
 
 hits=$(grep -rlE 'sqlite3' src --include='*.c' --include='*.h' | grep -v 'src/engine/store/store-sqlite.c' | grep -v 'src/engine/store/store.c')
 check "SQLite only inside its store backend" "$hits"

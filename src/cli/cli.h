@@ -31,7 +31,6 @@ struct cli {
 	const char *as;		/* --as LOGON */
 	int64_t clock_offset;	/* $CERTDESK_CLOCK_OFFSET */
 	const char *socket;	/* -S PATH or $CERTDESK_SOCKET */
-	struct cd_engine *e;	/* the operator TUI's engine (cli_open) */
 	struct cd_api *api;	/* every command's engine (cli_api) */
 };
 
@@ -41,12 +40,6 @@ struct cli_cmd {
 	int (*run)(struct cli *cli, int argc, char **argv);
 };
 
-/*
- * The engine in this process (once), for the operator TUI only: every
- * command reaches the engine through the client API (cli_api).  Prints
- * and returns an exit code.
- */
-int cli_open(struct cli *cli);
 /*
  * The client API's options for this invocation: embedded or server after
  * $CERTDESK_MODE, else a socket given (-S, $CERTDESK_SOCKET) means

@@ -189,7 +189,6 @@ main(int argc, char **argv)
 	optind = 0;
 	r = c->run(&cli, argc, argv);
 out:
-	cd_engine_close(cli.e);
 	cd_api_close(cli.api);
 	return r;
 }

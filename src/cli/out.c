@@ -61,29 +61,6 @@ cli_usage(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-/*
- * The engine in this process, for the operator TUI only (main.c's
- * run_tui); every command goes through cli_api.
- */
-int
-cli_open(struct cli *cli)
-{
-	struct cd_open_opts o;
-	struct cd_err err;
-
-	if (cli->e != NULL)
-		return 0;
-	memset(&o, 0, sizeof(o));
-	o.conf_path = cli->conf;
-	o.as_logon = cli->as;
-	o.clock_offset = cli->clock_offset;
-	if (cd_engine_open(&o, &cli->e, &err) != 0)
-		return cli_fail(&err);
-	if (cli_check_fds(cd_engine_datadir(cli->e)) != 0)
-		return EXIT_USAGE;
-	return 0;
-}
-
 void
 cli_api_opts(const struct cli *cli, struct cd_api_opts *o)
 {
