@@ -19,6 +19,7 @@
 
 #include "dl.h"
 #include "dl-cups.h"
+#include "dl-curl.h"
 #include "dl-nss.h"
 #include "dl-udev.h"
 #ifdef HAVE_LIBPQ
@@ -122,6 +123,7 @@ test_loader(void)
 static int load_nss(struct cd_err *e) { return cd_dl_nss(e); }
 static int load_cups(struct cd_err *e) { return cd_dl_cups(e); }
 static int load_udev(struct cd_err *e) { return cd_dl_udev(e); }
+static int load_curl(struct cd_err *e) { return cd_dl_curl(CD_E_CA, e); }
 #ifdef HAVE_LIBPQ
 static int load_pq(struct cd_err *e) { return cd_dl_pq(e); }
 #endif
@@ -138,6 +140,8 @@ test_real(void)
 	    "libcups loads (%s)", o.msg);
 	ok(in_child(load_udev, &o) == 0 && o.code == 0,
 	    "libudev loads (%s)", o.msg);
+	ok(in_child(load_curl, &o) == 0 && o.code == 0,
+	    "libcurl loads (%s)", o.msg);
 #ifdef HAVE_LIBPQ
 	ok(in_child(load_pq, &o) == 0 && o.code == 0,
 	    "libpq loads (%s)", o.msg);
@@ -233,6 +237,7 @@ test_hidden(void)
 	hidden("libudev.so.1", usb_open, CD_E_USB, "watching for USB drives");
 	hidden("libcups.so.2", cups_job, CD_E_PRINT, "a CUPS print job");
 	hidden("libcups.so.2", cups_purge, CD_E_PRINT, "a CUPS purge");
+	hidden("libcurl.so.4", load_curl, CD_E_CA, "libcurl for SCEP");
 #ifdef HAVE_LIBPQ
 	hidden("libpq.so.5", pg_arg, CD_E_STORE, "PostgreSQL settings");
 	hidden("libpq.so.5", pg_open, CD_E_STORE, "opening a PostgreSQL store");

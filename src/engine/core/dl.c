@@ -83,7 +83,7 @@ cd_dl_load(struct cd_dl_state *st, const struct cd_dl_lib *libs, size_t n,
 		for (i = 0; i < n; i++)
 			if (load_one(&libs[i], feature, st->msg,
 			    sizeof(st->msg)) != 0) {
-				st->done = code;
+				st->done = -1;
 				break;
 			}
 	}
@@ -91,5 +91,5 @@ cd_dl_load(struct cd_dl_state *st, const struct cd_dl_lib *libs, size_t n,
 	pthread_mutex_unlock(&dl_lock);
 	if (r == 1)
 		return 0;
-	return cd_err_set(err, r, "%s", st->msg);
+	return cd_err_set(err, code, "%s", st->msg);
 }

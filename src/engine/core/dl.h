@@ -36,11 +36,11 @@ struct cd_dl_lib {
  * Load the libraries libs[0..n-1] (in that order) and resolve all their
  * symbols, once: the outcome (success or the first failure's message) is
  * kept in *state and repeated on later calls.  feature names what needs
- * the libraries ("the SystemStore delivery"), code is the error code.
- * Thread-safe.
+ * the libraries ("the SystemStore delivery"), code is the error code of
+ * a failure.  Thread-safe.
  */
 struct cd_dl_state {
-	int done;		/* 0 not tried, 1 loaded, < 0 the error code */
+	int done;		/* 0 not tried, 1 loaded, -1 failed */
 	char msg[512];
 };
 int cd_dl_load(struct cd_dl_state *state, const struct cd_dl_lib *libs,
