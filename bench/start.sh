@@ -8,6 +8,8 @@
 #   certdesk --version   against  openssl version          (target <= 1.5x)
 #   a search through a private certdeskd ("certdesk -S SOCKET request
 #   search")             against  certdesk --version        (target <= 2x)
+#   a call through the client API to that certdeskd ("certdesk -S SOCKET
+#   collect 999999", refused: no such request) against --version
 #   $BEFORE --version    against  certdesk --version  (when BEFORE names
 #                                 an older build, e.g. a copy of certdesk)
 #
@@ -51,12 +53,19 @@ trap 'exit 1' HUP INT TERM
 
 # usec CMD...: the wall time of one run in microseconds (in $US); output
 # discarded.  A failing command stops the benchmark: it measures nothing.
+# "! CMD...": CMD is expected to refuse (exit 1 to 127), not to crash.
 usec() {
-	local t0 t1
+	local t0 t1 rc want=0
+	[ "$1" != "!" ] || { want=1; shift; }
 	t0=${EPOCHREALTIME/./}
-	"$@" >/dev/null 2>"$W/err" || {
-		echo "start.sh: '$*' failed: $(head -3 "$W/err")" >&2; exit 1; }
+	"$@" >/dev/null 2>"$W/err"
+	rc=$?
 	t1=${EPOCHREALTIME/./}
+	if [ $want -eq 0 ] && [ $rc -ne 0 ] ||
+	    [ $want -eq 1 ] && { [ $rc -eq 0 ] || [ $rc -ge 128 ]; }; then
+		echo "start.sh: '$*' exited $rc: $(head -3 "$W/err")" >&2
+		exit 1
+	fi
 	US=$((t1 - t0))
 }
 
@@ -144,6 +153,10 @@ if server; then
 	pair "search via server / --version" \
 	    "$CERTDESK -c $W/conf -S $W/sock request search" \
 	    "$CERTDESK --version"
+	# a call that goes through the client API: the preview of a
+	# collection, refused by certdeskd (no such request)
+	pair "API call via server / --version" \
+	    "! $CERTDESK -S $W/sock collect 999999" "$CERTDESK --version"
 else
 	echo "search via server: no certdeskd could be started here" \
 	    "($(tail -1 "$W/certdeskd.log" 2>/dev/null))"
