@@ -11,7 +11,8 @@
 #   a call through the client API to that certdeskd ("certdesk -S SOCKET
 #   collect 999999", refused: no such request) against --version
 #   $BEFORE --version    against  certdesk --version  (when BEFORE names
-#                                 an older build, e.g. a copy of certdesk)
+#                                 an older build, e.g. a copy of certdesk;
+#                                 the API call too)
 #
 # The server pair needs a certdeskd that the current user may start (a
 # private data folder, the user as its first operator); it is left out,
@@ -157,6 +158,9 @@ if server; then
 	# collection, refused by certdeskd (no such request)
 	pair "API call via server / --version" \
 	    "! $CERTDESK -S $W/sock collect 999999" "$CERTDESK --version"
+	[ -z "$BEFORE" ] || pair "before API call / API call" \
+	    "! $BEFORE -S $W/sock collect 999999" \
+	    "! $CERTDESK -S $W/sock collect 999999"
 else
 	echo "search via server: no certdeskd could be started here" \
 	    "($(tail -1 "$W/certdeskd.log" 2>/dev/null))"
