@@ -20,6 +20,7 @@ static struct cd_dl_state cups_state;
 int
 cd_dl_cups(struct cd_err *err)
 {
-	return cd_dl_load(&cups_state, cups_libs, sizeof(cups_libs) / sizeof(cups_libs[0]),
+	return cd_dl_load(&cups_state, cups_libs,
+	    sizeof(cups_libs) / sizeof(cups_libs[0]),
 	    "printing through CUPS", CD_E_PRINT, err);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * dl-curl.h - libcurl, for the client API's server implementation
- * (src/api/api-server.c) and the SCEP CA backend (ca/ca-scep.c), loaded on first use (see dl.h).  Include after
- * <curl/curl.h>; call cd_dl_curl() before the first call into libcurl.
+ * (src/api/api-server.c) and the SCEP CA backend (ca/ca-scep.c), loaded
+ * on first use (see dl.h).  Include after <curl/curl.h>; call
+ * cd_dl_curl() before the first call into libcurl.
  * curl_easy_setopt and curl_easy_getinfo lose the type checks of
  * <curl/typecheck-gcc.h> where this header is included.
  */

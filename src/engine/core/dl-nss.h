@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * dl-nss.h - NSS (libnss3, libsmime3, libnspr4), for the SystemStore delivery (deliver/nss.c),
- * loaded on first use (see dl.h).  Include after the library's headers;
- * call cd_dl_nss() before the first call into the library.
+ * dl-nss.h - NSS (libnss3, libsmime3, libnspr4), for the SystemStore
+ * delivery (deliver/nss.c), loaded on first use (see dl.h).  Include
+ * after the library's headers; call cd_dl_nss() before the first call
+ * into the library.
  */
 #ifndef CD_DL_NSS_H
 #define CD_DL_NSS_H
@@ -105,7 +106,8 @@ int cd_dl_nss(struct cd_err *err);
 #define SEC_PKCS12DecoderImportBags sym_SEC_PKCS12DecoderImportBags
 #define SEC_PKCS12DecoderIterateInit sym_SEC_PKCS12DecoderIterateInit
 #define SEC_PKCS12DecoderIterateNext sym_SEC_PKCS12DecoderIterateNext
-#define SEC_PKCS12DecoderRenameCertNicknames sym_SEC_PKCS12DecoderRenameCertNicknames
+#define SEC_PKCS12DecoderRenameCertNicknames \
+	sym_SEC_PKCS12DecoderRenameCertNicknames
 #define SEC_PKCS12DecoderStart sym_SEC_PKCS12DecoderStart
 #define SEC_PKCS12DecoderUpdate sym_SEC_PKCS12DecoderUpdate
 #define SEC_PKCS12DecoderValidateBags sym_SEC_PKCS12DecoderValidateBags

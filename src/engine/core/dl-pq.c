@@ -20,6 +20,7 @@ static struct cd_dl_state pq_state;
 int
 cd_dl_pq(struct cd_err *err)
 {
-	return cd_dl_load(&pq_state, pq_libs, sizeof(pq_libs) / sizeof(pq_libs[0]),
+	return cd_dl_load(&pq_state, pq_libs,
+	    sizeof(pq_libs) / sizeof(pq_libs[0]),
 	    "the PostgreSQL store", CD_E_STORE, err);
 }

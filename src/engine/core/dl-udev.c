@@ -20,6 +20,7 @@ static struct cd_dl_state udev_state;
 int
 cd_dl_udev(struct cd_err *err)
 {
-	return cd_dl_load(&udev_state, udev_libs, sizeof(udev_libs) / sizeof(udev_libs[0]),
+	return cd_dl_load(&udev_state, udev_libs,
+	    sizeof(udev_libs) / sizeof(udev_libs[0]),
 	    "the USB drive detection (AutoSave)", CD_E_USB, err);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * dl-udev.h - libudev, for the USB drive detection of AutoSave (deliver/usb.c),
- * loaded on first use (see dl.h).  Include after the library's headers;
- * call cd_dl_udev() before the first call into the library.
+ * dl-udev.h - libudev, for the USB drive detection of AutoSave
+ * (deliver/usb.c), loaded on first use (see dl.h).  Include after the
+ * library's headers; call cd_dl_udev() before the first call into the
+ * library.
  */
 #ifndef CD_DL_UDEV_H
 #define CD_DL_UDEV_H
@@ -49,13 +50,15 @@ int cd_dl_udev(struct cd_err *err);
 #define udev_device_get_devnode sym_udev_device_get_devnode
 #define udev_device_get_devnum sym_udev_device_get_devnum
 #define udev_device_get_devtype sym_udev_device_get_devtype
-#define udev_device_get_parent_with_subsystem_devtype sym_udev_device_get_parent_with_subsystem_devtype
+#define udev_device_get_parent_with_subsystem_devtype \
+	sym_udev_device_get_parent_with_subsystem_devtype
 #define udev_device_get_property_value sym_udev_device_get_property_value
 #define udev_device_get_subsystem sym_udev_device_get_subsystem
 #define udev_device_get_syspath sym_udev_device_get_syspath
 #define udev_device_new_from_syspath sym_udev_device_new_from_syspath
 #define udev_device_unref sym_udev_device_unref
-#define udev_enumerate_add_match_subsystem sym_udev_enumerate_add_match_subsystem
+#define udev_enumerate_add_match_subsystem \
+	sym_udev_enumerate_add_match_subsystem
 #define udev_enumerate_get_list_entry sym_udev_enumerate_get_list_entry
 #define udev_enumerate_new sym_udev_enumerate_new
 #define udev_enumerate_scan_devices sym_udev_enumerate_scan_devices
@@ -63,7 +66,8 @@ int cd_dl_udev(struct cd_err *err);
 #define udev_list_entry_get_name sym_udev_list_entry_get_name
 #define udev_list_entry_get_next sym_udev_list_entry_get_next
 #define udev_monitor_enable_receiving sym_udev_monitor_enable_receiving
-#define udev_monitor_filter_add_match_subsystem_devtype sym_udev_monitor_filter_add_match_subsystem_devtype
+#define udev_monitor_filter_add_match_subsystem_devtype \
+	sym_udev_monitor_filter_add_match_subsystem_devtype
 #define udev_monitor_get_fd sym_udev_monitor_get_fd
 #define udev_monitor_new_from_netlink sym_udev_monitor_new_from_netlink
 #define udev_monitor_receive_device sym_udev_monitor_receive_device
