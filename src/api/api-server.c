@@ -18,6 +18,7 @@
 #include <curl/curl.h>
 
 #include "api.h"
+#include "dl-curl.h"	/* libcurl is loaded by the first srv_open */
 #include "api-int.h"
 #include "json-model.h"
 #include "print.h"
@@ -223,7 +224,10 @@ srv_open(const struct cd_api_opts *o, struct cd_api **out, struct cd_err *err)
 {
 	static int inited;
 	struct srv *s;
+	int r;
 
+	if ((r = cd_dl_curl(CD_E_INTERNAL, err)) != 0)
+		return r;
 	if (!inited && curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		return cd_err_set(err, CD_E_INTERNAL, "cannot start libcurl");
 	inited = 1;

@@ -31,6 +31,7 @@
 #include <curl/curl.h>
 
 #include "ca.h"
+#include "dl-curl.h"	/* libcurl is loaded by the first request */
 #include "scep.h"
 #include "util.h"
 
@@ -232,6 +233,9 @@ http(struct cd_ca *ca, const char *op, const unsigned char *msg,
 	int r = CD_E_CA;
 
 	memset(b, 0, sizeof(*b));
+	if ((r = cd_dl_curl(CD_E_CA, err)) != 0)
+		return r;
+	r = CD_E_CA;
 	if ((h = curl_easy_init()) == NULL)
 		return cd_err_set(err, CD_E_NOMEM, "libcurl");
 	ulen = strlen(ca->cfg.url) + strlen(op) + 32;

@@ -10,7 +10,8 @@
  * the objects already in the store, validate and import the bags, and on
  * failure destroy every key, certificate and trust object that was not
  * there before.  The nickname and serial of the imported certificate are
- * read back from the store.
+ * read back from the store.  libnss3 is loaded on the first import or
+ * password check (dl-nss.c), not when the program starts.
  */
 #include "config.h"
 
@@ -33,6 +34,7 @@
 #include <secitem.h>
 #include <secport.h>
 
+#include "dl-nss.h"
 #include "nss.h"
 #include "util.h"
 
@@ -303,6 +305,8 @@ cd_nss_needs_password(const char *dbspec, int *out, struct cd_err *err)
 		return r;
 	if (!db_exists(spec + 4))
 		return 0;
+	if ((r = cd_dl_nss(err)) != 0)
+		return r;
 	if ((r = session_open(spec, 1, &s, err)) == 0)
 		*out = !PK11_NeedUserInit(s.slot) && PK11_NeedLogin(s.slot) &&
 		    !PK11_IsLoggedIn(s.slot, NULL);
@@ -738,7 +742,8 @@ cd_nss_import(const char *dbspec, const char *db_password,
 	const char *dir;
 	int r, r2;
 
-	if ((r = check_args(p12, len, p12_password, nickname, res, err)) != 0)
+	if ((r = check_args(p12, len, p12_password, nickname, res, err)) != 0 ||
+	    (r = cd_dl_nss(err)) != 0)
 		return r;
 	memset(res, 0, sizeof(*res));
 	memset(&im, 0, sizeof(im));

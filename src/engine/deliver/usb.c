@@ -31,6 +31,7 @@
 
 #include <libudev.h>
 
+#include "dl-udev.h"
 #include "mountinfo.h"
 #include "usb.h"
 #include "util.h"
@@ -804,6 +805,8 @@ cd_usb_open(const struct cd_usb_opts *o, struct cd_usb_watch **out,
 	int r;
 
 	*out = NULL;
+	if ((r = cd_dl_udev(err)) != 0)
+		return r;
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return cd_err_set(err, CD_E_NOMEM, NULL);
 	w->monfd = w->mifd = w->infd = w->ch.fd = -1;

@@ -8,7 +8,8 @@
  * (or given up) it is purged, so the scheduler keeps no copy of the
  * document, which for a PIN mailer holds a password.  The job is told to
  * the caller (stop->queued) before its document is sent, so that a job
- * left by a killed process can be purged later (cups_purge).
+ * left by a killed process can be purged later (cups_purge).  libcups is
+ * loaded when the first job is sent or purged (dl-cups.c).
  */
 #include "config.h"
 
@@ -19,6 +20,7 @@
 
 #include <cups/cups.h>
 
+#include "dl-cups.h"
 #include "print.h"
 #include "util.h"
 
@@ -55,7 +57,11 @@ no_password(const char *prompt, http_t *http, const char *method,
 	return NULL;
 }
 
-/* "host:port", "[v6]:port", "host", "/socket" or "" (libcups default). */
+/*
+ * "host:port", "[v6]:port", "host", "/socket" or "" (libcups default,
+ * host left empty); port 0: the default port.  Needs no libcups (the
+ * configuration is checked without it).
+ */
 static int
 parse_server(struct sched *s, const char *server, struct cd_err *err)
 {
@@ -64,9 +70,9 @@ parse_server(struct sched *s, const char *server, struct cd_err *err)
 	char *ep;
 	long port;
 
-	s->port = ippPort();
+	s->port = 0;
 	if (server == NULL || server[0] == '\0') {
-		cd_strlcpy(s->host, cupsServer(), sizeof(s->host));
+		s->host[0] = '\0';
 	} else if (server[0] == '/') {
 		cd_strlcpy(s->host, server, sizeof(s->host));
 	} else {
@@ -90,12 +96,22 @@ parse_server(struct sched *s, const char *server, struct cd_err *err)
 		memcpy(s->host, server, n);
 		s->host[n] = '\0';
 	}
+	return 0;
+}
+
+/* Fill in libcups's defaults for what the server setting left out. */
+static void
+sched_defaults(struct sched *s)
+{
+	if (s->host[0] == '\0')
+		cd_strlcpy(s->host, cupsServer(), sizeof(s->host));
+	if (s->port == 0)
+		s->port = ippPort();
 	if (s->host[0] == '/')
 		cd_strlcpy(s->where, s->host, sizeof(s->where));
 	else
 		snprintf(s->where, sizeof(s->where), strchr(s->host, ':') ?
 		    "[%s]:%d" : "%s:%d", s->host, s->port);
-	return 0;
 }
 
 static int
@@ -104,8 +120,10 @@ connect_sched(struct sched *s, const char *server, int msec,
 {
 	int r;
 
-	if ((r = parse_server(s, server, err)) != 0)
+	if ((r = parse_server(s, server, err)) != 0 ||
+	    (r = cd_dl_cups(err)) != 0)
 		return r;
+	sched_defaults(s);
 	/*
 	 * libcups opens connections of its own (cupsCreateJob looks the
 	 * destination up again): they must reach the same scheduler.

@@ -36,6 +36,7 @@
 #include <libpq-fe.h>
 
 #include "conf.h"
+#include "dl-pq.h"	/* libpq is loaded by the first conf_load/conf_arg/open */
 #include "store.h"
 #include "util.h"
 #include "store-cols.h"
@@ -998,7 +999,8 @@ pg_conf_load(const struct cd_conf_src *src, const char *sec, void **cfg,
 	char *msg = NULL;
 	int r;
 
-	(void)err;
+	if ((r = cd_dl_pq(err)) != 0)
+		return r;
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return cd_err_set(err, CD_E_NOMEM, NULL);
 	if ((r = cd_conf_str(src, sec, "dsn", NULL, c->dsn,
@@ -1040,8 +1042,10 @@ pg_conf_arg(const char *arg, void **cfg, struct cd_err *err)
 	PQconninfoOption *opts, *o;
 	struct pgcfg *c;
 	char *msg = NULL;
-	int r = 0;
+	int r;
 
+	if ((r = cd_dl_pq(err)) != 0)
+		return r;
 	if ((opts = PQconninfoParse(arg, &msg)) == NULL) {
 		r = cd_err_set(err, CD_E_INVAL, "not a libpq connection "
 		    "string: %s", msg ? msg : "out of memory");
@@ -1253,6 +1257,8 @@ pg_open(const void *cfg, const char *datadir, int create,
 
 	(void)datadir;
 	*out = NULL;
+	if ((r = cd_dl_pq(err)) != 0)
+		return r;
 	if (cfg == NULL)
 		return cd_err_set(err, CD_E_CONFIG, "the postgresql store "
 		    "needs [store] dsn");
