@@ -1163,6 +1163,45 @@ test_claim_race(const char *dir, const struct reqs *k)
 	O->close(s2);
 }
 
+/*
+ * A server's handles share its instance row: one handle registers it,
+ * another attaches to it, and a claim through the second records that
+ * instance as the holder; attaching to a row that does not exist is
+ * refused and leaves the handle as it was.
+ */
+static void
+test_instances(const char *dir, const struct reqs *k)
+{
+	struct cd_store *s2 = NULL;
+	struct cd_attempt a, b;
+	struct cd_err e2;
+	int64_t inst = 0, other = 0;
+	int64_t id = add_request(k->a, CD_RS_AWAIT_COLLECTION, "p4", 7100, 0);
+
+	ok(O->instance_register(S, "host-i", 11, 7100, &inst, &E) == 0 &&
+	    inst > 0, "%s: a server instance registers", O->name);
+	if (O->open(C, dir, 0, &s2, &e2) != 0) {
+		ok(0, "%s: a second handle: %s", O->name, e2.msg);
+		return;
+	}
+	is_int(O->instance_attach(s2, inst + 1000, &e2), CD_E_NOTFOUND,
+	    "%s: attaching to no instance is refused", O->name);
+	is_int(O->instance_attach(s2, inst, &e2), 0,
+	    "%s: a second handle attaches to the instance", O->name);
+	memset(&a, 0, sizeof(a));
+	a.request_id = id;
+	a.started_at = a.heartbeat_at = 7100;
+	ok(O->claim(s2, &a, &e2) == 0 && O->attempt_get(s2, a.id, &b,
+	    &e2) == 0 && b.instance_id == inst, "%s: its claim records the "
+	    "instance", O->name);
+	is_int(O->instance_heartbeat(s2, 7200, &e2), 0,
+	    "%s: its heartbeat is the instance's", O->name);
+	ok(O->instance_register(s2, "host-i", 12, 7300, &other, &e2) == 0 &&
+	    other != inst, "%s: a second server's row is another", O->name);
+	O->attempt_release(s2, a.id, CD_AS_CANCELLED, 7300, 0, &e2);
+	O->close(s2);
+}
+
 static void
 test_persistence(const char *dir, const struct reqs *k)
 {
@@ -1364,6 +1403,7 @@ run_suite(const struct cd_store_ops *ops)
 	test_transactions();
 	test_busy(dir);
 	test_claim_race(dir, &k);
+	test_instances(dir, &k);
 	test_persistence(dir, &k);
 	if (S != NULL)
 		test_scale();

@@ -2033,6 +2033,25 @@ pg_instance_heartbeat(struct cd_store *s, int64_t now, struct cd_err *err)
 	return wend(s, nested, r, err);
 }
 
+/* A server's other handle: the same instance row. */
+static int
+pg_instance_attach(struct cd_store *s, int64_t id, struct cd_err *err)
+{
+	struct params p = { .n = 0 };
+	int64_t n = 0;
+	int r;
+
+	p_i64(&p, id);
+	if ((r = db_int64(s, "SELECT count(*) FROM instances WHERE id = $1",
+	    &p, &n, "reading a server instance", err)) != 0)
+		return r;
+	if (n != 1)
+		return cd_err_set(err, CD_E_NOTFOUND, "no server instance %lld",
+		    (long long)id);
+	s->instance_id = id;
+	return 0;
+}
+
 /* ------------------------------------------------------------ journal */
 
 static int
@@ -2343,6 +2362,7 @@ const struct cd_store_ops cd_store_pg_ops = {
 	.attempt_list = pg_attempt_list,
 	.instance_register = pg_instance_register,
 	.instance_heartbeat = pg_instance_heartbeat,
+	.instance_attach = pg_instance_attach,
 	.journal_add = pg_journal_add,
 	.journal_list = pg_journal_list,
 	.journal_mark = pg_journal_mark,
