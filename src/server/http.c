@@ -34,6 +34,7 @@ static struct {
 	int nfree, nopen, max;
 	char conf_path[CD_PATH_MAX];
 	int64_t instance_id;	/* this server's row: every handle's */
+	int64_t clock_offset;
 } pool = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
 
 static int
@@ -46,6 +47,7 @@ pool_open(struct cd_engine **e, struct cd_err *err)
 	o.conf_path = pool.conf_path;
 	o.system = 1;
 	o.no_sweep = 1;
+	o.clock_offset = pool.clock_offset;
 	if ((r = cd_engine_open(&o, e, err)) != 0 || pool.instance_id == 0)
 		return r;
 	if ((r = cd_engine_instance_attach(*e, pool.instance_id, err)) != 0) {
@@ -70,6 +72,7 @@ cds_pool_init(const struct cds_config *c, struct cd_err *err)
 	int r;
 
 	cd_strlcpy(pool.conf_path, c->conf_path, sizeof(pool.conf_path));
+	pool.clock_offset = c->clock_offset;
 	pool.max = c->workers < 1 ? 1 : c->workers > POOL_MAX ? POOL_MAX :
 	    c->workers;
 	if ((r = pool_open(&e, err)) != 0)	/* fail at start, not later */

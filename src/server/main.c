@@ -218,6 +218,34 @@ serve(int interval, int beat)
 	}
 }
 
+#ifdef CD_FAULT_INJECTION
+/*
+ * The test clock, $CERTDESK_CLOCK_OFFSET seconds added to the real one
+ * (as certdesk's): only in builds configured with --enable-fault-injection.
+ */
+static int
+clock_offset(int64_t *out)
+{
+	const char *s = getenv("CERTDESK_CLOCK_OFFSET");
+	long long v;
+	char *end;
+
+	*out = 0;
+	if (s == NULL || *s == '\0')
+		return 0;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*end != '\0' || errno != 0 || v > 100LL * 366 * 86400 ||
+	    v < -100LL * 366 * 86400) {
+		fprintf(stderr, "certdeskd: CERTDESK_CLOCK_OFFSET must be a "
+		    "whole number of seconds\n");
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+#endif
+
 struct args {
 	const char *conf;
 	const char *socket;
@@ -296,6 +324,10 @@ main(int argc, char **argv)
 	cfg.max_conn = (unsigned)conf->server_max_conn;
 	cfg.workers = conf->server_workers;
 	cfg.sweep_interval = a.sweep_interval;
+#ifdef CD_FAULT_INJECTION
+	if (clock_offset(&cfg.clock_offset) != 0)
+		goto out;
+#endif
 	activated = (cfg.listen_fd = activated_socket()) >= 0;
 	if (!activated && (cfg.listen_fd = own_socket(a.socket ? a.socket :
 	    conf->server_socket, &err)) < 0)

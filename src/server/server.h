@@ -84,6 +84,7 @@ struct cds_config {
 	unsigned max_conn;
 	int workers;
 	int sweep_interval;		/* seconds; 0 = no sweep timer */
+	int64_t clock_offset;		/* the test clock (fault-injection builds) */
 };
 
 /*
