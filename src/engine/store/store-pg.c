@@ -808,9 +808,14 @@ qb_word(struct qb *q, const char *w, size_t n, int first)
 	qb_text(q, " AND word < ?", hi);
 }
 
-/* "AND idcol IN (people whose words start with every word of name)" */
-static void
-qb_name(struct qb *q, const char *name, const char *idcol)
+static int has_word(const char *);
+
+/*
+ * The people whose words start with every word of name: one word range
+ * of person_words per word, INTERSECT; 0 if name has no word.
+ */
+static int
+qb_words(struct qb *q, const char *name)
 {
 	const char *p = name, *w;
 	int first = 1;
@@ -822,16 +827,23 @@ qb_name(struct qb *q, const char *name, const char *idcol)
 			break;
 		for (w = p; *p != '\0' && !is_blank((unsigned char)*p); p++)
 			;
-		if (first) {
-			qb_add(q, " AND ");
-			qb_add(q, idcol);
-			qb_add(q, " IN (");
-		}
 		qb_word(q, w, (size_t)(p - w), first);
 		first = 0;
 	}
-	if (!first)
-		qb_add(q, ")");
+	return !first;
+}
+
+/* "AND idcol IN (people whose words start with every word of name)" */
+static void
+qb_name(struct qb *q, const char *name, const char *idcol)
+{
+	if (!has_word(name))
+		return;
+	qb_add(q, " AND ");
+	qb_add(q, idcol);
+	qb_add(q, " IN (");
+	qb_words(q, name);
+	qb_add(q, ")");
 }
 
 static void
@@ -1627,11 +1639,11 @@ name_plan(struct cd_store *s, const char *name, int limit,
 	memset(np, 0, sizeof(*np));
 	if ((q = qb_new("SELECT (SELECT max(id) FROM people),"
 	    " (SELECT max(id) FROM requests), count(*),"
-	    " coalesce(array_agg(x.id)::text, '{}')"
-	    " FROM (SELECT t.id FROM people t WHERE 1 = 1", err)) == NULL)
+	    " coalesce(array_agg(x.person_id)::text, '{}')"
+	    " FROM (SELECT DISTINCT person_id FROM (", err)) == NULL)
 		return CD_E_NOMEM;
-	qb_name(q, name, "t.id");
-	snprintf(lim, sizeof(lim), " LIMIT %d) x", max + 1);
+	qb_words(q, name);
+	snprintf(lim, sizeof(lim), ") w LIMIT %d) x", max + 1);
 	qb_add(q, lim);
 	if ((r = qb_run(s, q, &res, "searching people", err)) != 0)
 		goto out;
