@@ -33,18 +33,28 @@ static struct {
 	struct cd_engine *free[POOL_MAX];
 	int nfree, nopen, max;
 	char conf_path[CD_PATH_MAX];
+	int64_t instance_id;	/* this server's row: every handle's */
+	int64_t clock_offset;
 } pool = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
 
 static int
 pool_open(struct cd_engine **e, struct cd_err *err)
 {
 	struct cd_open_opts o;
+	int r;
 
 	memset(&o, 0, sizeof(o));
 	o.conf_path = pool.conf_path;
 	o.system = 1;
 	o.no_sweep = 1;
-	return cd_engine_open(&o, e, err);
+	o.clock_offset = pool.clock_offset;
+	if ((r = cd_engine_open(&o, e, err)) != 0 || pool.instance_id == 0)
+		return r;
+	if ((r = cd_engine_instance_attach(*e, pool.instance_id, err)) != 0) {
+		cd_engine_close(*e);
+		*e = NULL;
+	}
+	return r;
 }
 
 struct cd_engine *
@@ -62,10 +72,17 @@ cds_pool_init(const struct cds_config *c, struct cd_err *err)
 	int r;
 
 	cd_strlcpy(pool.conf_path, c->conf_path, sizeof(pool.conf_path));
+	pool.clock_offset = c->clock_offset;
 	pool.max = c->workers < 1 ? 1 : c->workers > POOL_MAX ? POOL_MAX :
 	    c->workers;
 	if ((r = pool_open(&e, err)) != 0)	/* fail at start, not later */
 		return r;
+	/* this server's instance row, before any handle claims */
+	if ((r = cd_engine_instance_register(e, &pool.instance_id, err)) !=
+	    0) {
+		cd_engine_close(e);
+		return r;
+	}
 	pool.free[pool.nfree++] = e;
 	pool.nopen = 1;
 	return 0;

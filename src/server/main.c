@@ -6,8 +6,10 @@
  * Start-up: options, the configuration, refusal to run as root (unless
  * --allow-root) or on a data directory that is not 0700 and ours, the
  * listening socket (our own or one from systemd socket activation), the
- * engine pool and the HTTP server; then wait for SIGTERM / SIGINT and
- * run the sweep on a timer.
+ * engine pool (which registers this server's instance row in the store)
+ * and the HTTP server; then wait for SIGTERM / SIGINT, running the sweep
+ * and the instance's heartbeat on timers; a last heartbeat at a clean
+ * exit records when the server stopped.
  */
 #include "config.h"
 
@@ -149,25 +151,100 @@ sweep_once(void)
 	cds_collect_reap(0);
 }
 
-/* Wait for SIGTERM / SIGINT, sweeping every interval seconds. */
+/* This server's instance row: its heartbeat is now. */
 static void
-serve(int interval)
+heartbeat_once(void)
 {
-	struct timespec ts = { interval > 0 ? interval : 3600, 0 };
+	struct cd_engine *e;
+	struct cd_err err;
+
+	if ((e = cds_pool_get(&err)) == NULL) {
+		fprintf(stderr, "certdeskd: heartbeat: %s\n", err.msg);
+		return;
+	}
+	if (cd_engine_instance_heartbeat(e, &err) != 0)
+		fprintf(stderr, "certdeskd: heartbeat: %s\n", err.msg);
+	cds_pool_put(e);
+}
+
+static time_t
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/*
+ * Wait for SIGTERM / SIGINT, sweeping every interval seconds (0: never)
+ * and moving the instance's heartbeat every beat seconds.
+ */
+static void
+serve(int interval, int beat)
+{
+	struct timespec ts = { 0, 0 };
+	time_t now, next_sweep, next_beat;
 	sigset_t set;
 	int sig;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	now = mono_now();
+	next_sweep = now + (interval > 0 ? interval : 0);
+	next_beat = now + beat;
 	for (;;) {
+		now = mono_now();
+		ts.tv_sec = next_beat - now;
+		if (interval > 0 && next_sweep - now < ts.tv_sec)
+			ts.tv_sec = next_sweep - now;
+		if (ts.tv_sec < 0)
+			ts.tv_sec = 0;
 		sig = sigtimedwait(&set, NULL, &ts);
 		if (sig == SIGTERM || sig == SIGINT)
 			return;
-		if (sig == -1 && errno == EAGAIN && interval > 0)
+		if (sig != -1 || (errno != EAGAIN && errno != EINTR))
+			continue;
+		now = mono_now();
+		if (interval > 0 && now >= next_sweep) {
 			sweep_once();
+			next_sweep = mono_now() + interval;
+		}
+		if (now >= next_beat) {
+			heartbeat_once();
+			next_beat = mono_now() + beat;
+		}
 	}
 }
+
+#ifdef CD_FAULT_INJECTION
+/*
+ * The test clock, $CERTDESK_CLOCK_OFFSET seconds added to the real one
+ * (as certdesk's): only in builds configured with --enable-fault-injection.
+ */
+static int
+clock_offset(int64_t *out)
+{
+	const char *s = getenv("CERTDESK_CLOCK_OFFSET");
+	long long v;
+	char *end;
+
+	*out = 0;
+	if (s == NULL || *s == '\0')
+		return 0;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*end != '\0' || errno != 0 || v > 100LL * 366 * 86400 ||
+	    v < -100LL * 366 * 86400) {
+		fprintf(stderr, "certdeskd: CERTDESK_CLOCK_OFFSET must be a "
+		    "whole number of seconds\n");
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+#endif
 
 struct args {
 	const char *conf;
@@ -247,6 +324,10 @@ main(int argc, char **argv)
 	cfg.max_conn = (unsigned)conf->server_max_conn;
 	cfg.workers = conf->server_workers;
 	cfg.sweep_interval = a.sweep_interval;
+#ifdef CD_FAULT_INJECTION
+	if (clock_offset(&cfg.clock_offset) != 0)
+		goto out;
+#endif
 	activated = (cfg.listen_fd = activated_socket()) >= 0;
 	if (!activated && (cfg.listen_fd = own_socket(a.socket ? a.socket :
 	    conf->server_socket, &err)) < 0)
@@ -263,9 +344,12 @@ main(int argc, char **argv)
 	    conf->server_socket);
 	if (cfg.sweep_interval > 0)
 		sweep_once();
-	serve(cfg.sweep_interval);
+	/* a third of attempt_timeout, as a collecting client's heartbeat */
+	serve(cfg.sweep_interval, conf->attempt_timeout / 3 > 1 ?
+	    conf->attempt_timeout / 3 : 1);
 	cds_http_stop();
 	cds_collect_reap(1);
+	heartbeat_once();	/* the last sign of life: when it stopped */
 	cds_pool_fini();
 	rc = 0;
 	goto out;

@@ -84,8 +84,14 @@ struct cds_config {
 	unsigned max_conn;
 	int workers;
 	int sweep_interval;		/* seconds; 0 = no sweep timer */
+	int64_t clock_offset;		/* the test clock (fault-injection builds) */
 };
 
+/*
+ * The engine pool; cds_pool_init also registers this server's instance
+ * row, which every handle opened after it (the pool's, cds_engine_open's)
+ * shares.
+ */
 int cds_pool_init(const struct cds_config *c, struct cd_err *err);
 struct cd_engine *cds_pool_get(struct cd_err *err);
 void cds_pool_put(struct cd_engine *e);

@@ -166,6 +166,31 @@ out:
 	return r;
 }
 
+int
+cd_engine_instance_register(struct cd_engine *e, int64_t *id,
+    struct cd_err *err)
+{
+	char host[256];
+
+	memset(host, 0, sizeof(host));
+	gethostname(host, sizeof(host) - 1);
+	return e->so->instance_register(e->st, host, (int)getpid(),
+	    cd_engine_now(e), id, err);
+}
+
+int
+cd_engine_instance_attach(struct cd_engine *e, int64_t id,
+    struct cd_err *err)
+{
+	return e->so->instance_attach(e->st, id, err);
+}
+
+int
+cd_engine_instance_heartbeat(struct cd_engine *e, struct cd_err *err)
+{
+	return e->so->instance_heartbeat(e->st, cd_engine_now(e), err);
+}
+
 static void
 drop_operator(struct cd_engine *e)
 {

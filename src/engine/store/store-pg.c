@@ -809,13 +809,14 @@ qb_word(struct qb *q, const char *w, size_t n, int first)
 	qb_text(q, " AND word < ?", hi);
 }
 
+static int has_word(const char *);
+
 /*
- * "AND idcol IN (people whose words start with every word of name)", or
- * with any set "AND idcol = ANY (ARRAY(...))": the people are found
- * first, once, and their rows read through idcol's index.
+ * The people whose words start with every word of name: one word range
+ * of person_words per word, INTERSECT; 0 if name has no word.
  */
-static void
-qb_name_as(struct qb *q, const char *name, const char *idcol, int any)
+static int
+qb_words(struct qb *q, const char *name)
 {
 	const char *p = name, *w;
 	int first = 1;
@@ -827,22 +828,23 @@ qb_name_as(struct qb *q, const char *name, const char *idcol, int any)
 			break;
 		for (w = p; *p != '\0' && !is_blank((unsigned char)*p); p++)
 			;
-		if (first) {
-			qb_add(q, " AND ");
-			qb_add(q, idcol);
-			qb_add(q, any ? " = ANY (ARRAY(" : " IN (");
-		}
 		qb_word(q, w, (size_t)(p - w), first);
 		first = 0;
 	}
-	if (!first)
-		qb_add(q, any ? "))" : ")");
+	return !first;
 }
 
+/* "AND idcol IN (people whose words start with every word of name)" */
 static void
 qb_name(struct qb *q, const char *name, const char *idcol)
 {
-	qb_name_as(q, name, idcol, 0);
+	if (!has_word(name))
+		return;
+	qb_add(q, " AND ");
+	qb_add(q, idcol);
+	qb_add(q, " IN (");
+	qb_words(q, name);
+	qb_add(q, ")");
 }
 
 static void
@@ -1591,62 +1593,95 @@ has_word(const char *s)
 }
 
 /*
- * Is a name search with a limit better served by walking the requests
- * newest first, checking each one's person, than by reading every
- * request of the matching people and sorting?  The same rule as the
- * SQLite backend's: with m matching people of P and N requests, reading
- * costs about m * N / P rows and the walk about limit * P / m, so the
- * walk wins when m^2 * N > limit * P^2 (P and N from the largest ids, m
- * counted up to a bound).  PostgreSQL's own estimate of a prefix range
- * joined to its people is often far off (a walk through 20 000 requests
- * for a common surname), so the backend decides.  1 walk, 0 read.
+ * A name search with a limit first finds the matching people (from the
+ * word index alone), then either walks the requests newest first (an
+ * index-only scan of requests_created, each request's person checked)
+ * or reads the people's requests through requests_person(_status) with
+ * a top-N sort.  The choice is the SQLite backend's rule: with m
+ * matching people of P and N requests, reading costs about m * N / P
+ * rows and the walk about limit * P / m, so the walk wins when
+ * m^2 * N > limit * P^2 (P and N from the largest ids).
+ *
+ * Up to NAME_IDS_MAX people go into the search as one array parameter,
+ * "person_id = ANY ($n::bigint[])", planned with its value: PostgreSQL
+ * then knows how many people match and checks each request against a
+ * hashed array.  With the people as a subquery it could not know their
+ * number, and for a common surname prefix (a thousand people) it read
+ * and sorted the whole table (0.7 s at 1M requests).  The walk writes
+ * "(r.person_id + 0)" to keep PostgreSQL off the person indexes, which
+ * also spares it estimating each array element.  Beyond NAME_IDS_MAX
+ * people (planning such an array costs more than it saves) the walk
+ * checks each request's person in the words.
  */
+#define NAME_IDS_MAX 10000
+
+/* CERTDESK_PG_NAME_IDS_MAX (tests only): a lower bound, to test both. */
 static int
-name_walk_better(struct cd_store *s, const char *name, int limit,
-    struct cd_err *err)
+name_ids_max(void)
+{
+	const char *v = getenv("CERTDESK_PG_NAME_IDS_MAX");
+	int n;
+
+	if (v == NULL || (n = atoi(v)) < 0 || n > NAME_IDS_MAX)
+		return NAME_IDS_MAX;
+	return n;
+}
+
+struct name_plan {
+	int walk;		/* 1 walk, 0 read */
+	char *ids;		/* "{1,2,...}" (malloc'd), NULL: too many */
+};
+
+static int
+name_plan(struct cd_store *s, const char *name, int limit,
+    struct name_plan *np, struct cd_err *err)
 {
 	PGresult *res = NULL;
 	struct qb *q;
 	double m, p, n;
-	int r;
+	char lim[32];
+	int max = name_ids_max(), r;
 
-	if (limit <= 0)
-		return 0;
+	memset(np, 0, sizeof(*np));
 	if ((q = qb_new("SELECT (SELECT max(id) FROM people),"
-	    " (SELECT max(id) FROM requests),"
-	    " (SELECT count(*) FROM (SELECT t.id FROM people t WHERE 1 = 1",
-	    err)) == NULL)
+	    " (SELECT max(id) FROM requests), count(*),"
+	    " coalesce(array_agg(x.person_id)::text, '{}')"
+	    " FROM (SELECT DISTINCT person_id FROM (", err)) == NULL)
 		return CD_E_NOMEM;
-	qb_name(q, name, "t.id");
-	qb_add(q, " LIMIT 100000) x)");
-	if ((r = qb_run(s, q, &res, "planning a search", err)) == 0) {
-		p = strtod(PQgetvalue(res, 0, 0), NULL);
-		n = strtod(PQgetvalue(res, 0, 1), NULL);
-		m = strtod(PQgetvalue(res, 0, 2), NULL);
-		r = m * m * n > (double)limit * p * p;
-	}
+	qb_words(q, name);
+	snprintf(lim, sizeof(lim), ") w LIMIT %d) x", max + 1);
+	qb_add(q, lim);
+	if ((r = qb_run(s, q, &res, "searching people", err)) != 0)
+		goto out;
+	p = strtod(PQgetvalue(res, 0, 0), NULL);
+	n = strtod(PQgetvalue(res, 0, 1), NULL);
+	m = strtod(PQgetvalue(res, 0, 2), NULL);
+	np->walk = m * m * n > (double)limit * p * p;
+	if (m <= max &&
+	    (np->ids = strdup(PQgetvalue(res, 0, 3))) == NULL)
+		r = cd_err_set(err, CD_E_NOMEM, "out of memory");
+out:
 	PQclear(res);
 	free(q);
 	return r;
 }
 
 /*
- * A name search with a limit finds the ids first, from indexes alone
- * (index-only scans: the person and date indexes carry the id), then
- * reads those rows, as the SQLite backend does.  The read: the people
- * once ("= ANY (ARRAY(...))"), then their requests through
- * requests_person(_status) and a top-N sort.  The walk: newest first
- * through requests_created / requests_status_created, each request's
- * person looked up in the matching people ("+ 0" keeps PostgreSQL off
- * the person indexes, which would be the read again).
+ * The ids first, from indexes alone (the person and date indexes carry
+ * the id), then those rows, as the SQLite backend does.
  */
 static void
-request_name_ids(struct qb *q, const struct cd_request_filter *f, int walk)
+request_name_ids(struct qb *q, const struct cd_request_filter *f,
+    const struct name_plan *np)
 {
 	qb_add(q, " AND r.id IN (SELECT r.id FROM requests r WHERE 1 = 1");
 	request_where(q, f);
-	qb_name_as(q, f->name, walk ? "(r.person_id + 0)" : "r.person_id",
-	    !walk);
+	if (np->ids != NULL)
+		qb_text(q, np->walk ? " AND (r.person_id + 0) = ANY"
+		    " (?::bigint[])" : " AND r.person_id = ANY (?::bigint[])",
+		    np->ids);
+	else
+		qb_name(q, f->name, "(r.person_id + 0)");
 	qb_add(q, " ORDER BY r.created_at DESC, r.id DESC");
 	qb_limit(q, f->limit, f->offset);
 	qb_add(q, ")");
@@ -1657,8 +1692,9 @@ pg_request_search(struct cd_store *s, const struct cd_request_filter *f,
     cd_request_cb cb, void *arg, struct cd_err *err)
 {
 	struct lister l = { { .request = cb }, arg };
+	struct name_plan np;
 	struct qb *q;
-	int walk;
+	int r;
 
 	if (!has_word(f->name) || f->id != 0 || f->person_id != 0 ||
 	    f->device_id != 0 || f->limit <= 0) {
@@ -1671,14 +1707,18 @@ pg_request_search(struct cd_store *s, const struct cd_request_filter *f,
 		return run_list(s, q, &l, &request_t, "searching requests",
 		    err);
 	}
-	if ((walk = name_walk_better(s, f->name, f->limit +
-	    (f->offset > 0 ? f->offset : 0), err)) < 0)
-		return walk;
-	if ((q = request_query(err)) == NULL)
+	if ((r = name_plan(s, f->name, f->limit + (f->offset > 0 ?
+	    f->offset : 0), &np, err)) != 0)
+		return r;
+	if ((q = request_query(err)) == NULL) {
+		free(np.ids);
 		return CD_E_NOMEM;
-	request_name_ids(q, f, walk);
+	}
+	request_name_ids(q, f, &np);
 	qb_add(q, " ORDER BY r.created_at DESC, r.id DESC");
-	return run_list(s, q, &l, &request_t, "searching requests", err);
+	r = run_list(s, q, &l, &request_t, "searching requests", err);
+	free(np.ids);
+	return r;
 }
 
 /* ------------------------------------------------------------ certificates */
@@ -2039,6 +2079,25 @@ pg_instance_heartbeat(struct cd_store *s, int64_t now, struct cd_err *err)
 	return wend(s, nested, r, err);
 }
 
+/* A server's other handle: the same instance row. */
+static int
+pg_instance_attach(struct cd_store *s, int64_t id, struct cd_err *err)
+{
+	struct params p = { .n = 0 };
+	int64_t n = 0;
+	int r;
+
+	p_i64(&p, id);
+	if ((r = db_int64(s, "SELECT count(*) FROM instances WHERE id = $1",
+	    &p, &n, "reading a server instance", err)) != 0)
+		return r;
+	if (n != 1)
+		return cd_err_set(err, CD_E_NOTFOUND, "no server instance %lld",
+		    (long long)id);
+	s->instance_id = id;
+	return 0;
+}
+
 /* ------------------------------------------------------------ journal */
 
 static int
@@ -2349,6 +2408,7 @@ const struct cd_store_ops cd_store_pg_ops = {
 	.attempt_list = pg_attempt_list,
 	.instance_register = pg_instance_register,
 	.instance_heartbeat = pg_instance_heartbeat,
+	.instance_attach = pg_instance_attach,
 	.journal_add = pg_journal_add,
 	.journal_list = pg_journal_list,
 	.journal_mark = pg_journal_mark,

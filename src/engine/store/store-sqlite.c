@@ -1901,6 +1901,33 @@ sqlite_instance_heartbeat(struct cd_store *s, int64_t now,
 	return 0;
 }
 
+/* A server's other handle: the same instance row. */
+static int
+sqlite_instance_attach(struct cd_store *s, int64_t id, struct cd_err *err)
+{
+	const char *what = "reading a server instance";
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if ((r = sq_prepare(s, "SELECT id FROM instances WHERE id = ?", &st,
+	    what, err)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, id);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		s->instance_id = id;
+		break;
+	case SQLITE_DONE:
+		r = cd_err_set(err, CD_E_NOTFOUND, "no server instance %lld",
+		    (long long)id);
+		break;
+	default:
+		r = sq_fail(s, err, what);
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
 /* ------------------------------------------------------------ moving */
 
 static int
@@ -1977,6 +2004,7 @@ const struct cd_store_ops cd_store_sqlite_ops = {
 	.attempt_list = sqlite_attempt_list,
 	.instance_register = sqlite_instance_register,
 	.instance_heartbeat = sqlite_instance_heartbeat,
+	.instance_attach = sqlite_instance_attach,
 	.journal_add = sqlite_journal_add,
 	.journal_list = sqlite_journal_list,
 	.journal_mark = sqlite_journal_mark,

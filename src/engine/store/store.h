@@ -201,10 +201,14 @@ struct cd_store_ops {
 	 * (unless the attempt names one), and attempt_heartbeat also moves
 	 * the holding instance's heartbeat.  instance_heartbeat sets the
 	 * handle's instance's heartbeat.  Staleness stays the attempt's
-	 * heartbeat age, whichever instance holds it.
+	 * heartbeat age, whichever instance holds it.  instance_attach makes
+	 * an instance registered through another handle this handle's too
+	 * (a server's handles share one row); CD_E_NOTFOUND if no such row.
 	 */
 	int (*instance_register)(struct cd_store *s, const char *host,
 	    int pid, int64_t now, int64_t *id, struct cd_err *err);
+	int (*instance_attach)(struct cd_store *s, int64_t id,
+	    struct cd_err *err);
 	int (*instance_heartbeat)(struct cd_store *s, int64_t now,
 	    struct cd_err *err);
 

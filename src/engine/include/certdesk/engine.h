@@ -55,6 +55,23 @@ void cd_engine_close(struct cd_engine *e);
 int cd_engine_set_operator(struct cd_engine *e, const char *logon,
     int impersonated, struct cd_err *err);
 
+/*
+ * A server instance (certdeskd): a row in the store with the host, the
+ * pid and a heartbeat, shared by every handle of one server.
+ * cd_engine_instance_register adds the row and makes it this handle's;
+ * cd_engine_instance_attach makes the row id (registered by another
+ * handle) this handle's as well.  A claim through a handle records its
+ * instance as the attempt's holder, and an attempt's heartbeat moves
+ * its instance's.  cd_engine_instance_heartbeat moves the instance's
+ * heartbeat to now (the server's timer, and once more at a clean exit).
+ * Staleness is the attempt's heartbeat age, whichever instance holds it.
+ */
+int cd_engine_instance_register(struct cd_engine *e, int64_t *id,
+    struct cd_err *err);
+int cd_engine_instance_attach(struct cd_engine *e, int64_t id,
+    struct cd_err *err);
+int cd_engine_instance_heartbeat(struct cd_engine *e, struct cd_err *err);
+
 const struct cd_person *cd_engine_operator(const struct cd_engine *e);
 /* The data directory (the store, the CA): never an output's place. */
 const char *cd_engine_datadir(const struct cd_engine *e);
