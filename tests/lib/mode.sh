@@ -151,8 +151,8 @@ mode_start() {
 		_mi=$((_mi + 1))
 	done
 	diag "certdeskd did not start:"
-	tail -n 3 "$MODE_LOG" | sed 's/^/  certdeskd: /' | while read -r l; do
-		diag "$l"; done
+	tail -n "+$((_from + 1))" "$MODE_LOG" | tail -n 3 |
+	    sed 's/^/  /' | while read -r l; do diag "  $l"; done
 	mode_stop
 	mode_signature >"$MODE_DIR/failed"
 	return 1
