@@ -35,6 +35,32 @@ run() { "$@" >"$OUT" 2>"$ERR"; RC=$?; }
 # cd_ ARGS / cd_as LOGON ARGS: certdesk as a client in this run's mode
 cd_() { mode_run "$CERTDESK" -c "$CONF" "$@"; }
 cd_as() { who=$1; shift; mode_run "$CERTDESK" -c "$CONF" --as "$who" "$@"; }
+# cd_env VAR=VALUE... ARGS: cd_ with VAR=VALUE in the client's
+# environment (CERTDESK_FAULT=... for a fault in the client's process).
+# CERTDESK_CLOCK_OFFSET=N moves the clock of the whole run for this one
+# call: the client's, and in server mode certdeskd's (restarted with it,
+# and without it at the next call).  Values have no spaces.
+cd_env() {
+	_ce_had=${CERTDESK_CLOCK_OFFSET+1} _ce_was=${CERTDESK_CLOCK_OFFSET:-}
+	_ce=
+	while :; do
+		case ${1:-} in
+		CERTDESK_CLOCK_OFFSET=*)
+			CERTDESK_CLOCK_OFFSET=${1#*=}
+			export CERTDESK_CLOCK_OFFSET
+			shift ;;
+		[A-Za-z_]*=*) _ce="$_ce $1"; shift ;;
+		*)	break ;;
+		esac
+	done
+	# shellcheck disable=SC2086 # VAR=VALUE words
+	mode_run $_ce "$CERTDESK" -c "$CONF" "$@"
+	if [ -n "$_ce_had" ]; then
+		CERTDESK_CLOCK_OFFSET=$_ce_was
+	else
+		unset CERTDESK_CLOCK_OFFSET
+	fi
+}
 
 expect_rc() {
 	want=$1; shift

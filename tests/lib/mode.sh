@@ -11,7 +11,8 @@
 # administration (init, store, ca init) stays local, on a stopped
 # server.  certdeskd starts at the first client call and is restarted
 # when $CONF's contents or $CERTDESK_CLOCK_OFFSET have changed since it
-# started, so a test that rewrites its configuration needs nothing more.
+# started, so a test that rewrites its configuration needs nothing more;
+# certdeskd gets the test clock in its environment (cd_env, common.sh).
 # Run as root, certdeskd gets --allow-root: the peer is then uid 0, as
 # the embedded client's user is, so "--as LOGON" (cd_as) means the same
 # in both modes.  It stops at the end of the script (mode_cleanup, from
@@ -39,6 +40,10 @@
 #                           kills itself at that point, and the next
 #                           client call starts a fresh one)
 #   mode_stop               stop certdeskd (the next client call restarts)
+#   mode_run [VAR=VALUE ...] CERTDESK ARGS
+#                           what cd_ and cd_env (common.sh) run
+#   CERTDESK_TEST_SWEEP=N   certdeskd's --sweep-interval (default 0: no
+#                           sweep on a timer; tests sweep when they mean to)
 #   mode_cleanup            mode_stop, for EXIT traps
 #
 # State lives in files under $MODE_DIR, not in shell variables, because
@@ -180,21 +185,32 @@ mode_restart() {
 	mode_start
 }
 
-# mode_run CMD ARGS...: run (common.sh) a certdesk client invocation in
-# the current mode; ARGS are certdesk's (after CMD)
+# mode_run [VAR=VALUE ...] CMD ARGS...: run (common.sh) a certdesk
+# client invocation in the current mode, VAR=VALUE in its environment;
+# ARGS are certdesk's (after CMD)
 mode_run() {
+	_menv=
+	while :; do
+		case ${1:-} in
+		[A-Za-z_]*=*) _menv="$_menv $1"; shift ;;
+		*)	break ;;
+		esac
+	done
+	_prog=$1; shift
 	if ! mode_is server; then
-		run "$@"
+		# shellcheck disable=SC2086 # VAR=VALUE words
+		run env $_menv "$_prog" "$@"
 		return
 	fi
-	_prog=$1; shift
 	if mode_is_local "$@"; then
 		mode_stop
 		rm -f "$MODE_DIR/failed"
-		run "$_prog" "$@"
+		# shellcheck disable=SC2086
+		run env $_menv "$_prog" "$@"
 		return
 	fi
 	mode_ensure
-	run env CERTDESK_MODE=server CERTDESK_SOCKET="$MODE_SOCK" \
+	# shellcheck disable=SC2086
+	run env $_menv CERTDESK_MODE=server CERTDESK_SOCKET="$MODE_SOCK" \
 	    "$_prog" "$@"
 }

@@ -67,6 +67,15 @@ CERTDESK_CLOCK_OFFSET=5; export CERTDESK_CLOCK_OFFSET
 cd_ person list
 isnt "$(pid_now)" "$p3" "a changed test clock restarts it too"
 unset CERTDESK_CLOCK_OFFSET
+cd_env CERTDESK_CLOCK_OFFSET=7 person list
+expect_rc 0 "cd_env: a client call under a test clock"
+check "certdeskd was restarted with that clock" \
+    grep -q 'CERTDESK_CLOCK_OFFSET=7' "/proc/$(pid_now)/environ"
+is "${CERTDESK_CLOCK_OFFSET-unset}" unset "the script's clock is as it was"
+cd_env CERTDESK_FAULT=none-such person list
+expect_rc 0 "cd_env: another variable goes to the client"
+check "and not to certdeskd" \
+    sh -c '! grep -q CERTDESK_FAULT "/proc/$1/environ"' - "$(pid_now)"
 
 # local administration runs on a stopped server
 p4=$(pid_now)
