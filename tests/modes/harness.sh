@@ -22,7 +22,6 @@ setup_store
 p1=$(pid_now)
 check "setup_store's first client call started certdeskd" mode_alive "${p1:-0}"
 check "on a private socket in \$T" test -S "$T/srv/sock"
-run env $(mode_client_env) "$CERTDESK" --version
 like "$(mode_client_env)" "^CERTDESK_MODE=server CERTDESK_SOCKET=$T/srv/sock\$" \
     "mode_client_env names the mode and the socket"
 
