@@ -198,8 +198,12 @@ mode_run() {
 	done
 	_prog=$1; shift
 	if ! mode_is server; then
-		# shellcheck disable=SC2086 # VAR=VALUE words
-		run env $_menv "$_prog" "$@"
+		if [ -z "$_menv" ]; then
+			run "$_prog" "$@"
+		else
+			# shellcheck disable=SC2086 # VAR=VALUE words
+			run env $_menv "$_prog" "$@"
+		fi
 		return
 	fi
 	if mode_is_local "$@"; then
