@@ -4,6 +4,9 @@
 # Each test gets a private temp dir $T with a config $CONF whose data
 # directory is $T/data.  Tests run certdesk through cd_ ("cd_ request
 # new ..."), then check with expect_rc / expect_out / expect_err.
+# CERTDESK_TEST_MODE=server sends cd_ and cd_as to a certdeskd on $T's
+# data directory instead of the engine in-process (tests/lib/mode.sh:
+# mode_is, in_mode, mode_restart).
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -14,7 +17,7 @@ CONF=$T/certdesk.conf
 OUT=$T/stdout
 ERR=$T/stderr
 RC=0
-trap 'rm -rf "$T"' EXIT
+trap 'mode_cleanup; rm -rf "$T"' EXIT
 unset CERTDESK_CONF CERTDESK_CLOCK_OFFSET CERTDESK_FAULT
 # Under ASan, umockdev's preload library comes before the ASan runtime.
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
@@ -24,11 +27,40 @@ export ASAN_OPTIONS
 # skip, skip_all, bail_out, never_contains, done_testing: tests/lib/tap.sh
 . "$top_srcdir/tests/lib/tap.sh"
 TAP_DIAG_FILES="out:$OUT err:$ERR"
+# mode_is, in_mode, mode_run, mode_restart, mode_cleanup: tests/lib/mode.sh
+. "$top_srcdir/tests/lib/mode.sh"
 
 # run CMD ARGS...: capture output and exit code
 run() { "$@" >"$OUT" 2>"$ERR"; RC=$?; }
-cd_() { run "$CERTDESK" -c "$CONF" "$@"; }
-cd_as() { who=$1; shift; run "$CERTDESK" -c "$CONF" --as "$who" "$@"; }
+# cd_ ARGS / cd_as LOGON ARGS: certdesk as a client in this run's mode
+cd_() { mode_run "$CERTDESK" -c "$CONF" "$@"; }
+cd_as() { who=$1; shift; mode_run "$CERTDESK" -c "$CONF" --as "$who" "$@"; }
+# cd_env VAR=VALUE... ARGS: cd_ with VAR=VALUE in the client's
+# environment (CERTDESK_FAULT=... for a fault in the client's process).
+# CERTDESK_CLOCK_OFFSET=N moves the clock of the whole run for this one
+# call: the client's, and in server mode certdeskd's (restarted with it,
+# and without it at the next call).  Values have no spaces.
+cd_env() {
+	_ce_had=${CERTDESK_CLOCK_OFFSET+1} _ce_was=${CERTDESK_CLOCK_OFFSET:-}
+	_ce=
+	while :; do
+		case ${1:-} in
+		CERTDESK_CLOCK_OFFSET=*)
+			CERTDESK_CLOCK_OFFSET=${1#*=}
+			export CERTDESK_CLOCK_OFFSET
+			shift ;;
+		[A-Za-z_]*=*) _ce="$_ce $1"; shift ;;
+		*)	break ;;
+		esac
+	done
+	# shellcheck disable=SC2086 # VAR=VALUE words
+	mode_run $_ce "$CERTDESK" -c "$CONF" "$@"
+	if [ -n "$_ce_had" ]; then
+		CERTDESK_CLOCK_OFFSET=$_ce_was
+	else
+		unset CERTDESK_CLOCK_OFFSET
+	fi
+}
 
 expect_rc() {
 	want=$1; shift

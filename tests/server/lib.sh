@@ -6,6 +6,9 @@
 # The users are created once (useradd) and reused by later runs: set-up is
 # idempotent, and a parallel test never loses a user another one uses.
 # CERTDESK_TEST_USERDEL=1 removes them when the script ends.
+# These suites start their own certdeskd (srv_start) and run clients
+# themselves: cd_ stays in-process whatever CERTDESK_TEST_MODE says.
+CERTDESK_TEST_MODE=embedded
 . "$top_srcdir/tests/lib/common.sh"
 CERTDESKD=$top_builddir/certdeskd
 SRV_USER=cdtest-srv

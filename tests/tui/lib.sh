@@ -31,7 +31,11 @@ TM="tmux -L $TMUX_SOCK -f /dev/null"
 SHOTS=$T/shots
 mkdir -p "$SHOTS"
 shot_n=0
-cleanup() { tmux -L "$TMUX_SOCK" kill-server >/dev/null 2>&1; rm -rf "$T"; }
+cleanup() {
+	tmux -L "$TMUX_SOCK" kill-server >/dev/null 2>&1
+	mode_cleanup
+	rm -rf "$T"
+}
 trap cleanup EXIT
 trap 'cleanup; exit 1' HUP INT TERM PIPE
 unset TMUX
@@ -53,11 +57,14 @@ tui_setup() {
 # start [COLS ROWS [TERM]]: $TUI_ENV (VAR=value ...) is added to the
 # environment and $TUI_WRAP (a command such as umockdev-run ... --) is
 # put in front of certdesk; $TUI_ARGS (such as --as LOGON) after -c.
+# In server mode (tests/lib/mode.sh) certdeskd is brought up to date
+# first and certdesk is pointed at it.
 start() {
 	cols=${1:-80}; rows=${2:-24}; term=${3:-vt100}
 	cd "$T" || exit 1
+	mode_ensure
 	$TM new-session -d -s S -x "$cols" -y "$rows" \
-	    "env TERM=$term LANG=C.UTF-8 ${TUI_ENV:-} ${TUI_WRAP:-} \
+	    "env TERM=$term LANG=C.UTF-8 $(mode_client_env) ${TUI_ENV:-} ${TUI_WRAP:-} \
 	    '$CERTDESK' -c '$CONF' ${TUI_ARGS:-} \
 	    2>'$T/tui.err'; echo \$? >'$T/tui.rc'; sleep 30"
 	wait_for "Search for a request"
