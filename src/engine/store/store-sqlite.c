@@ -925,12 +925,15 @@ newer:
 /*
  * WAL lets readers run beside the one writer.  synchronous=FULL syncs
  * the WAL at every commit: an issued certificate and its audit record
- * must survive a power cut, and commits here are few.
+ * must survive a power cut.  The WAL is kept between processes and not
+ * checkpointed at close: a short-lived certdesk process would otherwise
+ * sync the folder when it makes the WAL and the WAL and database when it
+ * ends; the automatic checkpoint (every 1000 pages) still runs.
  */
 static int
 configure(struct cd_store *s, struct cd_err *err)
 {
-	int r;
+	int r, one = 1;
 
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, busy_timeout_ms());
@@ -941,6 +944,8 @@ configure(struct cd_store *s, struct cd_err *err)
 	    (r = sq_exec(s, "PRAGMA synchronous = FULL", "setting up the "
 	    "store", err)) != 0)
 		return r;
+	sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	return 0;
 }
 
@@ -1036,6 +1041,21 @@ sqlite_commit(struct cd_store *s, struct cd_err *err)
 	    !sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return r;
+}
+
+/*
+ * In WAL mode with synchronous=NORMAL a commit appends to the WAL without
+ * syncing it; the next FULL commit syncs the WAL file and with it every
+ * frame before, and checkpoints still sync before the WAL is reused.
+ */
+static int
+sqlite_lazy(struct cd_store *s, int on, struct cd_err *err)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		return cd_err_set(err, CD_E_INTERNAL, "durability is set "
+		    "between transactions");
+	return sq_exec(s, on ? "PRAGMA synchronous = NORMAL" :
+	    "PRAGMA synchronous = FULL", "setting the durability", err);
 }
 
 static int
@@ -1398,7 +1418,7 @@ request_name_ids(struct qb *q, const struct cd_request_filter *f, int walk)
 	qb_add(q, " WHERE 1 = 1");
 	request_where(q, f);
 	qb_name(q, f->name, walk ? "+r.person_id" : "r.person_id");
-	qb_add(q, " ORDER BY r.created_at DESC, r.id DESC");
+	qb_add(q, request_order(f));
 	qb_limit(q, f->limit, f->offset);
 	qb_add(q, ")");
 }
