@@ -1624,6 +1624,14 @@ name_walk_better(struct cd_store *s, const char *name, int limit,
 	return r;
 }
 
+/* A request search's order: newest first unless f asks otherwise. */
+static const char *
+request_order(const struct cd_request_filter *f)
+{
+	return f->oldest_first ? " ORDER BY r.created_at, r.id" :
+	    " ORDER BY r.created_at DESC, r.id DESC";
+}
+
 /*
  * A name search with a limit finds the ids first, from indexes alone
  * (index-only scans: the person and date indexes carry the id), then
@@ -1641,7 +1649,7 @@ request_name_ids(struct qb *q, const struct cd_request_filter *f, int walk)
 	request_where(q, f);
 	qb_name_as(q, f->name, walk ? "(r.person_id + 0)" : "r.person_id",
 	    !walk);
-	qb_add(q, " ORDER BY r.created_at DESC, r.id DESC");
+	qb_add(q, request_order(f));
 	qb_limit(q, f->limit, f->offset);
 	qb_add(q, ")");
 }
@@ -1660,7 +1668,7 @@ pg_request_search(struct cd_store *s, const struct cd_request_filter *f,
 			return CD_E_NOMEM;
 		request_where(q, f);
 		qb_name(q, f->name, "r.person_id");
-		qb_add(q, " ORDER BY r.created_at DESC, r.id DESC");
+		qb_add(q, request_order(f));
 		qb_limit(q, f->limit, f->offset);
 		return run_list(s, q, &l, &request_t, "searching requests",
 		    err);
@@ -1671,7 +1679,7 @@ pg_request_search(struct cd_store *s, const struct cd_request_filter *f,
 	if ((q = request_query(err)) == NULL)
 		return CD_E_NOMEM;
 	request_name_ids(q, f, walk);
-	qb_add(q, " ORDER BY r.created_at DESC, r.id DESC");
+	qb_add(q, request_order(f));
 	return run_list(s, q, &l, &request_t, "searching requests", err);
 }
 

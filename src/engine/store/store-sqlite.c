@@ -1400,6 +1400,14 @@ request_where(struct qb *q, const struct cd_request_filter *f)
 		qb_i64(q, " AND r.created_at < ?", f->created_to);
 }
 
+/* A request search's order: newest first unless f asks otherwise. */
+static const char *
+request_order(const struct cd_request_filter *f)
+{
+	return f->oldest_first ? " ORDER BY r.created_at, r.id" :
+	    " ORDER BY r.created_at DESC, r.id DESC";
+}
+
 /*
  * A search by name picks its plan (name_walk_better) and finds the ids
  * first, from indexes alone where it can, then reads those rows: either
@@ -1437,7 +1445,7 @@ sqlite_request_search(struct cd_store *s, const struct cd_request_filter *f,
 			return CD_E_NOMEM;
 		request_where(q, f);
 		qb_name(q, f->name, "r.person_id");
-		qb_add(q, " ORDER BY r.created_at DESC, r.id DESC");
+		qb_add(q, request_order(f));
 		qb_limit(q, f->limit, f->offset);
 		return run_list(s, q, &l, row_request, "searching requests",
 		    err);
@@ -1448,7 +1456,7 @@ sqlite_request_search(struct cd_store *s, const struct cd_request_filter *f,
 	if ((q = request_query(err)) == NULL)
 		return CD_E_NOMEM;
 	request_name_ids(q, f, walk);
-	qb_add(q, " ORDER BY r.created_at DESC, r.id DESC");
+	qb_add(q, request_order(f));
 	return run_list(s, q, &l, row_request, "searching requests", err);
 }
 
@@ -1973,6 +1981,7 @@ const struct cd_store_ops cd_store_sqlite_ops = {
 	.begin = sqlite_begin,
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,
+	.lazy = sqlite_lazy,
 	.person_add = sqlite_person_add,
 	.person_update = sqlite_person_update,
 	.person_get = sqlite_person_get,
