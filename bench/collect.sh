@@ -139,13 +139,11 @@ easyrsa_setup() {
 	EASYRSA_REQ_CN="Bench CA" "$ER" $ER_ALGO build-ca nopass >/dev/null 2>&1 ||
 	    die "easyrsa build-ca"
 	cd - >/dev/null || true
-	ER_N=0
 }
 
-# easyrsa_one: ms of build-client-full + export-p12 of one more client
+# easyrsa_one ROUND: ms of build-client-full + export-p12 of client ROUND
 easyrsa_one() {
-	local t0
-	ER_N=$((ER_N + 1))
+	local t0 ER_N=$1
 	(cd "$W/easyrsa-$key" &&
 	t0=$EPOCHREALTIME &&
 	"$ER" $ER_ALGO build-client-full "user$ER_N" nopass >/dev/null 2>&1 &&
@@ -163,8 +161,9 @@ measure() {
 	lower) v=$(lower "$key" "$B") ;;
 	lower-r) v=$(lower "$key" "$B" -r) ;;
 	pipeline) v=$(pipeline "$key" 1) ;;
-	easyrsa) v=$(easyrsa_one) ;;
+	easyrsa) v=$(easyrsa_one "$1") ;;
 	esac
+	[ -n "$v" ] || die "$2 failed in round $1"
 	echo "$1 $2 $v" >>"$RF"
 }
 
