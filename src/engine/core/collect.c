@@ -551,39 +551,10 @@ issue_wait(void *arg, int waited_s)
 	return cd_collect_tick(c, NULL) != 0;
 }
 
-static int
-issue_one(struct cd_collect *c, int i, struct cd_err *err)
-{
-	struct cd_coll_item *it = &c->items[i];
-	struct cd_ca_req req;
-	char what[160];
-	int r;
-
-	if (it->cert != NULL)
-		return 0;		/* issued before a failure: keep it */
-	snprintf(what, sizeof(what), "Generating %s key for %s",
-	    cd_key_type_name(it->pub.policy->key_type), it->pub.policy->name);
-	if ((r = cd_coll_progress(c, what, 2 * i, 2 * c->n, err)) != 0)
-		return r;
-	if ((r = cd_key_generate(it->pub.policy->key_type, &it->key, err)))
-		return r;
-	cd_fault("after-keygen");
-	snprintf(what, sizeof(what), "Issuing certificate for %s",
-	    it->pub.policy->name);
-	if ((r = cd_coll_progress(c, what, 2 * i + 1, 2 * c->n, err)) != 0)
-		return r;
-	r = build_issue(c, it, &req, err);
-	if (r == 0)
-		r = cd_ca_issue(c->e->cao, c->e->ca, &req,
-		    c->e->conf->ca_timeout, issue_wait, c, &it->cert, err);
-	cd_ca_req_clear(&req);
-	return r;
-}
-
 /*
- * The certificates issued and not yet recorded, with their audit rows,
- * in one (lazy) transaction: before any of them can leave this process
- * they are made durable by the journal's commit (cd_coll_journal).
+ * The certificate just issued, with its audit row, in one (lazy)
+ * transaction: visible to the sweep at once, and made durable by the
+ * journal's commit (cd_coll_journal) before it can leave this process.
  */
 static int
 record_issued(struct cd_collect *c, struct cd_err *err)
@@ -617,6 +588,37 @@ out:
 	return cd_coll_heartbeat(c, err);
 }
 
+static int
+issue_one(struct cd_collect *c, int i, struct cd_err *err)
+{
+	struct cd_coll_item *it = &c->items[i];
+	struct cd_ca_req req;
+	char what[160];
+	int r;
+
+	if (it->cert != NULL)		/* issued before a failure: keep it */
+		return it->cert_id != 0 ? 0 : record_issued(c, err);
+	snprintf(what, sizeof(what), "Generating %s key for %s",
+	    cd_key_type_name(it->pub.policy->key_type), it->pub.policy->name);
+	if ((r = cd_coll_progress(c, what, 2 * i, 2 * c->n, err)) != 0)
+		return r;
+	if ((r = cd_key_generate(it->pub.policy->key_type, &it->key, err)))
+		return r;
+	cd_fault("after-keygen");
+	snprintf(what, sizeof(what), "Issuing certificate for %s",
+	    it->pub.policy->name);
+	if ((r = cd_coll_progress(c, what, 2 * i + 1, 2 * c->n, err)) != 0)
+		return r;
+	r = build_issue(c, it, &req, err);
+	if (r == 0)
+		r = cd_ca_issue(c->e->cao, c->e->ca, &req,
+		    c->e->conf->ca_timeout, issue_wait, c, &it->cert, err);
+	cd_ca_req_clear(&req);
+	if (r != 0)
+		return r;
+	return record_issued(c, err);
+}
+
 int
 cd_collect_issue(struct cd_collect *c, struct cd_err *err)
 {
@@ -625,17 +627,9 @@ cd_collect_issue(struct cd_collect *c, struct cd_err *err)
 	if (c->stage != CD_CS_PASSWORD)
 		return cd_err_set(err, CD_E_STATE, "set the password before "
 		    "issuing the certificates");
-	for (i = 0, r = 0; r == 0 && i < c->n; i++)
-		r = issue_one(c, i, err);
-	if (r != 0) {
-		struct cd_err sub;
-
-		/* issued before the failure: recorded, to be revoked */
-		record_issued(c, &sub);
-		return r;
-	}
-	if ((r = record_issued(c, err)) != 0)
-		return r;
+	for (i = 0; i < c->n; i++)
+		if ((r = issue_one(c, i, err)) != 0)
+			return r;
 	c->stage = CD_CS_ISSUED;
 	/* [[Serial]] in the file name format needs the serials. */
 	if ((r = name_items(c, err)) != 0)
