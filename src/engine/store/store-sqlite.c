@@ -925,15 +925,14 @@ newer:
 /*
  * WAL lets readers run beside the one writer.  synchronous=FULL syncs
  * the WAL at every commit: an issued certificate and its audit record
- * must survive a power cut.  The WAL is kept between processes and not
- * checkpointed at close: a short-lived certdesk process would otherwise
- * sync the folder when it makes the WAL and the WAL and database when it
- * ends; the automatic checkpoint (every 1000 pages) still runs.
+ * must survive a power cut.  The last process to close the store
+ * checkpoints it (two syncs), so that certdesk.db alone holds everything
+ * while no certdesk runs (a copy of it is a backup).
  */
 static int
 configure(struct cd_store *s, struct cd_err *err)
 {
-	int r, one = 1;
+	int r;
 
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, busy_timeout_ms());
@@ -944,8 +943,6 @@ configure(struct cd_store *s, struct cd_err *err)
 	    (r = sq_exec(s, "PRAGMA synchronous = FULL", "setting up the "
 	    "store", err)) != 0)
 		return r;
-	sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
-	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	return 0;
 }
 
