@@ -4,9 +4,14 @@
 # ready requests of one generated-password profile into a folder (each
 # with its own password and PIN mailer, printed to a private cupsd on
 # loopback), with --jobs 1 and with one job per core, for EC P-256 and
-# RSA-2048; certificates per second and the speed-up.
+# RSA-2048; certificates per second and the speed-up.  The two run
+# interleaved (--jobs 1, --jobs N, --jobs N, --jobs 1, ...): the table
+# gives the median rates and the median of the per-round speed-ups with
+# their min and max, and the fsync+fdatasync calls per certificate of
+# one --jobs 1 run (strace; "-" without strace).
 #
-#   BENCH_BULK_N   requests per run (default 24 EC, 12 RSA)
+#   BENCH_BULK_N       requests per run (default 24 EC, 12 RSA)
+#   BENCH_BULK_ROUNDS  rounds (default 3 EC, 5 RSA)
 # Table on stdout and in $BENCH_OUT/bulk.txt.
 . "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/bench/lib.sh"
 . "$top_srcdir/tests/lib/cupsd.sh"
@@ -22,6 +27,7 @@ write_bench_conf "$CONF" "$W/data" no
 # one person, many requests: the request id keeps the file names apart
 sed -i 's/^\[general\]/[general]\nfilename_format = [[People.LogonName]] [[PolicyName]] [[RequestId]]/' "$CONF"
 sed -i "s|^\[security\]|[print]\nprinter = test\npin_printer = secure\ncups_server = $CUPS_SERVER\n\n[security]|" "$CONF"
+: >"$BENCH_OUT/bulk-rounds.txt"
 for k in ec-p256 rsa2048; do
 	cat >>"$CONF" <<CONF
 [profile.gen-$k]
@@ -37,14 +43,24 @@ cd_run init >/dev/null || die "certdesk init failed"
 cd_run person add --logon Bulk.User --name "Bulk User" \
     --email bulk@example.com --roles view >/dev/null || die "person add failed"
 
-# run KEY N JOBS: seconds for one bulk run of N fresh requests
+# run KEY N JOBS [strace]: seconds for one bulk run of N fresh requests
+# (with strace: the count of sync calls instead)
 run() {
-	local i t0 t1 out=$W/out-$1-$3
+	local i t0 t1 out=$W/out-$1-$3 s
 	for ((i = 0; i < $2; i++)); do
 		cd_run request new --person Bulk.User --profile "gen-$1" \
 		    >/dev/null || die "request new failed"
 	done
+	rm -rf "$out"
 	mkdir -p "$out"
+	if [ -n "${4:-}" ]; then
+		s=$(syncs_of "$CERTDESK" -c "$CONF" collect --ready --profile \
+		    "gen-$1" --folder "$out" --jobs "$3")
+		rm -f "$CUPSD_OUT_SECURE"/*
+		[ "$s" = - ] && { echo -; return; }
+		awk -v s="$s" -v n="$2" 'BEGIN { printf "%.1f", s / n }'
+		return
+	fi
 	t0=$EPOCHREALTIME
 	cd_run collect --ready --profile "gen-$1" --folder "$out" \
 	    --jobs "$3" >"$W/bulk.log" 2>&1 || die "bulk run failed: $(tail -n 3 "$W/bulk.log")"
@@ -54,15 +70,31 @@ run() {
 	awk -v a="$t1" -v b="$t0" 'BEGIN { printf "%.2f", a - b }'
 }
 
-printf 'key\tN\tjobs 1 cert/s\tjobs %d cert/s\tspeed-up\n' "$CORES" >"$RES"
+printf 'key\tN\trounds\tjobs 1 cert/s\tjobs %d cert/s\tspeed-up\tsyncs/cert\n' "$CORES" >"$RES"
+: >"$BENCH_OUT/bulk-rounds.txt"
 for k in ec-p256 rsa2048; do
 	case $k in
-	ec-p256) n=${BENCH_BULK_N:-24} ;;
-	*) n=$(( ${BENCH_BULK_N:-24} / 2 )) ;;
+	ec-p256) n=${BENCH_BULK_N:-24}; R=${BENCH_BULK_ROUNDS:-3} ;;
+	*) n=$(( ${BENCH_BULK_N:-24} / 2 )); R=${BENCH_BULK_ROUNDS:-5} ;;
 	esac
-	say "bulk: $k, $n requests, --jobs 1 and --jobs $CORES"
-	s1=$(run "$k" "$n" 1) && sn=$(run "$k" "$n" "$CORES") || exit 1
-	awk -v k="$k" -v n="$n" -v a="$s1" -v b="$sn" 'BEGIN {
-		printf "%s\t%d\t%.1f\t%.1f\t%.2f\n", k, n, n / a, n / b, a / b }' >>"$RES"
+	say "bulk: $k, $n requests, $R rounds of --jobs 1 and --jobs $CORES"
+	RF=$W/rounds.$k
+	: >"$RF"
+	for ((i = 1; i <= R; i++)); do
+		order="1 $CORES"
+		[ $((i % 2)) -eq 0 ] && order="$CORES 1"
+		for j in $order; do
+			t=$(run "$k" "$n" "$j") || exit 1
+			# per certificate, so that ratio_of gives the speed-up
+			echo "$i j$j $(awk -v t="$t" -v n="$n" 'BEGIN { print t * 1000 / n }')" >>"$RF"
+		done
+	done
+	sy=$(run "$k" "$n" 1 strace)
+	m1=$(med_of "$RF" j1); mn=$(med_of "$RF" "j$CORES")
+	printf '%s\t%d\t%d\t%.1f\t%.1f\t%s\t%s\n' "$k" "$n" "$R" \
+	    "$(awk -v m="$m1" 'BEGIN { print 1000 / m }')" \
+	    "$(awk -v m="$mn" 'BEGIN { print 1000 / m }')" \
+	    "$(ratio_of "$RF" j1 "j$CORES")" "$sy" >>"$RES"
+	sed "s/^/$k /" "$RF" >>"$BENCH_OUT/bulk-rounds.txt"
 done
 table "$RES"

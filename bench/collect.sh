@@ -6,23 +6,35 @@
 # RSA-3072; default (AES-256/SHA-256) and legacy (sha1_pfx) PKCS#12 with
 # the default iteration counts of certdesk.conf(5) (10000 / MAC 2048).
 #
-#   BENCH_N       EC P-256 collections per method (default 30)
-#   BENCH_N_RSA   RSA collections per method (default 6; RSA-3072: half)
-#   BENCH_EASYRSA 0 to skip easy-rsa
-# Table on stdout and in $BENCH_OUT/collect.txt.
+# The methods run interleaved: in each round every method does a batch
+# (engine and lower bound: BENCH_BATCH certificates in one process, the
+# others one each), and the ratios are taken round by round; the table
+# gives the absolute medians and the median of the per-round ratios with
+# their min and max.  The sync column counts fsync+fdatasync per
+# collection (strace): the engine loop's, and 'request new' + 'collect'
+# as processes.
+#
+#   BENCH_ROUNDS     EC P-256 rounds (default 15)
+#   BENCH_ROUNDS_RSA RSA-2048 rounds (default 10; RSA-3072: 6)
+#   BENCH_BATCH      certificates per round in one process (default 3)
+#   BENCH_EASYRSA    0 to skip easy-rsa
+# Table on stdout and in $BENCH_OUT/collect.txt; every round's figures in
+# $BENCH_OUT/collect-rounds.txt.
 . "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/bench/lib.sh"
 
-N_EC=${BENCH_N:-30}
-N_RSA=${BENCH_N_RSA:-6}
+R_EC=${BENCH_ROUNDS:-15}
+R_RSA=${BENCH_ROUNDS_RSA:-10}
+B=${BENCH_BATCH:-3}
+ROUNDS=$BENCH_OUT/collect-rounds.txt
 PW=Bench-Passw0rd
 RES=$BENCH_OUT/collect.txt
 scratch
 
-n_for() {
+rounds_for() {
 	case $1 in
-	ec-p256) echo "$N_EC" ;;
-	rsa2048) echo "$N_RSA" ;;
-	*) echo $(( (N_RSA + 1) / 2 )) ;;
+	ec-p256) echo "$R_EC" ;;
+	rsa2048) echo "$R_RSA" ;;
+	*) echo $(( R_RSA * 6 / 10 )) ;;
 	esac
 }
 
@@ -111,53 +123,102 @@ EXT
 	done | median
 }
 
-# easyrsa KEY N: build-client-full + export-p12 in a scratch PKI
-easyrsa_run() {
-	local i t0 algo E=$W/easyrsa-$1
-	local ER=/usr/share/easy-rsa/easyrsa
-	[ -x "$ER" ] || { echo "-"; return; }
+# easyrsa_setup KEY: a scratch PKI (0: ready, 1: no easy-rsa)
+ER=/usr/share/easy-rsa/easyrsa
+easyrsa_setup() {
+	local algo E=$W/easyrsa-$1
+	[ -x "$ER" ] || return 1
 	case $1 in
-	ec-p256) algo="--use-algo=ec --curve=prime256v1" ;;
-	rsa2048) algo="--use-algo=rsa --keysize=2048" ;;
-	*) algo="--use-algo=rsa --keysize=3072" ;;
+	ec-p256) ER_ALGO="--use-algo=ec --curve=prime256v1" ;;
+	rsa2048) ER_ALGO="--use-algo=rsa --keysize=2048" ;;
+	*) ER_ALGO="--use-algo=rsa --keysize=3072" ;;
 	esac
 	export EASYRSA_BATCH=1 EASYRSA_PKI=$E/pki
 	mkdir -p "$E" && cd "$E" || die "easyrsa dir"
 	"$ER" init-pki >/dev/null 2>&1 &&
-	EASYRSA_REQ_CN="Bench CA" "$ER" $algo build-ca nopass >/dev/null 2>&1 ||
+	EASYRSA_REQ_CN="Bench CA" "$ER" $ER_ALGO build-ca nopass >/dev/null 2>&1 ||
 	    die "easyrsa build-ca"
-	for i in $(seq "$2"); do
-		t0=$EPOCHREALTIME
-		"$ER" $algo build-client-full "user$i" nopass >/dev/null 2>&1 &&
-		"$ER" --passout="pass:$PW" export-p12 "user$i" >/dev/null 2>&1 ||
-		    die "easyrsa client $i failed"
-		echo "$EPOCHREALTIME $t0" | awk '{ printf "%.3f\n", ($1 - $2) * 1000 }'
-	done | median
 	cd - >/dev/null || true
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
+# easyrsa_one ROUND: ms of build-client-full + export-p12 of client ROUND
+easyrsa_one() {
+	local t0 ER_N=$1
+	(cd "$W/easyrsa-$key" &&
+	t0=$EPOCHREALTIME &&
+	"$ER" $ER_ALGO build-client-full "user$ER_N" nopass >/dev/null 2>&1 &&
+	"$ER" --passout="pass:$PW" export-p12 "user$ER_N" >/dev/null 2>&1 &&
+	echo "$EPOCHREALTIME $t0" | awk '{ printf "%.3f\n", ($1 - $2) * 1000 }') ||
+	    die "easyrsa client $ER_N failed"
+}
 
-printf 'key\tpkcs12\tN\tengine ms\tCLI ms\tlower ms\tlower+full-readback ms\topenssl-cli ms\teasy-rsa ms\tengine/lower\tCLI/engine\topenssl-cli/engine\teasy-rsa/engine\n' >"$RES"
+# measure ROUND METHOD: one batch of METHOD, as "ROUND METHOD MS"
+measure() {
+	local v
+	case $2 in
+	engine) v=$(engine "$key" "$B") ;;
+	cli) v=$(cli "$key" 1) ;;
+	lower) v=$(lower "$key" "$B") ;;
+	lower-r) v=$(lower "$key" "$B" -r) ;;
+	pipeline) v=$(pipeline "$key" 1) ;;
+	easyrsa) v=$(easyrsa_one "$1") ;;
+	esac
+	[ -n "$v" ] || die "$2 failed in round $1"
+	echo "$1 $2 $v" >>"$RF"
+}
+
+# syncs per collection: the engine loop (B collections, one process) and
+# 'request new' + 'collect' as processes
+engine_syncs() {
+	local n
+	n=$(syncs_of "$BENCH_BIN/collect-loop" -c "$CONF" -p "$key" \
+	    -u Susan.Smith -d "$OUTDIR" -n "$B")
+	[ "$n" = - ] && { echo -; return; }
+	awk -v n="$n" -v b="$B" 'BEGIN { printf "%.1f", n / b }'
+}
+cli_syncs() {
+	local id a c
+	a=$(syncs_of "$CERTDESK" -c "$CONF" request new --person Susan.Smith \
+	    --profile "$key")
+	id=$(cd_run request new --person Susan.Smith --profile "$key" \
+	    2>/dev/null) || die "request new failed"
+	c=$(syncs_of "$CERTDESK" -c "$CONF" collect "$id" --folder "$OUTDIR" \
+	    --overwrite --password-fd 3 3<"$D/pw")
+	echo "$a+$c"
+}
+
+printf 'key\tpkcs12\trounds\tengine ms\tCLI ms\tlower ms\tlower+full-readback ms\topenssl-cli ms\teasy-rsa ms\tengine/lower\tCLI/engine\topenssl-cli/engine\teasy-rsa/engine\tsyncs engine\tsyncs request+collect\n' >"$RES"
+: >"$ROUNDS"
 for SHA1 in no yes; do
 	setup "$SHA1"
 	for key in ec-p256 rsa2048 rsa3072; do
-		n=$(n_for "$key")
-		say "collect: $key sha1_pfx=$SHA1 N=$n"
-		e=$(engine "$key" "$n")
-		c=$(cli "$key" "$n")
-		l=$(lower "$key" "$n")
-		lr=$(lower "$key" "$n" -r)
-		p=$(pipeline "$key" "$n")
-		er=-
+		R=$(rounds_for "$key")
+		methods="engine lower cli lower-r pipeline"
 		if [ "$SHA1" = no ] && [ "$key" != rsa3072 ] &&
-		    [ "${BENCH_EASYRSA:-1}" != 0 ]; then
-			er=$(easyrsa_run "$key" $(( n < 5 ? n : 5 )))
+		    [ "${BENCH_EASYRSA:-1}" != 0 ] && easyrsa_setup "$key"; then
+			methods="$methods easyrsa"
 		fi
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+		say "collect: $key sha1_pfx=$SHA1, $R rounds of: $methods"
+		RF=$W/rounds.$SHA1.$key
+		: >"$RF"
+		for ((i = 1; i <= R; i++)); do
+			order=$methods
+			[ $((i % 2)) -eq 0 ] &&
+			    order=$(echo "$methods" | tr ' ' '\n' | tac | tr '\n' ' ')
+			for m in $order; do measure "$i" "$m"; done
+		done
+		sed "s/^/$key $SHA1 /" "$RF" >>"$ROUNDS"
+		er=-
+		case $methods in *easyrsa*) er=$(med_of "$RF" easyrsa) ;; esac
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
 		    "$key" "$([ "$SHA1" = yes ] && echo legacy || echo default)" \
-		    "$n" "$e" "$c" "$l" "$lr" "$p" "$er" "$(ratio "$e" "$l")" \
-		    "$(ratio "$c" "$e")" "$(ratio "$p" "$e")" "$(ratio "$er" "$e")" >>"$RES"
+		    "${R}x$B" "$(med_of "$RF" engine)" "$(med_of "$RF" cli)" \
+		    "$(med_of "$RF" lower)" "$(med_of "$RF" lower-r)" \
+		    "$(med_of "$RF" pipeline)" "$er" \
+		    "$(ratio_of "$RF" engine lower)" "$(ratio_of "$RF" cli engine)" \
+		    "$(ratio_of "$RF" pipeline engine)" \
+		    "$(ratio_of "$RF" easyrsa engine)" "$(engine_syncs)" \
+		    "$(cli_syncs)" >>"$RES"
 		sed -n 's/^step /  engine step /p' "$D/engine.$key" >&2
 	done
 done

@@ -76,3 +76,31 @@ now_ms() { date +%s.%N | awk '{ printf "%.3f", $1 * 1000 }'; }
 table() {
 	column -t -s "$(printf '\t')" "$1"
 }
+
+# Paired figures.  A comparison runs its methods interleaved, round by
+# round (A B A B ..., the order swapped every other round so neither
+# always runs first), and appends "ROUND METHOD MS" lines to a file.
+#   med_of FILE METHOD     the median of METHOD's values
+#   ratio_of FILE A B      the median of the per-round ratios A/B with
+#                          their min and max: "1.08 (1.02-1.21)"
+med_of() {
+	awk -v m="$2" '$2 == m { print $3 }' "$1" | median
+}
+ratio_of() {
+	awk -v a="$2" -v b="$3" '
+	$2 == a { va[$1] = $3 } $2 == b { vb[$1] = $3 }
+	END { for (r in va) if ((r in vb) && vb[r] > 0) print va[r] / vb[r] }' "$1" |
+	    sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "-"; exit }
+		printf "%.2f (%.2f-%.2f)\n", v[int((NR + 1) / 2)], v[1], v[NR] }'
+}
+
+# syncs_of CMD...: fsync + fdatasync calls CMD makes (strace; "-" when
+# strace is missing or not allowed)
+syncs_of() {
+	local f=$W/strace.out
+	command -v strace >/dev/null 2>&1 || { echo -; return; }
+	strace -f -qq -e trace=fsync,fdatasync -o "$f" "$@" >/dev/null 2>&1 ||
+	    { echo -; return; }
+	grep -cE '^([0-9]+ +)?(fsync|fdatasync)\(' "$f"
+}

@@ -13,7 +13,7 @@ ghostscript poppler-utils cups cups-client umockdev tmux ncurses-base
 ncurses-term valgrind util-linux e2fsprogs devscripts binutils
 libp11-kit-dev softhsm2 opensc libengine-pkcs11-openssl
 debhelper dpkg-dev lintian git adduser postgresql libpq-dev
-python3 mandoc iproute2 passwd procps"
+python3 mandoc iproute2 passwd procps strace"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

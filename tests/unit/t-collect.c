@@ -477,6 +477,9 @@ test_collectable(struct cd_engine *e)
 	    ids[0] == b && ids[1] == d, "collectable: not one being "
 	    "collected");
 	free(ids);
+	ok(cd_request_collectable(e, "g", 1, &ids, &n, &err) == 0 && n == 1 &&
+	    ids[0] == b, "collectable: the limit with one of them taken");
+	free(ids);
 	cd_collect_free(c);
 	ok(cd_request_cancel(e, d, NULL, &err) == 0 &&
 	    cd_request_collectable(e, "g", 0, &ids, &n, &err) == 0 && n == 2 &&

@@ -485,6 +485,17 @@ test_request_search(struct reqs *k)
 	f.offset = 3;
 	is_str(search(&f), want(1, k->r1), "%s: offset alone", O->name);
 	cd_request_filter_init(&f);
+	f.status = CD_RS_AWAIT_COLLECTION;
+	f.oldest_first = 1;
+	is_str(search(&f), want(2, k->r2, k->r3), "%s: oldest first, ties "
+	    "by id", O->name);
+	f.limit = 1;
+	is_str(search(&f), want(1, k->r2), "%s: oldest first with a limit: "
+	    "the store returns only the limit's rows", O->name);
+	f.offset = 1;
+	is_str(search(&f), want(1, k->r3), "%s: ... and pages on with the "
+	    "offset", O->name);
+	cd_request_filter_init(&f);
 	memset(&x, 0, sizeof(x));
 	x.stop_after = 1;
 	is_int(O->request_search(S, &f, cb_request, &x, &E), 5,

@@ -29,6 +29,8 @@ struct cd_coll_item {
 	unsigned char *p12;		/* the package, wiped on free */
 	size_t p12len;
 	int64_t cert_id;
+	char jpath[CD_JPATH_MAX];	/* journalled here ("" not yet) */
+	char jsha[65];			/* with this content */
 };
 
 struct cd_collect {
@@ -52,6 +54,7 @@ struct cd_collect {
 int cd_coll_progress(struct cd_collect *c, const char *what, int done,
     int total, struct cd_err *err);
 int cd_coll_heartbeat(struct cd_collect *c, struct cd_err *err);
+void cd_coll_lazy(struct cd_collect *c, int on);
 int cd_coll_journal(struct cd_collect *c, const char *path,
     const unsigned char *data, size_t len, struct cd_err *err);
 int cd_coll_delivered(struct cd_collect *c, struct cd_coll_item *it,

@@ -166,8 +166,10 @@ cd_coll_heartbeat(struct cd_collect *c, struct cd_err *err)
 	int64_t now = cd_engine_now(c->e);
 	int r;
 
-	if ((r = c->e->so->attempt_heartbeat(c->e->st, c->att.id, now,
-	    err)) == CD_E_LOST)
+	cd_coll_lazy(c, 1);
+	r = c->e->so->attempt_heartbeat(c->e->st, c->att.id, now, err);
+	cd_coll_lazy(c, 0);
+	if (r == CD_E_LOST)
 		return still_in_progress(c, err) == CD_E_LOST ? CD_E_LOST : r;
 	if (r == 0)
 		c->att.heartbeat_at = now;
@@ -178,6 +180,21 @@ static void
 req_object(const struct cd_collect *c, char *buf, size_t len)
 {
 	snprintf(buf, len, "request %lld", (long long)c->req.id);
+}
+
+/*
+ * Store writes of an attempt that no file or answer depends on yet (the
+ * claim, heartbeats, the certificates just issued, delivery audit rows)
+ * are lazy: they become durable with the next durable commit, which
+ * always comes before anything is written outside the store (the file
+ * journal) and before the collection is reported done (the commit).
+ * Lost in a power cut, they leave an attempt that never got further.
+ */
+void
+cd_coll_lazy(struct cd_collect *c, int on)
+{
+	if (c->e->so->lazy != NULL)
+		(void)c->e->so->lazy(c->e->st, on, NULL);
 }
 
 /* ---- begin ------------------------------------------------------------- */
@@ -274,10 +291,14 @@ cd_collect_begin(struct cd_engine *e, int64_t request_id,
 		return cd_err_set(err, CD_E_NOMEM, NULL);
 	c->e = e;
 	c->started = cd_engine_now(e);
-	if ((r = e->so->begin(e->st, err)) != 0)
+	cd_coll_lazy(c, 1);
+	if ((r = e->so->begin(e->st, err)) != 0) {
+		cd_coll_lazy(c, 0);
 		goto out;
+	}
 	if ((r = take_request(c, request_id, err)) != 0) {
 		e->so->rollback(e->st);
+		cd_coll_lazy(c, 0);
 		snprintf(obj, sizeof(obj), "request %lld",
 		    (long long)request_id);
 		cd_audit(e, "collect.begin", obj, "refused", "%s", err ?
@@ -287,6 +308,7 @@ cd_collect_begin(struct cd_engine *e, int64_t request_id,
 	if ((r = start_attempt(c, err)) != 0 ||
 	    (r = e->so->commit(e->st, err)) != 0) {
 		e->so->rollback(e->st);
+		cd_coll_lazy(c, 0);
 		if (c->att.id == 0)
 			snprintf(obj, sizeof(obj), "request %lld",
 			    (long long)request_id);
@@ -296,6 +318,7 @@ cd_collect_begin(struct cd_engine *e, int64_t request_id,
 		memset(&c->att, 0, sizeof(c->att));
 		goto out;
 	}
+	cd_coll_lazy(c, 0);
 	c->stage = CD_CS_BEGUN;
 	c->n = c->prof->npolicies;
 	for (i = 0; i < c->n; i++)
@@ -528,6 +551,43 @@ issue_wait(void *arg, int waited_s)
 	return cd_collect_tick(c, NULL) != 0;
 }
 
+/*
+ * The certificate just issued, with its audit row, in one (lazy)
+ * transaction: visible to the sweep at once, and made durable by the
+ * journal's commit (cd_coll_journal) before it can leave this process.
+ */
+static int
+record_issued(struct cd_collect *c, struct cd_err *err)
+{
+	struct cd_engine *e = c->e;
+	int todo[CD_MAX_POLICIES_PER_PROFILE];
+	int i, r, n = 0;
+
+	for (i = 0; i < c->n; i++)
+		if (c->items[i].cert != NULL && c->items[i].cert_id == 0)
+			todo[n++] = i;
+	if (n == 0)
+		return 0;
+	cd_coll_lazy(c, 1);
+	if ((r = e->so->begin(e->st, err)) != 0)
+		goto out;
+	for (i = 0; r == 0 && i < n; i++)
+		r = record_cert(c, &c->items[todo[i]], err);
+	if (r == 0)
+		r = e->so->commit(e->st, err);
+	if (r != 0) {
+		e->so->rollback(e->st);
+		for (i = 0; i < n; i++)
+			c->items[todo[i]].cert_id = 0;
+	}
+out:
+	cd_coll_lazy(c, 0);
+	if (r != 0)
+		return r;
+	cd_fault("after-issue");
+	return cd_coll_heartbeat(c, err);
+}
+
 static int
 issue_one(struct cd_collect *c, int i, struct cd_err *err)
 {
@@ -536,8 +596,8 @@ issue_one(struct cd_collect *c, int i, struct cd_err *err)
 	char what[160];
 	int r;
 
-	if (it->cert != NULL)
-		return 0;		/* issued before a failure: keep it */
+	if (it->cert != NULL)		/* issued before a failure: keep it */
+		return it->cert_id != 0 ? 0 : record_issued(c, err);
 	snprintf(what, sizeof(what), "Generating %s key for %s",
 	    cd_key_type_name(it->pub.policy->key_type), it->pub.policy->name);
 	if ((r = cd_coll_progress(c, what, 2 * i, 2 * c->n, err)) != 0)
@@ -556,10 +616,7 @@ issue_one(struct cd_collect *c, int i, struct cd_err *err)
 	cd_ca_req_clear(&req);
 	if (r != 0)
 		return r;
-	if ((r = record_cert(c, it, err)) != 0)
-		return r;
-	cd_fault("after-issue");
-	return cd_coll_heartbeat(c, err);
+	return record_issued(c, err);
 }
 
 int
@@ -622,28 +679,104 @@ cd_collect_package(struct cd_collect *c, struct cd_err *err)
 
 /* ---- delivery: shared steps ---------------------------------------------- */
 
-/*
- * Journal a file before it is written -- absolute and resolved, with the
- * SHA-256 of its content -- so a crash between here and the commit
- * leaves a row the sweep can undo from any working directory.  Refused
- * (CD_E_LOST) once the attempt no longer holds its request.
- */
-int
-cd_coll_journal(struct cd_collect *c, const char *path,
+/* Journal row j for item it (content data) inside the open transaction. */
+static int
+journal_row(struct cd_collect *c, struct cd_coll_item *it, const char *path,
     const unsigned char *data, size_t len, struct cd_err *err)
 {
 	struct cd_journal j;
 	int r;
 
 	memset(&j, 0, sizeof(j));
-	if ((r = cd_journal_resolve(path, j.path, sizeof(j.path), err)) != 0)
-		return r;
+	if (cd_strlcpy(j.path, path, sizeof(j.path)) >= sizeof(j.path))
+		return cd_err_set(err, CD_E_INVAL, "path too long: %s", path);
 	j.attempt_id = c->att.id;
 	cd_strlcpy(j.host, c->att.host, sizeof(j.host));
 	cd_journal_hash(data, len, j.sha256);
 	j.at = cd_engine_now(c->e);
 	if ((r = c->e->so->journal_add(c->e->st, &j, err)) != 0)
 		return r;
+	if (it != NULL) {
+		cd_strlcpy(it->jpath, j.path, sizeof(it->jpath));
+		cd_strlcpy(it->jsha, j.sha256, sizeof(it->jsha));
+	}
+	return 0;
+}
+
+/*
+ * The packages not yet journalled that go beside item k's file (same
+ * storage, its folder, their own names): journalled with it, so that
+ * one durable commit covers every file of the folder.  A row for a file
+ * that is then never written is harmless: undoing it finds it gone.
+ */
+static int
+journal_siblings(struct cd_collect *c, int k, const char *path,
+    struct cd_err *err)
+{
+	char dir[CD_JPATH_MAX], p[CD_JPATH_MAX * 2];
+	const char *slash = strrchr(path, '/');
+	int i, r;
+
+	if (slash == NULL || strcmp(slash + 1, c->items[k].pub.file_name) != 0)
+		return 0;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	for (i = 0; i < c->n; i++) {
+		struct cd_coll_item *it = &c->items[i];
+
+		if (i == k || it->jpath[0] != '\0' || it->pub.delivered ||
+		    it->p12 == NULL || it->pub.policy->storage !=
+		    c->items[k].pub.policy->storage)
+			continue;
+		if (cd_path_join(p, sizeof(p), dir[0] ? dir : "/",
+		    it->pub.file_name, NULL) != 0 || strlen(p) >= CD_JPATH_MAX)
+			continue;
+		if ((r = journal_row(c, it, p, it->p12, it->p12len, err)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * Journal a file before it is written -- absolute and resolved, with the
+ * SHA-256 of its content -- so a crash between here and the commit
+ * leaves a row the sweep can undo from any working directory.  Refused
+ * (CD_E_LOST) once the attempt no longer holds its request.  This is
+ * the attempt's first durable commit: the certificates, claim and
+ * heartbeats before it become durable with it, before any file exists.
+ */
+int
+cd_coll_journal(struct cd_collect *c, const char *path,
+    const unsigned char *data, size_t len, struct cd_err *err)
+{
+	struct cd_engine *e = c->e;
+	char resolved[CD_JPATH_MAX], sha[65];
+	int i, k = -1, r;
+
+	if ((r = cd_journal_resolve(path, resolved, sizeof(resolved),
+	    err)) != 0)
+		return r;
+	cd_journal_hash(data, len, sha);
+	for (i = 0; i < c->n; i++) {
+		if (strcmp(c->items[i].jpath, resolved) == 0 &&
+		    strcmp(c->items[i].jsha, sha) == 0)
+			return cd_coll_heartbeat(c, err);	/* done ahead */
+		if (c->items[i].p12 == data && c->items[i].jpath[0] == '\0')
+			k = i;
+	}
+	if ((r = e->so->begin(e->st, err)) != 0)
+		return r;
+	r = journal_row(c, k >= 0 ? &c->items[k] : NULL, resolved, data, len,
+	    err);
+	if (r == 0 && k >= 0)
+		r = journal_siblings(c, k, resolved, err);
+	if (r == 0)
+		r = e->so->commit(e->st, err);
+	if (r != 0) {
+		e->so->rollback(e->st);
+		for (i = 0; i < c->n; i++)
+			c->items[i].jpath[0] = '\0';
+		return r;
+	}
 	return cd_coll_heartbeat(c, err);
 }
 
@@ -653,12 +786,16 @@ cd_coll_delivered(struct cd_collect *c, struct cd_coll_item *it,
     const char *location, const char *action, struct cd_err *err)
 {
 	char obj[64];
+	int r;
 
 	cd_strlcpy(it->pub.location, location, sizeof(it->pub.location));
 	it->pub.delivered = 1;
 	req_object(c, obj, sizeof(obj));
-	if (cd_audit(c->e, action, obj, "ok", "certificate %s (%s) saved to "
-	    "%s", it->pub.serial, it->pub.policy->id, location) != 0)
+	cd_coll_lazy(c, 1);	/* durable with the commit or the rollback */
+	r = cd_audit(c->e, action, obj, "ok", "certificate %s (%s) saved to "
+	    "%s", it->pub.serial, it->pub.policy->id, location);
+	cd_coll_lazy(c, 0);
+	if (r != 0)
 		return cd_err_set(err, CD_E_STORE, "cannot record the delivery "
 		    "of %s", it->pub.file_name);
 	return 0;

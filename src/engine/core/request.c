@@ -362,6 +362,7 @@ struct ready_list {
 	int64_t *ids, *pids;	/* requests, and whom each is for */
 	int n, cap;
 	int failed;		/* out of memory */
+	int seen;		/* rows the store returned */
 };
 
 static int
@@ -370,6 +371,7 @@ ready_one(const struct cd_request *r, void *arg)
 	struct ready_list *l = arg;
 	int64_t *grown;
 
+	l->seen++;
 	if (collect_rule(l->e, r).code != 0)
 		return 0;
 	if (l->n == l->cap) {
@@ -391,15 +393,15 @@ nomem:
 	return 1;
 }
 
-/* Drop the requests of people who are disabled (after the search). */
+/* Drop the requests from index from on of people who are disabled. */
 static int
-ready_people(struct ready_list *l, struct cd_err *err)
+ready_people(struct ready_list *l, int from, struct cd_err *err)
 {
 	struct cd_person p;
 	int i, k, rc;
 
 	p.id = 0;
-	for (i = k = 0; i < l->n; i++) {
+	for (i = k = from; i < l->n; i++) {
 		if (p.id != l->pids[i] && (rc = l->e->so->person_get(
 		    l->e->st, l->pids[i], NULL, &p, err)) != 0)
 			return rc;
@@ -410,14 +412,18 @@ ready_people(struct ready_list *l, struct cd_err *err)
 	return 0;
 }
 
+/*
+ * Oldest first, at most limit (0: all): the store reads limit rows at a
+ * time (LIMIT in its query), and another page only when requests were
+ * left out (held by a disabled person, or not collectable by the rule).
+ */
 int
 cd_request_collectable(struct cd_engine *e, const char *profile_id,
     int limit, int64_t **ids, int *n, struct cd_err *err)
 {
 	struct cd_request_filter f;
-	struct ready_list l = { e, NULL, NULL, 0, 0, 0 };
-	int64_t t;
-	int i, r;
+	struct ready_list l = { e, NULL, NULL, 0, 0, 0, 0 };
+	int from, seen, r;
 
 	*ids = NULL;
 	*n = 0;
@@ -427,20 +433,25 @@ cd_request_collectable(struct cd_engine *e, const char *profile_id,
 	cd_request_filter_init(&f);
 	f.status = CD_RS_AWAIT_COLLECTION;
 	cd_strlcpy(f.profile, profile_id, sizeof(f.profile));
-	r = e->so->request_search(e->st, &f, ready_one, &l, err);
-	if (l.failed)
-		r = cd_err_set(err, CD_E_NOMEM, NULL);
-	if (r >= 0)
-		r = ready_people(&l, err);
+	f.oldest_first = 1;
+	f.limit = limit > 0 ? limit : 0;
+	for (;;) {
+		from = l.n;
+		seen = l.seen;
+		r = e->so->request_search(e->st, &f, ready_one, &l, err);
+		if (l.failed)
+			r = cd_err_set(err, CD_E_NOMEM, NULL);
+		if (r >= 0)
+			r = ready_people(&l, from, err);
+		if (r < 0 || f.limit == 0 || l.n >= limit ||
+		    l.seen - seen < f.limit)
+			break;
+		f.offset += f.limit;
+	}
 	free(l.pids);
 	if (r < 0) {
 		free(l.ids);
 		return r;
-	}
-	for (i = 0; i < l.n / 2; i++) {		/* newest first -> oldest */
-		t = l.ids[i];
-		l.ids[i] = l.ids[l.n - 1 - i];
-		l.ids[l.n - 1 - i] = t;
 	}
 	*ids = l.ids;
 	*n = limit > 0 && limit < l.n ? limit : l.n;

@@ -135,9 +135,10 @@ move_into_place(const char *tmp, const char *dst, int replace)
 
 static int
 write_file(const char *dir, const char *name, const void *data,
-    size_t len, mode_t mode, int replace, char *final, size_t finallen,
+    size_t len, mode_t mode, int flags, char *final, size_t finallen,
     struct cd_err *err)
 {
+	int replace = (flags & CD_WF_REPLACE) != 0;
 	char tmp[4096], dst[4096], tmpname[512];
 	struct stat st;
 	int fd = -1, r = CD_E_IO, saved;
@@ -186,7 +187,7 @@ write_file(const char *dir, const char *name, const void *data,
 			    strerror(errno));
 		goto fail;
 	}
-	if (fsync_dir(dir) == -1) {
+	if (!(flags & CD_WF_NODIRSYNC) && fsync_dir(dir) == -1) {
 		/*
 		 * Complete under its name, but it may not survive a crash:
 		 * report it and take it away (the caller rolls back anyway).
@@ -211,7 +212,26 @@ cd_write_atomic(const char *dir, const char *name, const void *data,
     size_t len, mode_t mode, char *final, size_t finallen,
     struct cd_err *err)
 {
-	return write_file(dir, name, data, len, mode, 1, final, finallen, err);
+	return write_file(dir, name, data, len, mode, CD_WF_REPLACE, final,
+	    finallen, err);
+}
+
+int
+cd_write_file(const char *dir, const char *name, const void *data,
+    size_t len, mode_t mode, int flags, char *final, size_t finallen,
+    struct cd_err *err)
+{
+	return write_file(dir, name, data, len, mode, flags, final, finallen,
+	    err);
+}
+
+int
+cd_sync_dir(const char *dir, struct cd_err *err)
+{
+	if (fsync_dir(dir) == -1)
+		return cd_err_set(err, CD_E_IO, "cannot sync folder %s: %s",
+		    dir, strerror(errno));
+	return 0;
 }
 
 int

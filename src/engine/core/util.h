@@ -40,6 +40,18 @@ int cd_write_new(const char *dir, const char *name, const void *data,
     struct cd_err *err);
 
 /*
+ * Either of them (CD_WF_REPLACE: cd_write_atomic, else cd_write_new);
+ * with CD_WF_NODIRSYNC the folder is not synced: the caller calls
+ * cd_sync_dir once after the last file, before relying on any of them.
+ */
+#define CD_WF_REPLACE	1
+#define CD_WF_NODIRSYNC	2
+int cd_write_file(const char *dir, const char *name, const void *data,
+    size_t len, mode_t mode, int flags, char *final, size_t finallen,
+    struct cd_err *err);
+int cd_sync_dir(const char *dir, struct cd_err *err);
+
+/*
  * Write an output file the operator named (-o FILE): "-" is standard
  * output; an existing character device or FIFO, also through a symbolic
  * link, is written into and never replaced (a path to standard output's

@@ -43,6 +43,7 @@ struct folder_st {
 	char dir[CD_PATH_MAX];		/* absolute */
 	int replace;
 	int nbak;
+	int unsynced;			/* written, folder not synced yet */
 	struct backup bak[NITEMS];
 	struct cd_tgt_written w;
 };
@@ -321,9 +322,8 @@ cd_tgt_write_file(struct cd_drive *d, struct cd_tgt_written *w,
 	    err)) != 0 ||
 	    (r = cd_dc_journal_file(d, path, data, len, err)) != 0)
 		return r;
-	r = replace ? cd_write_atomic(dir, it->file_name, data, len, 0600,
-	    final, sizeof(final), err) : cd_write_new(dir, it->file_name,
-	    data, len, 0600, final, sizeof(final), err);
+	r = cd_write_file(dir, it->file_name, data, len, 0600, replace, final,
+	    sizeof(final), err);
 	if (r != 0)
 		return r;
 	cd_tgt_written_add(w, final, data, len);
@@ -348,7 +348,22 @@ folder_write(struct cd_drive *d, void *state, int i, struct cd_err *err)
 	    it->file_name, err)) != 0 ||
 	    (r = keep_old(st, path, it->file_name, err)) != 0))
 		return r;
-	return cd_tgt_write_file(d, &st->w, st->dir, i, st->replace, "", err);
+	st->unsynced = 1;
+	return cd_tgt_write_file(d, &st->w, st->dir, i, (st->replace ?
+	    CD_WF_REPLACE : 0) | CD_WF_NODIRSYNC, "", err);
+}
+
+/* One folder sync for all its files, before the commit relies on them. */
+static int
+folder_close(struct cd_drive *d, void *state, struct cd_err *err)
+{
+	struct folder_st *st = state;
+
+	(void)d;
+	if (!st->unsynced)
+		return 0;
+	st->unsynced = 0;
+	return cd_sync_dir(st->dir, err);
 }
 
 /* The packages are ready: the folder may have gone meanwhile. */
@@ -415,7 +430,7 @@ folder_release(void *state)
 const struct cd_target_ops cd_target_folder = {
 	"FileStore", CD_STORE_FILESTORE, CD_TGT_ROLLBACK_REMOVES,
 	"folder chosen at Download",
-	folder_prepare, folder_open, folder_write, NULL, folder_commit,
+	folder_prepare, folder_open, folder_write, folder_close, folder_commit,
 	folder_rollback, folder_release
 };
 

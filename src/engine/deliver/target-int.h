@@ -21,8 +21,9 @@ void cd_tgt_written_add(struct cd_tgt_written *w, const char *path,
 int cd_tgt_written_remove(struct cd_tgt_written *w);
 
 /*
- * Journal item i, write it 0600 into dir (replace: over a same-named
- * file, else CD_E_EXISTS), remember it in w, and report it delivered at
+ * Journal item i, write it 0600 into dir (flags CD_WF_REPLACE: over a
+ * same-named file, else CD_E_EXISTS; CD_WF_NODIRSYNC: the caller syncs
+ * dir before the commit), remember it in w, and report it delivered at
  * where + path.
  */
 int cd_tgt_write_file(struct cd_drive *d, struct cd_tgt_written *w,

@@ -1666,6 +1666,14 @@ out:
 	return r;
 }
 
+/* A request search's order: newest first unless f asks otherwise. */
+static const char *
+request_order(const struct cd_request_filter *f)
+{
+	return f->oldest_first ? " ORDER BY r.created_at, r.id" :
+	    " ORDER BY r.created_at DESC, r.id DESC";
+}
+
 /*
  * The ids first, from indexes alone (the person and date indexes carry
  * the id), then those rows, as the SQLite backend does.
@@ -1682,7 +1690,7 @@ request_name_ids(struct qb *q, const struct cd_request_filter *f,
 		    np->ids);
 	else
 		qb_name(q, f->name, "(r.person_id + 0)");
-	qb_add(q, " ORDER BY r.created_at DESC, r.id DESC");
+	qb_add(q, request_order(f));
 	qb_limit(q, f->limit, f->offset);
 	qb_add(q, ")");
 }
@@ -1702,7 +1710,7 @@ pg_request_search(struct cd_store *s, const struct cd_request_filter *f,
 			return CD_E_NOMEM;
 		request_where(q, f);
 		qb_name(q, f->name, "r.person_id");
-		qb_add(q, " ORDER BY r.created_at DESC, r.id DESC");
+		qb_add(q, request_order(f));
 		qb_limit(q, f->limit, f->offset);
 		return run_list(s, q, &l, &request_t, "searching requests",
 		    err);
@@ -1715,7 +1723,7 @@ pg_request_search(struct cd_store *s, const struct cd_request_filter *f,
 		return CD_E_NOMEM;
 	}
 	request_name_ids(q, f, &np);
-	qb_add(q, " ORDER BY r.created_at DESC, r.id DESC");
+	qb_add(q, request_order(f));
 	r = run_list(s, q, &l, &request_t, "searching requests", err);
 	free(np.ids);
 	return r;

@@ -925,7 +925,9 @@ newer:
 /*
  * WAL lets readers run beside the one writer.  synchronous=FULL syncs
  * the WAL at every commit: an issued certificate and its audit record
- * must survive a power cut, and commits here are few.
+ * must survive a power cut.  The last process to close the store
+ * checkpoints it (two syncs), so that certdesk.db alone holds everything
+ * while no certdesk runs (a copy of it is a backup).
  */
 static int
 configure(struct cd_store *s, struct cd_err *err)
@@ -1036,6 +1038,21 @@ sqlite_commit(struct cd_store *s, struct cd_err *err)
 	    !sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return r;
+}
+
+/*
+ * In WAL mode with synchronous=NORMAL a commit appends to the WAL without
+ * syncing it; the next FULL commit syncs the WAL file and with it every
+ * frame before, and checkpoints still sync before the WAL is reused.
+ */
+static int
+sqlite_lazy(struct cd_store *s, int on, struct cd_err *err)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		return cd_err_set(err, CD_E_INTERNAL, "durability is set "
+		    "between transactions");
+	return sq_exec(s, on ? "PRAGMA synchronous = NORMAL" :
+	    "PRAGMA synchronous = FULL", "setting the durability", err);
 }
 
 static int
@@ -1380,6 +1397,14 @@ request_where(struct qb *q, const struct cd_request_filter *f)
 		qb_i64(q, " AND r.created_at < ?", f->created_to);
 }
 
+/* A request search's order: newest first unless f asks otherwise. */
+static const char *
+request_order(const struct cd_request_filter *f)
+{
+	return f->oldest_first ? " ORDER BY r.created_at, r.id" :
+	    " ORDER BY r.created_at DESC, r.id DESC";
+}
+
 /*
  * A search by name picks its plan (name_walk_better) and finds the ids
  * first, from indexes alone where it can, then reads those rows: either
@@ -1398,7 +1423,7 @@ request_name_ids(struct qb *q, const struct cd_request_filter *f, int walk)
 	qb_add(q, " WHERE 1 = 1");
 	request_where(q, f);
 	qb_name(q, f->name, walk ? "+r.person_id" : "r.person_id");
-	qb_add(q, " ORDER BY r.created_at DESC, r.id DESC");
+	qb_add(q, request_order(f));
 	qb_limit(q, f->limit, f->offset);
 	qb_add(q, ")");
 }
@@ -1417,7 +1442,7 @@ sqlite_request_search(struct cd_store *s, const struct cd_request_filter *f,
 			return CD_E_NOMEM;
 		request_where(q, f);
 		qb_name(q, f->name, "r.person_id");
-		qb_add(q, " ORDER BY r.created_at DESC, r.id DESC");
+		qb_add(q, request_order(f));
 		qb_limit(q, f->limit, f->offset);
 		return run_list(s, q, &l, row_request, "searching requests",
 		    err);
@@ -1428,7 +1453,7 @@ sqlite_request_search(struct cd_store *s, const struct cd_request_filter *f,
 	if ((q = request_query(err)) == NULL)
 		return CD_E_NOMEM;
 	request_name_ids(q, f, walk);
-	qb_add(q, " ORDER BY r.created_at DESC, r.id DESC");
+	qb_add(q, request_order(f));
 	return run_list(s, q, &l, row_request, "searching requests", err);
 }
 
@@ -1980,6 +2005,7 @@ const struct cd_store_ops cd_store_sqlite_ops = {
 	.begin = sqlite_begin,
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,
+	.lazy = sqlite_lazy,
 	.person_add = sqlite_person_add,
 	.person_update = sqlite_person_update,
 	.person_get = sqlite_person_get,

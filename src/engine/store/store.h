@@ -104,6 +104,14 @@ struct cd_store_ops {
 	int (*begin)(struct cd_store *s, struct cd_err *err);
 	int (*commit)(struct cd_store *s, struct cd_err *err);
 	int (*rollback)(struct cd_store *s);
+	/*
+	 * lazy(s, 1): until lazy(s, 0), commits need not be durable on their
+	 * own; each becomes durable with the next ordinary commit, which
+	 * comes after it (a power cut loses them in commit order, never one
+	 * without the ones before it).  Only between transactions.  NULL:
+	 * every commit is durable.
+	 */
+	int (*lazy)(struct cd_store *s, int on, struct cd_err *err);
 
 	/* people: add fills p->id; logon is unique */
 	int (*person_add)(struct cd_store *s, struct cd_person *p,
@@ -130,7 +138,8 @@ struct cd_store_ops {
 	    struct cd_err *err);
 	int (*request_get)(struct cd_store *s, int64_t id,
 	    struct cd_request *out, struct cd_err *err);
-	/* newest first (created_at desc, id desc) */
+	/* newest first (created_at desc, id desc), or oldest first (asc)
+	   with f->oldest_first; f->limit is applied in the query */
 	int (*request_search)(struct cd_store *s,
 	    const struct cd_request_filter *f, cd_request_cb cb, void *arg,
 	    struct cd_err *err);

@@ -30,6 +30,7 @@ struct cd_request_filter {
 	int64_t created_to;		/* exclusive */
 	int limit;			/* 0 = no limit */
 	int offset;
+	int oldest_first;		/* else newest first */
 };
 void cd_request_filter_init(struct cd_request_filter *f);
 
