@@ -552,9 +552,14 @@ issue_wait(void *arg, int waited_s)
 }
 
 /*
- * The certificate just issued, with its audit row, in one (lazy)
- * transaction: visible to the sweep at once, and made durable by the
+ * The certificate just issued, with its audit row, in one transaction:
+ * visible to the sweep at once.  When certdesk itself signs (a CA that
+ * makes its own CRL: a key file or a token), the certificate exists
+ * nowhere else yet, so the commit is lazy and made durable by the
  * journal's commit (cd_coll_journal) before it can leave this process.
+ * A remote CA (SCEP) keeps its own record of what it issued: then the
+ * row is durable at once, so that a power cut never leaves a
+ * certificate the CA knows and the store does not.
  */
 static int
 record_issued(struct cd_collect *c, struct cd_err *err)
@@ -568,7 +573,7 @@ record_issued(struct cd_collect *c, struct cd_err *err)
 			todo[n++] = i;
 	if (n == 0)
 		return 0;
-	cd_coll_lazy(c, 1);
+	cd_coll_lazy(c, (e->ca_caps & CD_CA_MAKES_CRL) != 0);
 	if ((r = e->so->begin(e->st, err)) != 0)
 		goto out;
 	for (i = 0; r == 0 && i < n; i++)
