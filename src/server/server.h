@@ -115,6 +115,8 @@ int cds_h_collect_commit(struct cd_engine *, const struct cds_req *,
     struct cds_reply *, struct cd_err *);
 int cds_h_collect_cancel(struct cd_engine *, const struct cds_req *,
     struct cds_reply *, struct cd_err *);
+int cds_h_attempt_get(struct cd_engine *, const struct cds_req *,
+    struct cds_reply *, struct cd_err *);
 /* Free attempts idle for longer than their timeout (they are cancelled). */
 void cds_collect_reap(int all);
 
