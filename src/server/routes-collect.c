@@ -206,24 +206,31 @@ reply_items(struct cds_reply *out, struct attempt *a, int with_p12,
  * The client saves the packages itself and never has a generated
  * password, so it cannot import those into a personal store.
  */
-static void
-server_blocks(struct cd_collect_preview *pv)
+int
+cds_profile_blocked(const struct cd_profile *p, char *msg, size_t len)
 {
 	int i;
 
-	if (pv->blocked_code != 0 || pv->user_pin)
-		return;
-	for (i = 0; i < pv->n; i++)
-		if (pv->items[i].policy->storage == CD_STORE_SYSTEMSTORE) {
-			pv->blocked_code = CD_E_CONFIG;
-			snprintf(pv->blocked, sizeof(pv->blocked), "profile %s "
-			    "generates the password, which never leaves "
-			    "certdeskd, so its SystemStore certificates cannot "
-			    "be imported by the client (collect it in embedded "
-			    "mode, or give the profile a user-specified "
-			    "password)", pv->prof->id);
-			return;
+	if (p->user_pin)
+		return 0;
+	for (i = 0; i < p->npolicies; i++)
+		if (p->policies[i]->storage == CD_STORE_SYSTEMSTORE) {
+			snprintf(msg, len, "profile %s generates the password, "
+			    "which never leaves certdeskd, so its SystemStore "
+			    "certificates cannot be imported by the client "
+			    "(collect it in embedded mode, or give the profile "
+			    "a user-specified password)", p->id);
+			return 1;
 		}
+	return 0;
+}
+
+static void
+server_blocks(struct cd_collect_preview *pv)
+{
+	if (pv->blocked_code == 0 && cds_profile_blocked(pv->prof,
+	    pv->blocked, sizeof(pv->blocked)))
+		pv->blocked_code = CD_E_CONFIG;
 }
 
 /* ---- routes -------------------------------------------------------------- */

@@ -562,8 +562,9 @@ h_people_may_change(struct cd_engine *e, const struct cds_req *q,
 	    err)) != 0 || (r = cdj_get_str(q->body, "asked", asked,
 	    sizeof(asked), err)) != 0)
 		return r;
-	if (action[0] == '\0')
-		return cd_err_set(err, CD_E_INVAL, "'action' is needed");
+	if (strncmp(action, "person.", 7) != 0 || action[7] == '\0')
+		return cd_err_set(err, CD_E_INVAL, "'action' is a change to a "
+		    "person: \"person.edit\", \"person.disable\", ...");
 	if ((r = cd_person_may_change(e, action, q->logon, asked, err)) != 0)
 		return r;
 	return reply(out, json_pack("{s:b}", "ok", 1), err);
