@@ -46,6 +46,7 @@ struct remote {
 	void *parg;
 	time_t beat;			/* last heartbeat sent */
 	int ended;			/* committed or cancelled */
+	int commit_tried;		/* its outcome may be unknown here */
 	char note[512];
 };
 
@@ -405,6 +406,7 @@ r_commit(void *h, struct cd_err *err)
 	json_t *reply;
 	int r;
 
+	x->commit_tried = 1;
 	if ((r = post(x, "commit", NULL, &reply, err)) == 0) {
 		x->ended = 1;
 		cd_cj_drop(x->attempt);
@@ -413,6 +415,37 @@ r_commit(void *h, struct cd_err *err)
 		r = cd_err_set(err, CD_E_LOST, "certdeskd aborted this "
 		    "collection: it cannot commit");
 	return r;
+}
+
+/*
+ * A commit whose answer was lost may have completed on the server: its
+ * files then stay.  0 it completed (record dropped), -1 unknown (the
+ * record stays for the sweep; nothing is removed), 1 go on cancelling.
+ */
+static int
+commit_outcome(struct remote *x, char *undone, size_t len)
+{
+	struct cd_err sub;
+	int completed = 0, r;
+
+	memset(&sub, 0, sizeof(sub));
+	if ((r = cd_cj_state(x->a, x->attempt, &completed, &sub)) < 0) {
+		x->ended = 1;
+		if (undone != NULL)
+			snprintf(undone, len, "certdeskd cannot be asked whether "
+			    "the collection completed; its files stay until "
+			    "the next sweep");
+		return -1;
+	}
+	if (r == 0 && completed) {
+		x->ended = 1;
+		cd_cj_drop(x->attempt);
+		if (undone != NULL)
+			snprintf(undone, len, "the collection had completed on "
+			    "the server");
+		return 0;
+	}
+	return 1;
 }
 
 static int
@@ -427,6 +460,8 @@ r_cancel(void *h, const char *reason, char *undone, size_t len,
 	if (undone != NULL && len > 0)
 		undone[0] = '\0';
 	if (x->ended)
+		return 0;
+	if (x->commit_tried && (r = commit_outcome(x, undone, len)) <= 0)
 		return 0;
 	/* This side's own files first: the server never touches them. */
 	if (x->attempt != 0 && cd_cj_undo(x->attempt, &removed, &failed) == 0 &&

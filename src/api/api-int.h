@@ -36,6 +36,12 @@ void cd_cj_drop(int64_t attempt);
 int cd_cj_undo(int64_t attempt, int *removed, int *failed);
 int cd_cj_sweep(struct cd_api *a, struct cd_sweep_result *res,
     struct cd_err *err);
+/*
+ * certdeskd's word on attempt: 1 live (or unknown to it), 0 ended
+ * (*completed 1 if it completed), -1 it cannot be asked.
+ */
+int cd_cj_state(struct cd_api *a, int64_t attempt, int *completed,
+    struct cd_err *err);
 
 /* A previewed profile kept by the handle until it is closed. */
 const struct cdj_profile_buf *cd_srv_intern_profile(struct cd_api *a,

@@ -37,6 +37,7 @@ cj_dir(char *buf, size_t len, struct cd_err *err)
 {
 	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
 	char *p;
+	int last;
 
 	if (state != NULL && state[0] == '/')
 		snprintf(buf, len, "%s/certdesk", state);
@@ -45,19 +46,19 @@ cj_dir(char *buf, size_t len, struct cd_err *err)
 	else
 		return cd_err_set(err, CD_E_CONFIG, "no state folder for the "
 		    "client's journal: neither XDG_STATE_HOME nor HOME is set");
+	/* Each missing folder of the path, 0700 like XDG wants. */
 	for (p = buf + 1; ; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
-		int end = *p == '\0';
+		last = *p == '\0';
 		*p = '\0';
 		if (mkdir(buf, 0700) == -1 && errno != EEXIST)
 			return cd_err_set(err, CD_E_IO, "cannot create %s: %s",
 			    buf, strerror(errno));
-		if (end)
-			break;
+		if (last)
+			return 0;
 		*p = '/';
 	}
-	return 0;
 }
 
 static void
@@ -190,8 +191,8 @@ cd_cj_undo(int64_t attempt, int *removed, int *failed)
  * certdeskd's word on an attempt: 1 live (or not known to this server:
  * kept), 0 ended, -1 certdeskd cannot be asked.
  */
-static int
-cj_state(struct cd_api *a, int64_t attempt, int *completed,
+int
+cd_cj_state(struct cd_api *a, int64_t attempt, int *completed,
     struct cd_err *err)
 {
 	char path[64], state[32] = "";
@@ -232,7 +233,7 @@ cd_cj_sweep(struct cd_api *a, struct cd_sweep_result *res,
 		if (sscanf(de->d_name, "attempt-%lld.jso%1[n]", &id,
 		    tail) != 2 || id <= 0)
 			continue;
-		if ((r = cj_state(a, id, &completed, err)) != 0) {
+		if ((r = cd_cj_state(a, id, &completed, err)) != 0) {
 			if (r < 0)
 				break;
 			continue;	/* live: its client may still run */

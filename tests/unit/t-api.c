@@ -86,7 +86,7 @@ check_people(void)
 	ok(A->person_get(api, p.id, NULL, &q, &err) == 0, "person get by id");
 	is_str(q.logon, logon, "by id: the same person");
 	q.roles = CD_ROLE_VIEW | CD_ROLE_APPROVE;
-	ok(A->person_edit(api, &q, &err) == 0, "person edit (%s)", err.msg);
+	ok(A->person_edit(api, &q, 0, NULL, &err) == 0, "person edit (%s)", err.msg);
 	A->person_get(api, p.id, NULL, &q, &err);
 	is_int(q.roles, CD_ROLE_VIEW | CD_ROLE_APPROVE, "the edit is kept");
 	memset(&pf, 0, sizeof(pf));
