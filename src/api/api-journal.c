@@ -3,7 +3,8 @@
  * api-journal.c - the client's own journal, in server mode: the files
  * this process writes for a collection attempt (folder .pfx files, USB
  * saves) are recorded before each write in the operator's state folder,
- * $XDG_STATE_HOME/certdesk (default ~/.local/state/certdesk, 0700), one
+ * $XDG_STATE_HOME/certdesk (default ~/.local/state/certdesk, 0700; with
+ * no usable home, /var/tmp/certdesk-UID), one
  * file per attempt ("attempt-ID.json", 0600, written by temp name and
  * rename with fsync).  The record goes on commit, and after a cancel's
  * own rollback.  A record left by a killed client is settled by the next
@@ -31,34 +32,66 @@
 #include "json-model.h"
 #include "util.h"
 
-/* The journal's folder, made (0700) if missing. */
+/* Make each missing folder of path (0700, as XDG wants). */
+static int
+mkdirs(char *path, struct cd_err *err)
+{
+	char *p;
+	int last;
+
+	for (p = path + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		last = *p == '\0';
+		*p = '\0';
+		if (mkdir(path, 0700) == -1 && errno != EEXIST)
+			return cd_err_set(err, CD_E_IO, "cannot create %s: %s",
+			    path, strerror(errno));
+		if (last)
+			return 0;
+		*p = '/';
+	}
+}
+
+/*
+ * The fallback for an operator without a usable home (a service
+ * account): /var/tmp/certdesk-UID, which must be this user's own 0700
+ * folder and not a link.
+ */
+static int
+fallback_dir(char *buf, size_t len, struct cd_err *err)
+{
+	struct stat sb;
+
+	snprintf(buf, len, "/var/tmp/certdesk-%lu", (unsigned long)getuid());
+	if (mkdir(buf, 0700) == -1 && errno != EEXIST)
+		return cd_err_set(err, CD_E_IO, "cannot create %s: %s", buf,
+		    strerror(errno));
+	if (lstat(buf, &sb) == -1 || !S_ISDIR(sb.st_mode) ||
+	    sb.st_uid != getuid() || (sb.st_mode & 077) != 0)
+		return cd_err_set(err, CD_E_IO, "%s is not a private folder "
+		    "of this user: the client's journal cannot be kept", buf);
+	return 0;
+}
+
+/*
+ * The journal's folder, made if missing: $XDG_STATE_HOME/certdesk, else
+ * ~/.local/state/certdesk, else (no usable home) the fallback.
+ */
 static int
 cj_dir(char *buf, size_t len, struct cd_err *err)
 {
 	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	char *p;
-	int last;
 
 	if (state != NULL && state[0] == '/')
 		snprintf(buf, len, "%s/certdesk", state);
 	else if (home != NULL && home[0] == '/')
 		snprintf(buf, len, "%s/.local/state/certdesk", home);
 	else
-		return cd_err_set(err, CD_E_CONFIG, "no state folder for the "
-		    "client's journal: neither XDG_STATE_HOME nor HOME is set");
-	/* Each missing folder of the path, 0700 like XDG wants. */
-	for (p = buf + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		last = *p == '\0';
-		*p = '\0';
-		if (mkdir(buf, 0700) == -1 && errno != EEXIST)
-			return cd_err_set(err, CD_E_IO, "cannot create %s: %s",
-			    buf, strerror(errno));
-		if (last)
-			return 0;
-		*p = '/';
-	}
+		return fallback_dir(buf, len, err);
+	if (mkdirs(buf, NULL) == 0)
+		return 0;
+	return fallback_dir(buf, len, err);
 }
 
 static void

@@ -102,6 +102,24 @@ expect_out "^certdeskd:$SOCK\$" "a client starts"
 check "its start removed the aborted attempt's .pfx" test ! -e "$pfx3"
 is "$(ls "$JDIR" | grep -c 'attempt-')" 0 "and dropped the record"
 
+# An operator without a usable home: the journal is kept in
+# /var/tmp/certdesk-UID (private), and settled the same way.
+FB=/var/tmp/certdesk-$(id -u "$OP1")
+rm -rf "$FB"
+STATE_SAVED=$STATE
+STATE=/nonexistent
+killed "$T/out5"
+pfx5=$(find "$T/out5" -name '*.pfx')
+STATE=$STATE_SAVED
+is "$(stat -c '%a %U' "$FB" 2>/dev/null)" "700 $OP1" "the fallback folder is the operator's, 0700"
+is "$(ls "$FB" 2>/dev/null | grep -c 'attempt-')" 1 "the record is there"
+store_sweep 10800
+run runuser -u "$OP1" -- env HOME=/nonexistent XDG_STATE_HOME= \
+    API_OPS_NO_SWEEP=1 "$OPS" server - "$SOCK" sweep
+expect_out 'files_removed 1 files_failed 0' "the sweep finds it there"
+check "and removes the aborted attempt's .pfx" test ! -e "$pfx5"
+rm -rf "$FB"
+
 # A completed collection leaves no record.
 mkdir "$T/out4" && chown "$OP1" "$T/out4"
 id=$(new_request user-pin)
