@@ -4,7 +4,9 @@
  * the driver's steps (struct cd_collect_ops, drive.h): the server takes
  * the request, issues and packages; this side (the operator's process)
  * writes the files, imports into the operator's store and waits for USB
- * drives, reporting each file to the server's journal before writing it.
+ * drives, reporting each file to the server before writing it and
+ * recording it in the client's own journal (api-journal.c): certdeskd
+ * never touches the operator's files, this side rolls them back.
  *
  * A typed password is sent once and kept here only in secret memory for
  * a SystemStore import; a generated one never reaches this process.
@@ -32,6 +34,8 @@
 struct remote {
 	struct cd_api *a;
 	int64_t id;			/* the server's collection id */
+	int64_t attempt;		/* the engine's attempt id */
+	int64_t request;
 	struct cdj_profile_buf prof;
 	int n;
 	struct cd_collect_item items[CD_MAX_POLICIES_PER_PROFILE];
@@ -42,13 +46,8 @@ struct remote {
 	void *parg;
 	time_t beat;			/* last heartbeat sent */
 	int ended;			/* committed or cancelled */
+	int commit_tried;		/* its outcome may be unknown here */
 	char note[512];
-};
-
-/* The source a driver's begin takes: the API handle and the preview. */
-struct src {
-	struct cd_api *a;
-	struct cdj_profile_buf prof;
 };
 
 static void
@@ -115,43 +114,65 @@ static int
 r_preview(void *src, int64_t id, struct cd_collect_preview *out,
     struct cd_err *err)
 {
-	struct src *s = src;
+	struct cd_api *a = src;
+	const struct cdj_profile_buf *kept;
+	struct cdj_profile_buf *b;
 	char path[64];
 	json_t *reply;
-	int r;
+	int i, r;
 
 	snprintf(path, sizeof(path), "/v1/requests/%lld/collection",
 	    (long long)id);
-	if ((r = cd_srv_call(s->a, "GET", path, NULL, &reply, err)) != 0)
+	if ((r = cd_srv_call(a, "GET", path, NULL, &reply, err)) != 0)
 		return r;
-	r = cdj_preview_parse(json_object_get(reply, "preview"), out,
-	    &s->prof, err);
+	if ((b = calloc(1, sizeof(*b))) == NULL) {
+		json_decref(reply);
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	}
+	r = cdj_preview_parse(json_object_get(reply, "preview"), out, b, err);
 	json_decref(reply);
+	/* The preview points into the handle's copy, kept until close. */
+	if (r == 0 && (kept = cd_srv_intern_profile(a, id, b)) == NULL)
+		r = cd_err_set(err, CD_E_NOMEM, NULL);
+	if (r == 0) {
+		out->prof = &kept->prof;
+		for (i = 0; i < out->n; i++)
+			out->items[i].policy = &kept->pol[out->items[i].policy -
+			    b->pol];
+	}
+	free(b);
 	return r;
 }
 
 static int
 r_begin(void *src, int64_t id, void **h, struct cd_err *err)
 {
-	struct src *s = src;
+	struct cd_api *a = src;
+	const struct cdj_profile_buf *prof;
 	struct remote *x;
 	char path[64];
 	json_t *reply;
 	int r;
 
 	*h = NULL;
+	if ((prof = cd_srv_preview_profile(a, id)) == NULL)
+		return cd_err_set(err, CD_E_STATE, "request %lld was not "
+		    "previewed", (long long)id);
 	if ((x = calloc(1, sizeof(*x))) == NULL)
 		return cd_err_set(err, CD_E_NOMEM, NULL);
-	x->a = s->a;
-	x->prof = s->prof;
+	x->a = a;
+	x->prof = *prof;
+	x->request = id;
 	snprintf(path, sizeof(path), "/v1/requests/%lld/collection",
 	    (long long)id);
-	if ((r = cd_srv_call(s->a, "POST", path, json_object(), &reply,
+	if ((r = cd_srv_call(a, "POST", path, json_object(), &reply,
 	    err)) != 0) {
 		free(x);
 		return r;
 	}
 	r = cdj_get_int(reply, "collection", &x->id, err);
+	if (r == 0)
+		r = cdj_get_int(reply, "attempt", &x->attempt, err);
 	if (r == 0)
 		r = items_parse(x, reply, 0, err);
 	json_decref(reply);
@@ -295,8 +316,13 @@ r_journal_file(void *h, const char *path, const unsigned char *data,
 	SHA256(data, len, sha);
 	for (k = 0; k < SHA256_DIGEST_LENGTH; k++)
 		snprintf(hex + 2 * k, 3, "%02x", sha[k]);
-	return post(x, "journal", json_pack("{s:i,s:o,s:s}", "item", i,
-	    "path", cdj_string(path), "sha256", hex), NULL, err);
+	if ((k = post(x, "journal", json_pack("{s:i,s:o,s:s}", "item", i,
+	    "path", cdj_string(path), "sha256", hex), NULL, err)) != 0)
+		return k;
+	if (x->attempt == 0)
+		return cd_err_set(err, CD_E_INTERNAL, "certdeskd did not say "
+		    "which attempt this is: no file can be journalled");
+	return cd_cj_add(x->attempt, x->request, path, hex, err);
 }
 
 static int
@@ -380,13 +406,46 @@ r_commit(void *h, struct cd_err *err)
 	json_t *reply;
 	int r;
 
+	x->commit_tried = 1;
 	if ((r = post(x, "commit", NULL, &reply, err)) == 0) {
 		x->ended = 1;
+		cd_cj_drop(x->attempt);
 		json_decref(reply);
 	} else if (r == CD_E_NOTFOUND)
 		r = cd_err_set(err, CD_E_LOST, "certdeskd aborted this "
 		    "collection: it cannot commit");
 	return r;
+}
+
+/*
+ * A commit whose answer was lost may have completed on the server: its
+ * files then stay.  0 it completed (record dropped), -1 unknown (the
+ * record stays for the sweep; nothing is removed), 1 go on cancelling.
+ */
+static int
+commit_outcome(struct remote *x, char *undone, size_t len)
+{
+	struct cd_err sub;
+	int completed = 0, r;
+
+	memset(&sub, 0, sizeof(sub));
+	if ((r = cd_cj_state(x->a, x->attempt, &completed, &sub)) < 0) {
+		x->ended = 1;
+		if (undone != NULL)
+			snprintf(undone, len, "certdeskd cannot be asked whether "
+			    "the collection completed; its files stay until "
+			    "the next sweep");
+		return -1;
+	}
+	if (r == 0 && completed) {
+		x->ended = 1;
+		cd_cj_drop(x->attempt);
+		if (undone != NULL)
+			snprintf(undone, len, "the collection had completed on "
+			    "the server");
+		return 0;
+	}
+	return 1;
 }
 
 static int
@@ -395,12 +454,24 @@ r_cancel(void *h, const char *reason, char *undone, size_t len,
 {
 	struct remote *x = h;
 	json_t *reply = NULL;
-	int r;
+	char files[128];
+	int removed = 0, failed = 0, r;
 
 	if (undone != NULL && len > 0)
 		undone[0] = '\0';
 	if (x->ended)
 		return 0;
+	if (x->commit_tried && (r = commit_outcome(x, undone, len)) <= 0)
+		return 0;
+	/* This side's own files first: the server never touches them. */
+	if (x->attempt != 0 && cd_cj_undo(x->attempt, &removed, &failed) == 0 &&
+	    removed + failed > 0) {
+		snprintf(files, sizeof(files), "%s%d file%s removed by the "
+		    "client%s", x->note[0] ? "; " : "", removed, removed == 1 ?
+		    "" : "s", failed ? ", some could not be removed (kept for "
+		    "the next sweep)" : "");
+		r_rollback_note(x, files);
+	}
 	r = post(x, "cancel", json_pack("{s:o,s:o}", "reason",
 	    cdj_string(reason ? reason : ""), "note", cdj_string(x->note)),
 	    &reply, err);
@@ -413,6 +484,14 @@ r_cancel(void *h, const char *reason, char *undone, size_t len,
 			    "the collection");
 	} else if (r == 0 && undone != NULL)
 		cdj_get_str(reply, "undone", undone, len, NULL);
+	if (undone != NULL && removed + failed > 0) {
+		size_t used = strlen(undone);
+
+		snprintf(undone + used, len - used, "%s%d file%s removed by "
+		    "this client%s", used ? "; " : "", removed, removed == 1 ?
+		    "" : "s", failed ? " (some could not be: kept for the next "
+		    "sweep)" : "");
+	}
 	json_decref(reply);
 	return r;
 }
@@ -467,7 +546,6 @@ const struct cd_collect_ops cd_collect_remote = {
  * server needs no file.
  */
 static struct cd_conf *client_conf;
-static struct src the_src;
 
 static const struct cd_conf *
 conf_get(void)
@@ -502,7 +580,6 @@ cd_srv_drive_new(struct cd_api *a, int64_t request_id,
 
 	if ((conf = conf_get()) == NULL)
 		return cd_err_set(err, CD_E_NOMEM, NULL);
-	the_src.a = a;
-	return cd_drive_new_via(&cd_collect_remote, &the_src, conf,
+	return cd_drive_new_via(&cd_collect_remote, a, conf,
 	    request_id, ui, out, err);
 }

@@ -307,6 +307,12 @@ emb_pending_revocations(struct cd_api *a, cd_cert_cb cb, void *arg,
 	return cd_pending_revocations(E(a), cb, arg, count, err);
 }
 
+/*
+ * The engine's sweep is all there is to do: in embedded mode the files
+ * are journalled in the store by the engine in this process, so the
+ * store's journal already lists them (the client's own journal,
+ * api-journal.c, is for server mode only).
+ */
 static int
 emb_sweep(struct cd_api *a, struct cd_sweep_result *res, struct cd_err *err)
 {

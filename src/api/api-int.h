@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "json-collect.h"
 
 /* A JSON call to certdeskd (body consumed; *out the reply object). */
 int cd_srv_call(struct cd_api *a, const char *method, const char *path,
@@ -22,5 +23,30 @@ extern const struct cd_collect_ops cd_collect_remote;
 int cd_srv_drive_new(struct cd_api *a, int64_t request_id,
     const struct cd_drive_ui *ui, struct cd_drive **out, struct cd_err *err);
 void cd_srv_client_free(struct cd_api *a);
+
+/*
+ * The client's own journal (api-journal.c): the files this process
+ * writes for attempt, recorded before each write; dropped on commit;
+ * undone (files still holding what was written) after a cancel or by
+ * the sweep of attempts certdeskd says ended without completing.
+ */
+int cd_cj_add(int64_t attempt, int64_t request, const char *path,
+    const char *sha256, struct cd_err *err);
+void cd_cj_drop(int64_t attempt);
+int cd_cj_undo(int64_t attempt, int *removed, int *failed);
+int cd_cj_sweep(struct cd_api *a, struct cd_sweep_result *res,
+    struct cd_err *err);
+/*
+ * certdeskd's word on attempt: 1 live (or unknown to it), 0 ended
+ * (*completed 1 if it completed), -1 it cannot be asked.
+ */
+int cd_cj_state(struct cd_api *a, int64_t attempt, int *completed,
+    struct cd_err *err);
+
+/* A previewed profile kept by the handle until it is closed. */
+const struct cdj_profile_buf *cd_srv_intern_profile(struct cd_api *a,
+    int64_t request_id, const struct cdj_profile_buf *b);
+const struct cdj_profile_buf *cd_srv_preview_profile(struct cd_api *a,
+    int64_t request_id);
 
 #endif

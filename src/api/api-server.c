@@ -20,17 +20,35 @@
 #include "api.h"
 #include "dl-curl.h"	/* libcurl is loaded by the first srv_open */
 #include "api-int.h"
+#include "json-collect.h"
 #include "json-model.h"
 #include "print.h"
 #include "util.h"
 
 #define MAX_REPLY (256u << 20)
 
+/* A previewed profile (by content) and the last preview of a request. */
+struct kept {
+	char *key;			/* its JSON, sorted */
+	struct cdj_profile_buf *buf;
+};
+struct previewed {
+	int64_t request_id;
+	const struct cdj_profile_buf *buf;
+};
+
 struct srv {
 	struct cd_api api;
 	CURL *h;
 	char socket[CD_PATH_MAX];
 	char as[CD_LOGON_MAX];
+	char source[CD_PATH_MAX + 16];
+	int fetched;			/* the profiles were asked for */
+	int nprof;
+	struct cdj_profile_buf *prof;	/* nprof, policies inside */
+	int nkept, npv;
+	struct kept *kept;
+	struct previewed *pv;
 };
 
 #define S(a) ((struct srv *)(a))
@@ -219,6 +237,21 @@ cd_srv_post_text(struct cd_api *a, const char *path, const char *text,
 
 /* ---- opening ----------------------------------------------------------- */
 
+/*
+ * A start settles what a killed client of this operator left (the
+ * client's journal); a server that cannot be reached now is asked next
+ * time.
+ */
+static void
+startup_sweep(struct cd_api *a)
+{
+	struct cd_sweep_result res;
+	struct cd_err err;
+
+	memset(&res, 0, sizeof(res));
+	cd_cj_sweep(a, &res, &err);
+}
+
 static int
 srv_open(const struct cd_api_opts *o, struct cd_api **out, struct cd_err *err)
 {
@@ -238,19 +271,119 @@ srv_open(const struct cd_api_opts *o, struct cd_api **out, struct cd_err *err)
 	    sizeof(s->socket));
 	if (o->as_logon != NULL)
 		cd_strlcpy(s->as, o->as_logon, sizeof(s->as));
+	snprintf(s->source, sizeof(s->source), "certdeskd:%s", s->socket);
 	if ((s->h = curl_easy_init()) == NULL) {
 		free(s);
 		return cd_err_set(err, CD_E_NOMEM, NULL);
 	}
 	*out = &s->api;
+	if (!o->no_sweep)
+		startup_sweep(&s->api);
 	return 0;
 }
 
 static void
 srv_close(struct cd_api *a)
 {
-	curl_easy_cleanup(S(a)->h);
+	struct srv *s = S(a);
+	int i;
+
+	curl_easy_cleanup(s->h);
+	for (i = 0; i < s->nkept; i++) {
+		free(s->kept[i].key);
+		free(s->kept[i].buf);
+	}
+	free(s->kept);
+	free(s->pv);
+	free(s->prof);
 	free(a);
+}
+
+/* ---- profiles kept by the handle ----------------------------------------- */
+
+static char *
+profile_key(const struct cdj_profile_buf *b)
+{
+	json_t *j = cdj_profile(&b->prof);
+	char *k = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+
+	json_decref(j);
+	return k;
+}
+
+/* The last preview of request_id uses b. */
+static int
+remember(struct srv *s, int64_t request_id, const struct cdj_profile_buf *b)
+{
+	struct previewed *np;
+	int i;
+
+	for (i = 0; i < s->npv; i++)
+		if (s->pv[i].request_id == request_id) {
+			s->pv[i].buf = b;
+			return 0;
+		}
+	if ((np = realloc(s->pv, (s->npv + 1) * sizeof(*np))) == NULL)
+		return -1;
+	s->pv = np;
+	s->pv[s->npv].request_id = request_id;
+	s->pv[s->npv++].buf = b;
+	return 0;
+}
+
+/*
+ * A copy of b the handle keeps until it is closed: one per distinct
+ * profile, so that the drivers of one process (the TUI's) each point at
+ * their own preview's profile and the memory stays bounded.
+ */
+const struct cdj_profile_buf *
+cd_srv_intern_profile(struct cd_api *a, int64_t request_id,
+    const struct cdj_profile_buf *b)
+{
+	struct srv *s = S(a);
+	struct kept *nk;
+	struct cdj_profile_buf *c;
+	char *key;
+	int i, k;
+
+	if ((key = profile_key(b)) == NULL)
+		return NULL;
+	for (i = 0; i < s->nkept; i++)
+		if (strcmp(s->kept[i].key, key) == 0)
+			break;
+	if (i == s->nkept) {
+		nk = realloc(s->kept, (s->nkept + 1) * sizeof(*nk));
+		c = malloc(sizeof(*c));
+		if (nk != NULL)
+			s->kept = nk;
+		if (nk == NULL || c == NULL) {
+			free(c);
+			free(key);
+			return NULL;
+		}
+		*c = *b;
+		for (k = 0; k < c->prof.npolicies; k++)
+			c->prof.policies[k] = &c->pol[k];
+		s->kept[i].key = key;
+		s->kept[i].buf = c;
+		s->nkept++;
+	} else
+		free(key);
+	if (remember(s, request_id, s->kept[i].buf) != 0)
+		return NULL;
+	return s->kept[i].buf;
+}
+
+const struct cdj_profile_buf *
+cd_srv_preview_profile(struct cd_api *a, int64_t request_id)
+{
+	struct srv *s = S(a);
+	int i;
+
+	for (i = 0; i < s->npv; i++)
+		if (s->pv[i].request_id == request_id)
+			return s->pv[i].buf;
+	return NULL;
 }
 
 /* ---- lists ---------------------------------------------------------------- */
@@ -750,6 +883,156 @@ srv_datadir(struct cd_api *a)
 	return NULL;
 }
 
+static int
+srv_person_may_change(struct cd_api *a, const char *action,
+    const char *logon, const char *asked, struct cd_err *err)
+{
+	char path[CD_LOGON_MAX * 3 + 32];
+	int r;
+
+	if ((r = person_path(a, logon ? logon : "", path, sizeof(path),
+	    err)) != 0)
+		return r;
+	snprintf(path + strlen(path), sizeof(path) - strlen(path),
+	    "/may-change");
+	return call(a, "POST", path, NULL, json_pack("{s:o,s:o}", "action",
+	    cdj_string(action ? action : ""), "asked", cdj_string(asked ?
+	    asked : "")), NULL, err);
+}
+
+static const char *
+srv_source(struct cd_api *a)
+{
+	return S(a)->source;
+}
+
+/* GET /v1/profiles, once per handle; a failure is no profiles. */
+static void
+fetch_profiles(struct srv *s)
+{
+	struct cd_err err;
+	json_t *reply = NULL, *arr;
+	size_t i, n;
+	int k;
+
+	if (s->fetched)
+		return;
+	s->fetched = 1;
+	if (call(&s->api, "GET", "/v1/profiles", NULL, NULL, &reply,
+	    &err) != 0)
+		return;
+	arr = json_object_get(reply, "profiles");
+	n = json_array_size(arr);
+	if (n > 0 && (s->prof = calloc(n, sizeof(*s->prof))) != NULL) {
+		for (i = 0; i < n; i++) {
+			if (cdj_profile_parse(json_array_get(arr, i),
+			    &s->prof[s->nprof], &err) != 0)
+				continue;
+			for (k = 0; k < s->prof[s->nprof].prof.npolicies; k++)
+				s->prof[s->nprof].prof.policies[k] =
+				    &s->prof[s->nprof].pol[k];
+			s->nprof++;
+		}
+	}
+	json_decref(reply);
+}
+
+static int
+srv_nprofiles(struct cd_api *a)
+{
+	fetch_profiles(S(a));
+	return S(a)->nprof;
+}
+
+static const struct cd_profile *
+srv_profile_at(struct cd_api *a, int i)
+{
+	fetch_profiles(S(a));
+	return i >= 0 && i < S(a)->nprof ? &S(a)->prof[i].prof : NULL;
+}
+
+/*
+ * The transport document is printed by this process, as the operator,
+ * with libcups' defaults (srv_print_transport): that is where it goes.
+ */
+static void
+srv_print_destination(struct cd_api *a, char *buf, size_t len)
+{
+	struct cd_print_cups_cfg cups;
+
+	(void)a;
+	memset(&cups, 0, sizeof(cups));
+	cd_print_cups.describe(&cups, CD_PRINT_TRANSPORT, buf, len);
+}
+
+static int
+srv_bulk_start(struct cd_api *a, const char *profile_id, int limit, int jobs,
+    const char *folder, int64_t **ids, int *n, struct cd_err *err)
+{
+	json_t *reply, *arr, *v;
+	size_t i;
+	int r;
+
+	*ids = NULL;
+	*n = 0;
+	if ((r = call(a, "POST", "/v1/bulk", NULL, json_pack(
+	    "{s:o,s:i,s:i,s:o}", "profile", cdj_string(profile_id), "limit",
+	    limit, "jobs", jobs, "folder", cdj_string(folder ? folder : "")),
+	    &reply, err)) != 0)
+		return r;
+	arr = json_object_get(reply, "ids");
+	if (json_array_size(arr) > 0 &&
+	    (*ids = calloc(json_array_size(arr), sizeof(**ids))) == NULL) {
+		json_decref(reply);
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	}
+	json_array_foreach(arr, i, v)
+		(*ids)[(*n)++] = json_integer_value(v);
+	json_decref(reply);
+	return 0;
+}
+
+static int
+srv_pending_revocations(struct cd_api *a, cd_cert_cb cb, void *arg,
+    int *count, struct cd_err *err)
+{
+	struct each_ctx c = { (void *)cb, arg, err };
+	json_t *reply = NULL, *arr, *v;
+	size_t i;
+	int r;
+
+	if (count != NULL)
+		*count = 0;
+	if ((r = call(a, "GET", "/v1/revocations/pending", NULL, NULL, &reply,
+	    err)) != 0)
+		return r;
+	if (!json_is_array(arr = json_object_get(reply, "certificates"))) {
+		json_decref(reply);
+		return cd_err_set(err, CD_E_INTERNAL, "certdeskd's reply has no "
+		    "'certificates' list");
+	}
+	if (count != NULL)
+		*count = (int)json_integer_value(json_object_get(reply,
+		    "count"));
+	json_array_foreach(arr, i, v)
+		if (cb != NULL && (r = each_cert(v, &c)) != 0)
+			break;
+	json_decref(reply);
+	return r;
+}
+
+/*
+ * The sweep of this side: certdeskd sweeps its store itself (its
+ * timer); the client's journal lists the files this operator's clients
+ * wrote for attempts that did not complete.
+ */
+static int
+srv_sweep(struct cd_api *a, struct cd_sweep_result *res, struct cd_err *err)
+{
+	memset(res, 0, sizeof(*res));
+	return cd_cj_sweep(a, res, err);
+}
+
 const struct cd_api_ops cd_api_server = {
 	.name = "server",
 	.open = srv_open,
@@ -781,4 +1064,12 @@ const struct cd_api_ops cd_api_server = {
 	.device_revoke = srv_device_revoke,
 	.drive_new = cd_srv_drive_new,
 	.datadir = srv_datadir,
+	.person_may_change = srv_person_may_change,
+	.source = srv_source,
+	.nprofiles = srv_nprofiles,
+	.profile_at = srv_profile_at,
+	.print_destination = srv_print_destination,
+	.bulk_start = srv_bulk_start,
+	.pending_revocations = srv_pending_revocations,
+	.sweep = srv_sweep,
 };

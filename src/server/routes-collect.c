@@ -10,6 +10,12 @@
  * aborted attempt can never commit.  Generated passwords stay in the
  * engine's secret memory: no reply carries one.  A typed password is
  * wiped from the decoded body once the engine has its copy.
+ *
+ * The files are the client's: it writes them as the operator, keeps its
+ * own journal of them and rolls them back itself.  The journal step here
+ * only checks the package's SHA-256 and that the attempt still holds its
+ * request; nothing of the operator's files reaches the store, so neither
+ * a cancel nor the sweep on this side ever touches them.
  */
 #include "config.h"
 
@@ -43,6 +49,7 @@ struct attempt {
 	pthread_mutex_t mu;		/* one step at a time */
 	time_t used;			/* last step (monotonic seconds) */
 	int timeout;			/* idle seconds before it is reaped */
+	int64_t attempt;		/* the engine's attempt id */
 	int busy;
 };
 
@@ -189,8 +196,9 @@ reply_items(struct cds_reply *out, struct attempt *a, int with_p12,
 
 	if ((r = items_json(a->c, with_p12, &items, err)) != 0)
 		return r;
-	out->json = json_pack("{s:I,s:o}", "collection", (json_int_t)a->id,
-	    "items", items);
+	out->json = json_pack("{s:I,s:I,s:o}", "collection",
+	    (json_int_t)a->id, "attempt", (json_int_t)a->attempt, "items",
+	    items);
 	return out->json != NULL ? 0 : cd_err_set(err, CD_E_NOMEM, NULL);
 }
 
@@ -198,24 +206,31 @@ reply_items(struct cds_reply *out, struct attempt *a, int with_p12,
  * The client saves the packages itself and never has a generated
  * password, so it cannot import those into a personal store.
  */
-static void
-server_blocks(struct cd_collect_preview *pv)
+int
+cds_profile_blocked(const struct cd_profile *p, char *msg, size_t len)
 {
 	int i;
 
-	if (pv->blocked_code != 0 || pv->user_pin)
-		return;
-	for (i = 0; i < pv->n; i++)
-		if (pv->items[i].policy->storage == CD_STORE_SYSTEMSTORE) {
-			pv->blocked_code = CD_E_CONFIG;
-			snprintf(pv->blocked, sizeof(pv->blocked), "profile %s "
-			    "generates the password, which never leaves "
-			    "certdeskd, so its SystemStore certificates cannot "
-			    "be imported by the client (collect it in embedded "
-			    "mode, or give the profile a user-specified "
-			    "password)", pv->prof->id);
-			return;
+	if (p->user_pin)
+		return 0;
+	for (i = 0; i < p->npolicies; i++)
+		if (p->policies[i]->storage == CD_STORE_SYSTEMSTORE) {
+			snprintf(msg, len, "profile %s generates the password, "
+			    "which never leaves certdeskd, so its SystemStore "
+			    "certificates cannot be imported by the client "
+			    "(collect it in embedded mode, or give the profile "
+			    "a user-specified password)", p->id);
+			return 1;
 		}
+	return 0;
+}
+
+static void
+server_blocks(struct cd_collect_preview *pv)
+{
+	if (pv->blocked_code == 0 && cds_profile_blocked(pv->prof,
+	    pv->blocked, sizeof(pv->blocked)))
+		pv->blocked_code = CD_E_CONFIG;
 }
 
 /* ---- routes -------------------------------------------------------------- */
@@ -275,6 +290,18 @@ slot(const struct cds_req *q, struct cd_err *err)
 	return a;
 }
 
+/* The attempt that holds request id (just begun): the store says. */
+static int64_t
+attempt_of(struct cd_engine *e, int64_t id)
+{
+	struct cd_request rq;
+	struct cd_err err;
+
+	if (cd_request_get(e, id, &rq, &err) != 0)
+		return 0;
+	return rq.attempt_id;
+}
+
 int
 cds_h_collect_begin(struct cd_engine *pe, const struct cds_req *q,
     struct cds_reply *out, struct cd_err *err)
@@ -298,6 +325,7 @@ cds_h_collect_begin(struct cd_engine *pe, const struct cds_req *q,
 	    (r = cd_collect_begin(a->e, q->id, &a->c, err)) != 0)
 		goto fail;
 	a->timeout = cd_engine_conf(a->e)->attempt_timeout * 2 + 60;
+	a->attempt = attempt_of(a->e, q->id);
 	a->used = mono();
 	pthread_mutex_lock(&tab_mu);
 	a->id = id;
@@ -400,8 +428,11 @@ cds_h_collect_journal(struct cd_engine *pe, const struct cds_req *q,
 		if (memcmp(got, want, sizeof(got)) != 0)
 			r = cd_err_set(err, CD_E_INVAL, "the SHA-256 is not the "
 			    "one of item %lld's package", (long long)item);
-		else
-			r = cd_collect_journal_file(a->c, path, data, len, err);
+		else if (path[0] != '/')
+			r = cd_err_set(err, CD_E_INVAL, "the journal takes "
+			    "absolute paths");
+		else	/* the client journals the file: only the claim here */
+			r = cd_collect_heartbeat(a->c, err);
 	}
 	drop(a);
 	if (r == 0)
@@ -518,4 +549,26 @@ cds_h_collect_cancel(struct cd_engine *pe, const struct cds_req *q,
 	if (r == 0)
 		out->json = json_pack("{s:o}", "undone", cdj_string(undone));
 	return r;
+}
+
+/*
+ * An attempt's state, for a client settling its journal: only the
+ * operator who made it may ask.
+ */
+int
+cds_h_attempt_get(struct cd_engine *e, const struct cds_req *q,
+    struct cds_reply *out, struct cd_err *err)
+{
+	struct cd_attempt at;
+	int r;
+
+	if ((r = e->so->attempt_get(e->st, q->id, &at, err)) != 0)
+		return r;
+	if (strcmp(at.operator_, cd_engine_operator(e)->logon) != 0)
+		return cd_err_set(err, CD_E_NOTFOUND, "no attempt %lld of "
+		    "yours", (long long)q->id);
+	out->json = json_pack("{s:{s:I,s:I,s:s}}", "attempt", "id",
+	    (json_int_t)at.id, "request", (json_int_t)at.request_id, "state",
+	    cd_attempt_state_name(at.state));
+	return out->json != NULL ? 0 : cd_err_set(err, CD_E_NOMEM, NULL);
 }

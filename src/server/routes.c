@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "certdesk/collect.h"
+#include "json-collect.h"
 #include "json-model.h"
 #include "server.h"
 #include "util.h"
@@ -525,6 +527,103 @@ h_device_revoke(struct cd_engine *e, const struct cds_req *q,
 	    cd_crl_reason_name(reason)), err);
 }
 
+/* ---- profiles, person changes, bulk runs, pending revocations ---------- */
+
+/* The credential profiles with their policies (json-collect.c). */
+static int
+h_profiles(struct cd_engine *e, const struct cds_req *q,
+    struct cds_reply *out, struct cd_err *err)
+{
+	json_t *arr = json_array(), *v;
+	int i, n = cd_engine_nprofiles(e);
+
+	(void)q;
+	for (i = 0; arr != NULL && i < n; i++) {
+		if ((v = cdj_profile(cd_engine_profile_at(e, i))) == NULL ||
+		    json_array_append_new(arr, v) != 0) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
+	if (arr == NULL)
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	return reply(out, json_pack("{s:o}", "profiles", arr), err);
+}
+
+/* {"action":"...","asked":"..."}: cd_person_may_change for {logon}. */
+static int
+h_people_may_change(struct cd_engine *e, const struct cds_req *q,
+    struct cds_reply *out, struct cd_err *err)
+{
+	char action[64] = "", asked[CD_TEXT_MAX] = "";
+	int r;
+
+	if ((r = cdj_get_str(q->body, "action", action, sizeof(action),
+	    err)) != 0 || (r = cdj_get_str(q->body, "asked", asked,
+	    sizeof(asked), err)) != 0)
+		return r;
+	if (strncmp(action, "person.", 7) != 0 || action[7] == '\0')
+		return cd_err_set(err, CD_E_INVAL, "'action' is a change to a "
+		    "person: \"person.edit\", \"person.disable\", ...");
+	if ((r = cd_person_may_change(e, action, q->logon, asked, err)) != 0)
+		return r;
+	return reply(out, json_pack("{s:b}", "ok", 1), err);
+}
+
+/*
+ * {"profile":"id","limit":n,"jobs":n,"folder":"/path"}: a bulk run is
+ * checked and recorded (collect.bulk) and its ready requests returned.
+ */
+static int
+h_bulk(struct cd_engine *e, const struct cds_req *q, struct cds_reply *out,
+    struct cd_err *err)
+{
+	char profile[CD_NAME_MAX] = "", folder[CD_PATH_MAX] = "", obj[96];
+	int64_t limit = 0, jobs = 1, *ids = NULL;
+	json_t *arr;
+	int n = 0, i, r;
+
+	if ((r = cdj_get_str(q->body, "profile", profile, sizeof(profile),
+	    err)) != 0 || (r = cdj_get_int(q->body, "limit", &limit, err)) ||
+	    (r = cdj_get_int(q->body, "jobs", &jobs, err)) ||
+	    (r = cdj_get_str(q->body, "folder", folder, sizeof(folder), err)))
+		return r;
+	if (profile[0] == '\0' || limit < 0 || limit > 1000000 || jobs < 1 ||
+	    jobs > 1000)
+		return cd_err_set(err, CD_E_INVAL, "a bulk run needs "
+		    "'profile', a 'limit' from 0 to 1000000 and 'jobs' from 1 "
+		    "to 1000");
+	if ((r = cd_collect_bulk_check(e, profile, err)) != 0 ||
+	    (r = cd_collect_profile_check(e, profile, err)) != 0 ||
+	    (r = cd_request_collectable(e, profile, (int)limit, &ids, &n,
+	    err)) != 0)
+		return r;
+	snprintf(obj, sizeof(obj), "profile %s", profile);
+	cd_audit(e, "collect.bulk", obj, "ok", "%d request%s ready, %d "
+	    "worker%s, folder %s", n, n == 1 ? "" : "s", (int)jobs,
+	    jobs == 1 ? "" : "s", folder);
+	arr = json_array();
+	for (i = 0; arr != NULL && i < n; i++)
+		json_array_append_new(arr, json_integer(ids[i]));
+	free(ids);
+	return reply(out, json_pack("{s:o*}", "ids", arr), err);
+}
+
+static int
+h_pending_revocations(struct cd_engine *e, const struct cds_req *q,
+    struct cds_reply *out, struct cd_err *err)
+{
+	struct lister l = { json_array(), NULL };
+	int n = 0, r;
+
+	(void)q;
+	r = cd_pending_revocations(e, add_cert, &l, &n, err);
+	if ((r = list_done(r, &l, "certificates", out, err)) != 0)
+		return r;
+	json_object_set_new(out->json, "count", json_integer(n));
+	return 0;
+}
+
 /* ---- the table ---------------------------------------------------------------- */
 
 const struct cds_route cds_routes[] = {
@@ -540,6 +639,14 @@ const struct cds_route cds_routes[] = {
 	    "one person by logon name" },
 	{ "PUT", "/v1/people/{logon}", CDS_BODY_JSON, h_people_edit,
 	    "edit a person" },
+	{ "POST", "/v1/people/{logon}/may-change", CDS_BODY_JSON,
+	    h_people_may_change, "may the operator make a change to a person" },
+	{ "GET", "/v1/profiles", CDS_BODY_NONE, h_profiles,
+	    "the credential profiles with their policies" },
+	{ "POST", "/v1/bulk", CDS_BODY_JSON, h_bulk,
+	    "start a bulk run: checked, recorded, its ready requests" },
+	{ "GET", "/v1/revocations/pending", CDS_BODY_NONE,
+	    h_pending_revocations, "certificates waiting to be revoked" },
 	{ "GET", "/v1/devices", CDS_BODY_NONE, h_devices_list,
 	    "list devices" },
 	{ "GET", "/v1/devices/{id}", CDS_BODY_NONE, h_devices_get,
@@ -594,6 +701,8 @@ const struct cds_route cds_routes[] = {
 	    cds_h_collect_commit, "commit (refused once aborted)" },
 	{ "POST", "/v1/collections/{id}/cancel", CDS_BODY_JSON,
 	    cds_h_collect_cancel, "cancel and roll back" },
+	{ "GET", "/v1/attempts/{id}", CDS_BODY_NONE, cds_h_attempt_get,
+	    "a collection attempt's state (the client's journal)" },
 	{ "GET", "/v1/audit", CDS_BODY_NONE, h_audit, "the audit trail" },
 	{ "GET", "/v1/crl", CDS_BODY_NONE, h_crl, "a fresh CRL" },
 };

@@ -121,6 +121,13 @@ int cds_h_collect_commit(struct cd_engine *, const struct cds_req *,
     struct cds_reply *, struct cd_err *);
 int cds_h_collect_cancel(struct cd_engine *, const struct cds_req *,
     struct cds_reply *, struct cd_err *);
+int cds_h_attempt_get(struct cd_engine *, const struct cds_req *,
+    struct cds_reply *, struct cd_err *);
+/*
+ * 1 (msg says why) when the client cannot collect profile p: a
+ * SystemStore package whose generated password never leaves certdeskd.
+ */
+int cds_profile_blocked(const struct cd_profile *p, char *msg, size_t len);
 /* Free attempts idle for longer than their timeout (they are cancelled). */
 void cds_collect_reap(int all);
 
