@@ -538,48 +538,17 @@ const struct cd_collect_ops cd_collect_remote = {
 	.free = r_free,
 };
 
-/* ---- the operator's delivery settings ------------------------------------- */
+/* ---- the collection -------------------------------------------------------- */
 
 /*
- * [systemstore] and [autosave] from the operator's configuration file
- * when there is one that loads, else the defaults: an operator of a
- * server needs no file.
+ * The operator's delivery settings ([systemstore], [autosave]) are the
+ * handle's: read from the client's own file when it opened, every
+ * default without one (an operator of a server needs no file).
  */
-static struct cd_conf *client_conf;
-
-static const struct cd_conf *
-conf_get(void)
-{
-	static const char *const ignore[] = { "lost+found",
-	    "System Volume Information", "$RECYCLE.BIN", ".Trashes",
-	    ".Spotlight-V100", ".fseventsd", ".Trash-*" };
-	char path[CD_PATH_MAX];
-	struct cd_err err;
-	size_t i;
-
-	if (client_conf != NULL)
-		return client_conf;
-	if (cd_conf_locate(NULL, path, sizeof(path), &err) == 0 &&
-	    cd_conf_load(path, &client_conf, &err) == 0)
-		return client_conf;
-	if ((client_conf = calloc(1, sizeof(*client_conf))) == NULL)
-		return NULL;
-	client_conf->usb_poll = 2;
-	for (i = 0; i < CD_NELEM(ignore); i++)
-		cd_strlcpy(client_conf->usb_ignore[i], ignore[i],
-		    sizeof(client_conf->usb_ignore[i]));
-	client_conf->nignore = (int)i;
-	return client_conf;
-}
-
 int
 cd_srv_drive_new(struct cd_api *a, int64_t request_id,
     const struct cd_drive_ui *ui, struct cd_drive **out, struct cd_err *err)
 {
-	const struct cd_conf *conf;
-
-	if ((conf = conf_get()) == NULL)
-		return cd_err_set(err, CD_E_NOMEM, NULL);
-	return cd_drive_new_via(&cd_collect_remote, a, conf,
+	return cd_drive_new_via(&cd_collect_remote, a, cd_srv_conf(a),
 	    request_id, ui, out, err);
 }

@@ -11,6 +11,13 @@
 #include "api.h"
 #include "json-collect.h"
 
+struct cd_conf;
+/* The client's own settings (api.c): free with cd_conf_free. */
+int cd_api_client_conf(const struct cd_api_opts *o, struct cd_conf **out,
+    struct cd_err *err);
+/* The server handle's copy of them (api-server.c). */
+const struct cd_conf *cd_srv_conf(struct cd_api *a);
+
 /* A JSON call to certdeskd (body consumed; *out the reply object). */
 int cd_srv_call(struct cd_api *a, const char *method, const char *path,
     json_t *body, json_t **out, struct cd_err *err);

@@ -20,6 +20,7 @@
 #include "api.h"
 #include "dl-curl.h"	/* libcurl is loaded by the first srv_open */
 #include "api-int.h"
+#include "conf.h"
 #include "json-collect.h"
 #include "json-model.h"
 #include "print.h"
@@ -49,6 +50,7 @@ struct srv {
 	int nkept, npv;
 	struct kept *kept;
 	struct previewed *pv;
+	struct cd_conf *conf;		/* the client's own settings */
 };
 
 #define S(a) ((struct srv *)(a))
@@ -272,7 +274,12 @@ srv_open(const struct cd_api_opts *o, struct cd_api **out, struct cd_err *err)
 	if (o->as_logon != NULL)
 		cd_strlcpy(s->as, o->as_logon, sizeof(s->as));
 	snprintf(s->source, sizeof(s->source), "certdeskd:%s", s->socket);
+	if ((r = cd_api_client_conf(o, &s->conf, err)) != 0) {
+		free(s);
+		return r;
+	}
 	if ((s->h = curl_easy_init()) == NULL) {
+		cd_conf_free(s->conf);
 		free(s);
 		return cd_err_set(err, CD_E_NOMEM, NULL);
 	}
@@ -282,6 +289,12 @@ srv_open(const struct cd_api_opts *o, struct cd_api **out, struct cd_err *err)
 	return 0;
 }
 
+const struct cd_conf *
+cd_srv_conf(struct cd_api *a)
+{
+	return S(a)->conf;
+}
+
 static void
 srv_close(struct cd_api *a)
 {
@@ -289,6 +302,7 @@ srv_close(struct cd_api *a)
 	int i;
 
 	curl_easy_cleanup(s->h);
+	cd_conf_free(s->conf);
 	for (i = 0; i < s->nkept; i++) {
 		free(s->kept[i].key);
 		free(s->kept[i].buf);
@@ -472,13 +486,37 @@ srv_whoami(struct cd_api *a, struct cd_person *out, int *impersonated,
 	return one(reply, "operator", (parse_fn)cdj_person_parse, out, err);
 }
 
+/*
+ * The person's text is sent as it is: JSON carries only UTF-8, so text
+ * that is not (which the engine refuses) is refused here, with the
+ * engine's words, instead of reaching certdeskd repaired.
+ */
+static int
+person_text(const struct cd_person *p, struct cd_err *err)
+{
+	const char *f[] = { p->logon, p->full_name, p->email, p->employee_id,
+	    p->group_name, p->upn };
+	size_t i, n, len;
+	const char *s;
+	uint32_t c;
+
+	for (i = 0; i < CD_NELEM(f); i++)
+		for (s = f[i], n = strlen(s); n > 0; s += len, n -= len)
+			if ((len = cd_utf8_next(s, n, &c)) == 0)
+				return cd_err_set(err, CD_E_INVAL, "a field "
+				    "holds control characters, bidirectional "
+				    "text controls or is not valid UTF-8");
+	return 0;
+}
+
 static int
 srv_person_add(struct cd_api *a, struct cd_person *p, struct cd_err *err)
 {
 	json_t *reply;
 	int r;
 
-	if ((r = call(a, "POST", "/v1/people", NULL, cdj_person(p), &reply,
+	if ((r = person_text(p, err)) != 0 ||
+	    (r = call(a, "POST", "/v1/people", NULL, cdj_person(p), &reply,
 	    err)) != 0)
 		return r;
 	memset(p, 0, sizeof(*p));
@@ -510,7 +548,8 @@ srv_person_edit(struct cd_api *a, const struct cd_person *p, unsigned flags,
 
 	if (revoked != NULL)
 		*revoked = 0;
-	if ((r = person_path(a, p->logon, path, sizeof(path), err)) != 0)
+	if ((r = person_text(p, err)) != 0 ||
+	    (r = person_path(a, p->logon, path, sizeof(path), err)) != 0)
 		return r;
 	body = cdj_person(p);
 	if (body != NULL && (flags & CD_PE_REVOKE))

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "api-int.h"
 #include "conf.h"
 #include "util.h"
 
@@ -29,32 +30,48 @@ cd_api_find(const char *name)
 }
 
 /*
- * What the client's configuration says (cd_conf_load_client: [client]
- * and the [server] socket, nothing else): its mode, and the socket a
- * server-mode client uses when none is given.  Without a file (none
- * given, none found) a client is in server mode on the default socket.
+ * The client's own settings (cd_conf_load_client: [client], the [server]
+ * socket, [systemstore], [autosave]; nothing else) from the file the
+ * client would read: -c, $CERTDESK_CONF, the operator's own file, the
+ * system file.  Without a file (none given, none found), every default.
+ */
+int
+cd_api_client_conf(const struct cd_api_opts *o, struct cd_conf **out,
+    struct cd_err *err)
+{
+	const char *env = getenv("CERTDESK_CONF");
+	char path[CD_PATH_MAX];
+	int r;
+
+	*out = NULL;
+	if ((r = cd_conf_locate(o->conf_path, path, sizeof(path), err)) != 0)
+		return r;
+	if (o->conf_path == NULL && (env == NULL || *env == '\0') &&
+	    access(path, F_OK) != 0 && errno == ENOENT)
+		return cd_conf_load_client(NULL, out, err);
+	return cd_conf_load_client(path, out, err);
+}
+
+/*
+ * The mode and the socket the client's configuration gives; without a
+ * file, a client is in server mode on the default socket.
  */
 static int
 client_settings(const struct cd_api_opts *o, char *mode, size_t mlen,
     char *sock, size_t slen, struct cd_err *err)
 {
-	const char *env = getenv("CERTDESK_CONF");
-	char path[CD_PATH_MAX];
 	struct cd_conf *conf = NULL;
 	int r;
 
 	cd_strlcpy(mode, "server", mlen);
 	*sock = '\0';
-	if ((r = cd_conf_locate(o->conf_path, path, sizeof(path), err)) != 0)
+	if ((r = cd_api_client_conf(o, &conf, err)) != 0)
 		return r;
-	if (o->conf_path == NULL && (env == NULL || *env == '\0') &&
-	    access(path, F_OK) != 0 && errno == ENOENT)
-		return 0;
-	if ((r = cd_conf_load_client(path, &conf, err)) != 0)
-		return r;
-	cd_strlcpy(mode, conf->client_mode, mlen);
-	cd_strlcpy(sock, conf->client_socket[0] != '\0' ?
-	    conf->client_socket : conf->server_socket, slen);
+	if (conf->path[0] != '\0') {
+		cd_strlcpy(mode, conf->client_mode, mlen);
+		cd_strlcpy(sock, conf->client_socket[0] != '\0' ?
+		    conf->client_socket : conf->server_socket, slen);
+	}
 	cd_conf_free(conf);
 	return 0;
 }
@@ -70,8 +87,7 @@ cd_api_open(const struct cd_api_opts *o, struct cd_api **out,
 
 	*out = NULL;
 	if ((r = client_settings(o, mode, sizeof(mode), sock, sizeof(sock),
-	    err)) != 0 && (o->mode == NULL || strcmp(o->mode, "server") != 0 ||
-	    o->socket == NULL))
+	    err)) != 0)
 		return r;
 	if (o->mode != NULL)
 		cd_strlcpy(mode, o->mode, sizeof(mode));

@@ -192,7 +192,8 @@ json_str(FILE *f, const char *s)
 			fprintf(f, "\\%c", (int)c);
 		else if (c == '\n')
 			fputs("\\n", f);
-		else if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || is_bidi(c))
+		else if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || is_bidi(c) ||
+		    c == 0xfffd)	/* as written for a byte that is not UTF-8 */
 			fprintf(f, "\\u%04x", (unsigned)c);
 		else
 			fwrite(s, 1, len, f);

@@ -1687,20 +1687,34 @@ out:
 	return r;
 }
 
-/* [client], and the socket of [server] (a client on the server's host). */
+/*
+ * [client], the socket of [server] (a client on the server's host), and
+ * what a client delivers by itself: [systemstore] and [autosave].  No
+ * file (path NULL): every default.
+ */
 static int
 load_client(struct loader *ld)
 {
+	static const char *const own[] = { "client", "systemstore",
+	    "autosave" };
 	static const struct section server_socket = { "server",
 		server_opts, 1, 0 };
-	const struct section *client = find_section("client");
+	size_t i;
 	int r;
 
-	if ((r = read_conf(ld)) != 0 ||
-	    (r = check_keys(ld, "client", client)) != 0 ||
-	    (r = load_values(ld, "client", client, ld->conf)) != 0)
-		return r;
-	return load_values(ld, "server", &server_socket, ld->conf);
+	if (ld->path != NULL)
+		r = read_conf(ld);
+	else if ((ld->d = dictionary_new(0)) == NULL)
+		r = cd_err_set(ld->err, CD_E_NOMEM, NULL);
+	else
+		r = 0;
+	for (i = 0; r == 0 && i < CD_NELEM(own); i++)
+		if ((r = check_keys(ld, own[i], find_section(own[i]))) == 0)
+			r = load_values(ld, own[i], find_section(own[i]),
+			    ld->conf);
+	if (r == 0)
+		r = load_values(ld, "server", &server_socket, ld->conf);
+	return r;
 }
 
 int
@@ -1716,7 +1730,8 @@ cd_conf_load_client(const char *path, struct cd_conf **out,
 	ld.err = err;
 	if ((ld.conf = calloc(1, sizeof(*ld.conf))) == NULL)
 		return cd_err_set(err, CD_E_NOMEM, NULL);
-	cd_strlcpy(ld.conf->path, path, sizeof(ld.conf->path));
+	if (path != NULL)
+		cd_strlcpy(ld.conf->path, path, sizeof(ld.conf->path));
 	if ((r = load_client(&ld)) != 0)
 		goto out;
 	*out = ld.conf;

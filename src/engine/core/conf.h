@@ -138,10 +138,12 @@ int cd_conf_locate(const char *explicit_path, char *out, size_t outlen,
 /* Load and validate.  On error *out is NULL and err names file/line/key. */
 int cd_conf_load(const char *path, struct cd_conf **out, struct cd_err *err);
 /*
- * A client's settings alone: [client] and [server] socket, each checked
- * like cd_conf_load checks them (errors name the file and the line); the
- * other sections are not read, so "[client] mode = server" on its own is
- * a whole configuration for an operator of a server.
+ * A client's settings alone: [client], the [server] socket, and what a
+ * client in server mode delivers by itself ([systemstore], [autosave]),
+ * each checked like cd_conf_load checks them (errors name the file and
+ * the line); the other sections are not read, so "[client] mode =
+ * server" on its own is a whole configuration for an operator of a
+ * server.  path NULL: no file, every default.
  */
 int cd_conf_load_client(const char *path, struct cd_conf **out,
     struct cd_err *err);
