@@ -82,8 +82,10 @@ cd_ collect --ready --profile generated --folder "$T/out" --password-file /dev/n
 expect_rc 2 "no password may be given"
 check "no PIN mailer printed by refusals" test -z "$(ls -A "$CUPSD_OUT_SECURE")"
 cd_as Vic.Viewer collect --ready --profile generated --folder "$T/out"
-expect_rc 0 "an operator without the collect role finds nothing to collect"
-expect_out '^0 completed' "and collects nothing"
+expect_rc 3 "an operator without the collect role is refused a bulk run"
+expect_err "needs the 'collect' role" "saying which role"
+cd_ audit
+expect_out 'collect.bulk.*refused.*collect' "and the refusal is audited"
 
 # --limit: the two oldest
 cd_ collect --ready --profile generated --folder "$T/limit" --limit 2 --jobs 2

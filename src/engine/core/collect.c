@@ -822,7 +822,8 @@ cd_collect_bulk_check(struct cd_engine *e, const char *profile_id,
 	if ((prof = cd_conf_profile(e->conf, profile_id)) == NULL)
 		return cd_err_set(err, CD_E_NOTFOUND, "no credential profile "
 		    "'%s'", profile_id);
-	if (prof->user_pin)
+	r = cd_eng_need_role(e, CD_ROLE_COLLECT, "collecting in bulk", err);
+	if (r == 0 && prof->user_pin)
 		r = cd_err_set(err, CD_E_PASSWORD, "profile %s has a "
 		    "user-specified password: its requests are collected one "
 		    "at a time, with the password typed for each", prof->id);
