@@ -399,24 +399,6 @@ r_tick(void *h, struct cd_err *err)
 	return r_heartbeat(x, err);
 }
 
-static int
-r_commit(void *h, struct cd_err *err)
-{
-	struct remote *x = h;
-	json_t *reply;
-	int r;
-
-	x->commit_tried = 1;
-	if ((r = post(x, "commit", NULL, &reply, err)) == 0) {
-		x->ended = 1;
-		cd_cj_drop(x->attempt);
-		json_decref(reply);
-	} else if (r == CD_E_NOTFOUND)
-		r = cd_err_set(err, CD_E_LOST, "certdeskd aborted this "
-		    "collection: it cannot commit");
-	return r;
-}
-
 /*
  * A commit whose answer was lost may have completed on the server: its
  * files then stay.  0 it completed (record dropped), -1 unknown (the
@@ -447,6 +429,27 @@ commit_outcome(struct remote *x, char *undone, size_t len)
 	}
 	return 1;
 }
+
+static int
+r_commit(void *h, struct cd_err *err)
+{
+	struct remote *x = h;
+	json_t *reply;
+	int r;
+
+	x->commit_tried = 1;
+	if ((r = post(x, "commit", NULL, &reply, err)) == 0) {
+		x->ended = 1;
+		cd_cj_drop(x->attempt);
+		json_decref(reply);
+	} else if (r == CD_E_NOTFOUND)
+		r = cd_err_set(err, CD_E_LOST, "certdeskd aborted this "
+		    "collection: it cannot commit");
+	else if (r == CD_E_IO && commit_outcome(x, NULL, 0) == 0)
+		r = 0;	/* the answer was lost, the commit was not */
+	return r;
+}
+
 
 static int
 r_cancel(void *h, const char *reason, char *undone, size_t len,
