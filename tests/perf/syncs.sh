@@ -24,7 +24,9 @@ mkdir "$T/out"
 # calls that returned (any thread or child) is printed
 syncs() {
 	f=$1; shift
-	strace -f -qq -y -e trace=fsync,fdatasync -o "$f" "$@" >"$OUT" 2>"$ERR"
+	# LeakSanitizer cannot run under a tracer (ASan builds)
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    strace -f -qq -y -e trace=fsync,fdatasync -o "$f" "$@" >"$OUT" 2>"$ERR"
 	RC=$?
 	grep -cE '^([0-9]+ +)?(fsync|fdatasync)\(' "$f"
 }

@@ -20,8 +20,10 @@ printf 'Secret-Pass-123\n' >"$T/pw" && chown "$OP1" "$T/pw" && chmod 600 "$T/pw"
 # path names (the checks of what the trace must show catch that).
 traced() {
 	u=$1; n=$2; shift 2
+	# LeakSanitizer cannot run under a tracer (ASan builds)
 	run strace -f -qq -e trace=%file -o "$T/trace/$n" \
 	    runuser -u "$u" -- env HOME=/nonexistent \
+	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
 	    XDG_CONFIG_HOME=/nonexistent "$CERTDESK" "$@"
 }
 # opened NAME PATTERN: does trace NAME name a path matching PATTERN?
