@@ -31,12 +31,13 @@ cdj_profile(const struct cd_profile *p)
 
 	for (i = 0; pols != NULL && i < p->npolicies; i++)
 		json_array_append_new(pols, policy(p->policies[i]));
-	return json_pack("{s:o,s:o,s:o,s:b,s:{s:i,s:i,s:i},s:b,s:b,s:o*}",
-	    "id", cdj_string(p->id), "name", cdj_string(p->name),
+	return json_pack("{s:o,s:o,s:o,s:b,s:{s:i,s:i,s:i},s:b,s:b,s:b,"
+	    "s:o*}", "id", cdj_string(p->id), "name", cdj_string(p->name),
 	    "description", cdj_string(p->description), "user_pin",
 	    p->user_pin, "password", "min_len", p->pw.min_len, "max_len",
 	    p->pw.max_len, "required", (int)p->pw.required, "need_approval",
 	    p->need_approval, "need_validation", p->need_validation,
+	    "transport_document", p->transport_template[0] != '\0',
 	    "policies", pols);
 }
 
@@ -99,7 +100,7 @@ cdj_profile_parse(const json_t *j, struct cdj_profile_buf *b,
 {
 	struct cd_profile *p = &b->prof;
 	const json_t *pols, *pw;
-	int req = 0, r;
+	int req = 0, td = 0, r;
 	size_t i;
 
 	memset(b, 0, sizeof(*b));
@@ -118,6 +119,12 @@ cdj_profile_parse(const json_t *j, struct cdj_profile_buf *b,
 	get_bool(j, "user_pin", &p->user_pin);
 	get_bool(j, "need_approval", &p->need_approval);
 	get_bool(j, "need_validation", &p->need_validation);
+	/* The template itself stays with certdeskd, which renders the
+	 * document: a client's copy only knows that there is one. */
+	get_bool(j, "transport_document", &td);
+	if (td)
+		cd_strlcpy(p->transport_template, CDJ_REMOTE_TEMPLATE,
+		    sizeof(p->transport_template));
 	pols = json_object_get(j, "policies");
 	if (!json_is_array(pols) || json_array_size(pols) >
 	    CD_MAX_POLICIES_PER_PROFILE)

@@ -17,6 +17,13 @@ struct cdj_profile_buf {
 	struct cd_policy pol[CD_MAX_POLICIES_PER_PROFILE];
 };
 
+/*
+ * A profile's "transport_document" member says whether it has a
+ * transport document; the parsed copy then has CDJ_REMOTE_TEMPLATE as
+ * its transport_template (a marker, not a file: certdeskd renders it).
+ */
+#define CDJ_REMOTE_TEMPLATE	"certdeskd:transport"
+
 json_t *cdj_profile(const struct cd_profile *p);
 int cdj_profile_parse(const json_t *j, struct cdj_profile_buf *b,
     struct cd_err *err);

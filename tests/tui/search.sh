@@ -11,7 +11,12 @@ tui_setup
 VAL=$(find_request Zofia.Kowalska validated awaiting-validation)
 start 80 24 vt100
 check_screen "Operator: " "header shows the operator"
-check_screen "Data: sqlite:" "header shows the data source"
+# the data source (cd_api_source): the store, or certdeskd's socket
+if mode_is server; then
+	check_screen "Data: certdeskd:/" "header shows the data source"
+else
+	check_screen "Data: sqlite:" "header shows the data source"
+fi
 check_screen "55 requests found" "the main screen lists all requests"
 
 # Type filter from the additional search criteria
