@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -812,33 +813,46 @@ srv_audit_list(struct cd_api *a, int64_t since, cd_audit_cb cb, void *arg,
 	    each_audit, &c, err);
 }
 
-/* Bytes to path (atomically, with mode) or to fd. */
+/*
+ * Bytes certdeskd sent to what the operator named: to fd when path is
+ * NULL, else as the engine writes an output (cd_write_output: "-", a
+ * device, FIFO or standard output's own file is written into, a regular
+ * file replaced atomically, a new one created with mode).  The client
+ * does not know the server's data directory; it writes as the operator,
+ * who cannot write there.
+ */
 static int
 put_bytes(const char *path, int fd, const void *data, size_t len, mode_t mode,
-    char *final, size_t finallen, struct cd_err *err)
+    struct cd_err *err)
 {
-	char dir[CD_PATH_MAX];
-	const char *slash, *name = path;
+	size_t off = 0;
+	ssize_t n;
 
-	if (path == NULL)
-		return write(fd, data, len) == (ssize_t)len ? 0 :
-		    cd_err_set(err, CD_E_IO, "cannot write the output");
-	cd_strlcpy(dir, ".", sizeof(dir));
-	if ((slash = strrchr(path, '/')) != NULL) {
-		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 :
-		    (int)(slash - path), path);
-		name = slash + 1;
+	if (path != NULL)
+		return cd_write_output(path, NULL, data, len, mode, err);
+	while (off < len) {
+		if ((n = write(fd, (const char *)data + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return cd_err_set(err, CD_E_IO, "cannot write the "
+			    "output: %s", strerror(errno));
+		}
+		off += (size_t)n;
 	}
-	return cd_write_atomic(dir, name, data, len, mode, final, finallen,
-	    err);
+	return 0;
 }
 
+/*
+ * The transport document, rendered by certdeskd, printed by this
+ * process as the operator: to outfile, to printer, or with the [print]
+ * settings of the client's own configuration (cd_conf_load_client).
+ */
 static int
 srv_print_transport(struct cd_api *a, int64_t request_id,
     const char *printer, const char *outfile, char *job, size_t joblen,
     struct cd_err *err)
 {
-	struct cd_print_cups_cfg cups;
+	const struct cd_conf *conf = S(a)->conf;
 	struct buf rb = { 0 };
 	char path[96], title[64];
 	int r;
@@ -848,15 +862,15 @@ srv_print_transport(struct cd_api *a, int64_t request_id,
 	if ((r = exchange(S(a), "GET", path, NULL, NULL, 0, NULL, &rb, err)))
 		goto out;
 	if (outfile != NULL) {
-		r = put_bytes(outfile, -1, rb.p, rb.len, 0600, job, joblen, err);
+		if ((r = put_bytes(outfile, -1, rb.p, rb.len, 0600, err)) == 0)
+			cd_strlcpy(job, outfile, joblen);
 		goto out;
 	}
 	snprintf(title, sizeof(title), "certdesk transport document %lld",
 	    (long long)request_id);
-	/* The operator's side has no print settings: libcups' defaults. */
-	memset(&cups, 0, sizeof(cups));
-	r = cd_print_cups.submit(&cups, CD_PRINT_TRANSPORT, printer ? printer :
-	    "", title, rb.p, rb.len, job, joblen, NULL, err);
+	r = ((const struct cd_print_ops *)conf->print.ops)->submit(
+	    conf->print.cfg, CD_PRINT_TRANSPORT, printer, title, rb.p, rb.len,
+	    job, joblen, NULL, err);
 out:
 	free(rb.p);
 	return r;
@@ -873,7 +887,7 @@ srv_crl_write(struct cd_api *a, const char *path, int der, int fd,
 	r = exchange(S(a), "GET", "/v1/crl", q, NULL, 0, NULL, &rb, err);
 	json_decref(q);
 	if (r == 0)
-		r = put_bytes(path, fd, rb.p, rb.len, 0644, NULL, 0, err);
+		r = put_bytes(path, fd, rb.p, rb.len, 0644, err);
 	free(rb.p);
 	return r;
 }
@@ -992,16 +1006,16 @@ srv_profile_at(struct cd_api *a, int i)
 
 /*
  * The transport document is printed by this process, as the operator,
- * with libcups' defaults (srv_print_transport): that is where it goes.
+ * with the [print] settings of its own configuration
+ * (srv_print_transport): that is where it goes.
  */
 static void
 srv_print_destination(struct cd_api *a, char *buf, size_t len)
 {
-	struct cd_print_cups_cfg cups;
+	const struct cd_conf *conf = S(a)->conf;
 
-	(void)a;
-	memset(&cups, 0, sizeof(cups));
-	cd_print_cups.describe(&cups, CD_PRINT_TRANSPORT, buf, len);
+	((const struct cd_print_ops *)conf->print.ops)->describe(
+	    conf->print.cfg, CD_PRINT_TRANSPORT, buf, len);
 }
 
 static int

@@ -96,4 +96,18 @@ printf '[client]\nmode = sever\n' >"$T/client.conf"
 run "$CERTDESK" -c "$T/client.conf" request search
 expect_rc 5 "an unknown mode is a configuration error"
 expect_err "client.conf:2" "the mode error names the file and the line"
+# [print] is the client's too (it prints the transport document itself),
+# checked like the rest; a file without it is still whole.
+printf '[client]\nmode = server\nsocket = %s\n[print]\nbackend = cups\n%s\n' \
+    "$NOSOCK" 'printer = office
+cups_server = 127.0.0.1:9' >"$T/client.conf"
+run "$CERTDESK" -c "$T/client.conf" request search
+expect_server "a file with [client] and [print]" "$NOSOCK"
+printf '[client]\nmode = server\n[print]\nbackend = nosuch\n' >"$T/client.conf"
+run "$CERTDESK" -c "$T/client.conf" request search
+expect_rc 5 "an unknown print backend is a configuration error"
+expect_err "client.conf:4" "the print error names the file and the line"
+printf '[client]\nmode = server\n[print]\nprinterr = office\n' >"$T/client.conf"
+run "$CERTDESK" -c "$T/client.conf" request search
+expect_rc 5 "a misspelt [print] key is a configuration error"
 done_testing

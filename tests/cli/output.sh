@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: ISC
 # output.sh - '-o FILE' of crl and print transport: devices, FIFOs and
 # '-' are written into and never replaced, a symbolic link is never
-# replaced, a regular file is, a folder is refused, and nothing is ever
-# written inside the data directory (the store stays intact).
+# replaced, a regular file is, a folder is refused, and the embedded
+# engine never writes inside the data directory (the store stays intact;
+# a client of certdeskd knows no data directory: it writes as the
+# operator).
 . "${top_srcdir:-.}/tests/lib/common.sh"
 
 setup_store || { echo "1..0 # SKIP setup failed"; exit 1; }
@@ -63,19 +65,30 @@ check "it was replaced" grep -q 'BEGIN X509 CRL' "$T/crl.pem"
 cd_ print transport "$id" -o "$T/new.ps"
 check "print -o a new file" grep -q '^%!PS' "$T/new.ps"
 
-# Never inside the data directory, whatever the kind of path.
-for p in "$DATA/certdesk.db" "$DATA/ca/ca.crt" "$DATA/new.pem" \
-    "$DATA/ca/../ca/crlnumber"; do
-	cd_ crl -o "$p"
-	expect_rc 3 "crl -o ${p#$T/} is refused"
-	expect_err 'data directory' "saying why"
-	cd_ print transport "$id" -o "$p"
-	expect_rc 3 "print -o ${p#$T/} is refused"
-done
-ln -s "$DATA" "$T/datalink"
-cd_ crl -o "$T/datalink/certdesk.db"
-expect_rc 3 "also through a link to the data directory"
-check "no new file in the data directory" test ! -e "$DATA/new.pem"
+# Never inside the data directory, whatever the kind of path: the
+# embedded engine knows its data directory.  A client of certdeskd does
+# not (it writes as the operator, who cannot write there): the same path
+# is an ordinary output of the client's.
+if in_mode embedded; then
+	for p in "$DATA/certdesk.db" "$DATA/ca/ca.crt" "$DATA/new.pem" \
+	    "$DATA/ca/../ca/crlnumber"; do
+		cd_ crl -o "$p"
+		expect_rc 3 "crl -o ${p#$T/} is refused"
+		expect_err 'data directory' "saying why"
+		cd_ print transport "$id" -o "$p"
+		expect_rc 3 "print -o ${p#$T/} is refused"
+	done
+	ln -s "$DATA" "$T/datalink"
+	cd_ crl -o "$T/datalink/certdesk.db"
+	expect_rc 3 "also through a link to the data directory"
+	check "no new file in the data directory" test ! -e "$DATA/new.pem"
+else
+	cd_ crl -o "$DATA/new.pem"
+	expect_rc 0 "server mode: crl -o a new name is the client's own write"
+	check "the client wrote the CRL there" \
+	    grep -q 'BEGIN X509 CRL' "$DATA/new.pem"
+	rm -f "$DATA/new.pem"
+fi
 check "the store is still an SQLite database" \
     test "$(head -c 15 "$DATA/certdesk.db")" = "SQLite format 3"
 check "the CA certificate is intact" \

@@ -1689,8 +1689,9 @@ out:
 
 /*
  * [client], the socket of [server] (a client on the server's host), and
- * what a client delivers by itself: [systemstore] and [autosave].  No
- * file (path NULL): every default.
+ * what a client delivers or prints by itself: [systemstore], [autosave]
+ * and [print] (where the transport document goes).  No file (path
+ * NULL): every default.
  */
 static int
 load_client(struct loader *ld)
@@ -1714,6 +1715,9 @@ load_client(struct loader *ld)
 			    ld->conf);
 	if (r == 0)
 		r = load_values(ld, "server", &server_socket, ld->conf);
+	if (r == 0 && (r = load_values(ld, "print", find_section("print"),
+	    ld->conf)) == 0)
+		r = load_print(ld);
 	return r;
 }
 

@@ -139,7 +139,8 @@ int cd_conf_locate(const char *explicit_path, char *out, size_t outlen,
 int cd_conf_load(const char *path, struct cd_conf **out, struct cd_err *err);
 /*
  * A client's settings alone: [client], the [server] socket, and what a
- * client in server mode delivers by itself ([systemstore], [autosave]),
+ * client in server mode delivers or prints by itself ([systemstore],
+ * [autosave], [print] for the transport document),
  * each checked like cd_conf_load checks them (errors name the file and
  * the line); the other sections are not read, so "[client] mode =
  * server" on its own is a whole configuration for an operator of a
