@@ -47,13 +47,9 @@ check_screen "[ Print ]" "Print is enabled after the download"
 # Print to the configured queue
 send p
 check_screen "Print transport document" "Print asks printer or file"
-# A server-mode client prints as the operator, with libcups' defaults
-# (cd_api_print_destination): $PRINTER, which is the test queue.
-if mode_is server; then
-	check_screen "on the default printer" "... naming the operator's default"
-else
-	check_screen "printer test" "... naming the configured queue"
-fi
+# In both modes the queue is the [print] printer of the configuration
+# (in server mode, the client's own part of it: cd_conf_load_client).
+check_screen "printer test" "... naming the configured queue"
 send p
 check_screen "Transport document printed" "p prints it"
 check "one job on the transport queue" test "$(jobs_in "$CUPSD_OUT_TEST")" -eq 1
