@@ -89,7 +89,12 @@ struct cd_profile {
 	int need_validation;
 	int npolicies;
 	const struct cd_policy *policies[CD_MAX_POLICIES_PER_PROFILE];
-	char transport_template[CD_PATH_MAX];	/* absolute, "" if none */
+	/*
+	 * Absolute, "" if none.  A server-mode client's copy holds a
+	 * marker that is not a path ("certdeskd:transport"): the server
+	 * renders the document; test it for "" only.
+	 */
+	char transport_template[CD_PATH_MAX];
 	char pin_mailer_template[CD_PATH_MAX];	/* absolute, "" if none */
 };
 
