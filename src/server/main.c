@@ -56,6 +56,9 @@ check_datadir(const char *dir, struct cd_err *err)
 {
 	struct stat st;
 
+	if (stat(dir, &st) == -1 && errno == ENOENT)
+		return cd_err_set(err, CD_E_NOTFOUND, "there is no data "
+		    "directory %s yet: run 'certdesk init'", dir);
 	if (stat(dir, &st) == -1)
 		return cd_err_set(err, CD_E_IO, "cannot read the data "
 		    "directory %s: %s", dir, strerror(errno));

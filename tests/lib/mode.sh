@@ -44,6 +44,9 @@
 #                           what cd_ and cd_env (common.sh) run
 #   CERTDESK_TEST_SWEEP=N   certdeskd's --sweep-interval (default 0: no
 #                           sweep on a timer; tests sweep when they mean to)
+#   mode_refused ERE        certdeskd's last start, with the current $CONF
+#                           and clock, failed saying something that
+#                           matches ERE (in $MODE_LOG); 1 in embedded mode
 #   mode_cleanup            mode_stop, for EXIT traps
 #
 # State lives in files under $MODE_DIR, not in shell variables, because
@@ -175,6 +178,14 @@ mode_ensure() {
 	[ "$(cat "$MODE_DIR/failed" 2>/dev/null)" = "$_sig" ] && return 1
 	mode_stop
 	mode_start
+}
+
+mode_refused() {
+	mode_is server || return 1
+	[ "$(cat "$MODE_DIR/failed" 2>/dev/null)" = "$(mode_signature)" ] ||
+	    return 1
+	awk '/^--- certdeskd /{ s = ""; next } { s = s $0 "\n" }
+	    END { printf "%s", s }' "$MODE_LOG" | grep -qE -- "$1"
 }
 
 mode_restart() {
