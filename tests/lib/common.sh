@@ -19,6 +19,10 @@ ERR=$T/stderr
 RC=0
 trap 'mode_cleanup; rm -rf "$T"' EXIT
 unset CERTDESK_CONF CERTDESK_CLOCK_OFFSET CERTDESK_FAULT
+# The client's journal (server mode) is the test's own: attempt ids are
+# per store, and another test's client must never settle this one's files.
+XDG_STATE_HOME=$T/state
+export XDG_STATE_HOME
 # Under ASan, umockdev's preload library comes before the ASan runtime.
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 export ASAN_OPTIONS
