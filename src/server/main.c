@@ -56,6 +56,9 @@ check_datadir(const char *dir, struct cd_err *err)
 {
 	struct stat st;
 
+	if (stat(dir, &st) == -1 && errno == ENOENT)
+		return cd_err_set(err, CD_E_NOTFOUND, "there is no data "
+		    "directory %s yet: run 'certdesk init'", dir);
 	if (stat(dir, &st) == -1)
 		return cd_err_set(err, CD_E_IO, "cannot read the data "
 		    "directory %s: %s", dir, strerror(errno));
@@ -130,8 +133,10 @@ own_socket(const char *path, struct cd_err *err)
 	return fd;
 }
 
+/* One sweep; its result is logged when it did something, or always
+ * (report: the start-up sweep). */
 static void
-sweep_once(void)
+sweep_once(int report)
 {
 	struct cd_sweep_result res;
 	struct cd_engine *e;
@@ -144,7 +149,7 @@ sweep_once(void)
 	memset(&res, 0, sizeof(res));
 	if (cd_sweep(e, &res, &err) != 0)
 		fprintf(stderr, "certdeskd: sweep: %s\n", err.msg);
-	else if (res.aborted || res.revoked)
+	else if (report || res.aborted || res.revoked)
 		fprintf(stderr, "certdeskd: sweep: %d attempt(s) aborted, "
 		    "%d certificate(s) revoked\n", res.aborted, res.revoked);
 	cds_pool_put(e);
@@ -208,7 +213,7 @@ serve(int interval, int beat)
 			continue;
 		now = mono_now();
 		if (interval > 0 && now >= next_sweep) {
-			sweep_once();
+			sweep_once(0);
 			next_sweep = mono_now() + interval;
 		}
 		if (now >= next_beat) {
@@ -343,7 +348,7 @@ main(int argc, char **argv)
 	    activated ? "an activated socket" : a.socket ? a.socket :
 	    conf->server_socket);
 	if (cfg.sweep_interval > 0)
-		sweep_once();
+		sweep_once(1);
 	/* a third of attempt_timeout, as a collecting client's heartbeat */
 	serve(cfg.sweep_interval, conf->attempt_timeout / 3 > 1 ?
 	    conf->attempt_timeout / 3 : 1);

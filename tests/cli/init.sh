@@ -16,8 +16,8 @@ cd_ bogus
 expect_rc 2 "unknown command is a usage error"
 
 cd_ person list
-expect_rc 6 "no store yet: not found"
-expect_err "certdesk init" "the message says to run init"
+expect_refused 6 "certdesk init" "no store yet: not found" \
+    "the message says to run init"
 
 cd_ init
 expect_rc 0 "init"

@@ -52,7 +52,7 @@ stop_server() {
 	wait "$SRV" 2>/dev/null
 	SRV=
 }
-trap 'stop_server; rm -rf "$T"' EXIT
+trap 'stop_server; mode_cleanup; rm -rf "$T"' EXIT
 
 scepserver ca -init -depot "$DEPOT" -keySize 2048 \
     -organization "SCEP Test CA" >"$T/init.log" 2>&1 ||
@@ -86,8 +86,8 @@ serials() {
 # ---- an EC policy is refused at config load --------------------------------
 CA_BACKEND=scep CA_SETTINGS="$SCEP" write_conf
 cd_ person list
-expect_rc 5 "a configuration with an EC policy and the scep backend"
-expect_err "policy.signing.*key_type.*RSA keys only" \
+expect_refused 5 "policy.signing.*key_type.*RSA keys only" \
+    "a configuration with an EC policy and the scep backend" \
     "is refused at load, naming the policy and the reason"
 
 # ---- a complete collection ---------------------------------------------------

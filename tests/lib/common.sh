@@ -19,6 +19,10 @@ ERR=$T/stderr
 RC=0
 trap 'mode_cleanup; rm -rf "$T"' EXIT
 unset CERTDESK_CONF CERTDESK_CLOCK_OFFSET CERTDESK_FAULT
+# The client's journal (server mode) is the test's own: attempt ids are
+# per store, and another test's client must never settle this one's files.
+XDG_STATE_HOME=$T/state
+export XDG_STATE_HOME
 # Under ASan, umockdev's preload library comes before the ASan runtime.
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 export ASAN_OPTIONS
@@ -76,6 +80,41 @@ expect_err() {
 	pat=$1; shift
 	if grep -qE -- "$pat" "$ERR"; then ok "$*"; else
 		not_ok "$* (stderr lacks /$pat/)"; fi
+}
+
+# A configuration (or a store) that the engine refuses: in embedded mode
+# the client exits RC with a message matching ERE; in server mode the
+# refusal is certdeskd's, which does not start, saying ERE (mode_refused),
+# and the client fails, saying it cannot reach certdeskd (or, for the
+# client's own part of the configuration, refusing it as in embedded mode).
+#   refused RC ERE          the last cd_ was refused so (0 or 1)
+#   expect_refused RC ERE DESC-EXIT DESC-MESSAGE
+#                           the same as two checks (expect_rc, expect_err)
+refused() {
+	if mode_is server; then
+		mode_refused "$2" && client_failed "$@"
+	else
+		[ "$RC" -eq "$1" ] && grep -qE -- "$2" "$ERR"
+	fi
+}
+client_failed() {
+	grep -q 'cannot reach certdeskd' "$ERR" ||
+	    { [ "$RC" -eq "$1" ] && grep -qE -- "$2" "$ERR"; }
+}
+expect_refused() {
+	if ! mode_is server; then
+		expect_rc "$1" "$3"
+		expect_err "$2" "$4"
+		return
+	fi
+	if [ "$RC" -ne 0 ] && client_failed "$@"; then
+		ok "$3 (certdeskd does not start; the client says so)"
+	else
+		not_ok "$3 (exit $RC: the client should fail clearly)"
+	fi
+	if mode_refused "$2"; then ok "$4 (in certdeskd's log)"; else
+		not_ok "$4 (certdeskd's log lacks /$2/: $(tail -n 1 \
+		    "$MODE_LOG" 2>/dev/null))"; fi
 }
 
 # json_get KEY: first "KEY":value in $OUT (strings unquoted)

@@ -44,6 +44,17 @@
 #                           what cd_ and cd_env (common.sh) run
 #   CERTDESK_TEST_SWEEP=N   certdeskd's --sweep-interval (default 0: no
 #                           sweep on a timer; tests sweep when they mean to)
+#   mode_sweep              certdeskd's own sweep, now, as its timer runs
+#                           it (with the current $CERTDESK_CLOCK_OFFSET):
+#                           restarted with a timer, it sweeps once at
+#                           start; returns once its log says the sweep is
+#                           done (1 if it did not).  Nothing in embedded
+#                           mode, where 'certdesk sweep' is the engine's.
+#                           A restart cancels the collections certdeskd
+#                           holds open: sweep so when none is.
+#   mode_refused ERE        certdeskd's last start, with the current $CONF
+#                           and clock, failed saying something that
+#                           matches ERE (in $MODE_LOG); 1 in embedded mode
 #   mode_cleanup            mode_stop, for EXIT traps
 #
 # State lives in files under $MODE_DIR, not in shell variables, because
@@ -175,6 +186,37 @@ mode_ensure() {
 	[ "$(cat "$MODE_DIR/failed" 2>/dev/null)" = "$_sig" ] && return 1
 	mode_stop
 	mode_start
+}
+
+mode_refused() {
+	mode_is server || return 1
+	[ "$(cat "$MODE_DIR/failed" 2>/dev/null)" = "$(mode_signature)" ] ||
+	    return 1
+	awk '/^--- certdeskd /{ s = ""; next } { s = s $0 "\n" }
+	    END { printf "%s", s }' "$MODE_LOG" | grep -qE -- "$1"
+}
+
+mode_sweep() {
+	mode_is server || return 0
+	_ms_was=${CERTDESK_TEST_SWEEP-}
+	CERTDESK_TEST_SWEEP=86400
+	_ms_from=$(cat "$MODE_LOG" 2>/dev/null | wc -l)
+	mode_restart
+	_ms_rc=$?
+	CERTDESK_TEST_SWEEP=$_ms_was
+	[ -n "$_ms_was" ] || unset CERTDESK_TEST_SWEEP
+	[ $_ms_rc -eq 0 ] || return 1
+	_mi=0
+	while [ $_mi -lt 200 ]; do
+		tail -n "+$((_ms_from + 1))" "$MODE_LOG" |
+		    grep -q '^certdeskd: sweep: [0-9]' && return 0
+		tail -n "+$((_ms_from + 1))" "$MODE_LOG" |
+		    grep -q '^certdeskd: sweep: ' && break
+		sleep 0.05
+		_mi=$((_mi + 1))
+	done
+	diag "certdeskd's sweep: $(tail -n 1 "$MODE_LOG")"
+	return 1
 }
 
 mode_restart() {

@@ -67,9 +67,13 @@ else fail "its certificate awaits revocation"; fi
 send c
 wait_for "View Request $ID2"
 send q
+# The revocation is the sweep's: 'certdesk sweep' in embedded mode; in
+# server mode certdeskd's own (its timer), 'certdesk sweep' there being
+# the client's journal.
 CERTDESK_CLOCK_OFFSET=400
 export CERTDESK_CLOCK_OFFSET
 cd_ sweep
+mode_sweep
 unset CERTDESK_CLOCK_OFFSET
 check "the sweep revokes it after the delay" \
     test "$(cert_statuses "$ID2" | grep -c revoked)" -ge 1

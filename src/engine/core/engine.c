@@ -219,10 +219,19 @@ cd_engine_set_operator(struct cd_engine *e, const char *logon,
 		e->impersonated = impersonated != 0;
 		return 0;
 	}
+	/*
+	 * Refused: audited under who asked, as the embedded engine does (the
+	 * Unix login): the peer, or for an impersonation root, who alone may
+	 * act as another operator; the object names the operator asked for.
+	 */
 	why = r == CD_E_NOTFOUND ? "not a certdesk operator" : "disabled";
+	if (impersonated)
+		why = r == CD_E_NOTFOUND ? "not a certdesk operator (root "
+		    "acting as another operator)" : "disabled (root acting as "
+		    "another operator)";
 	drop_operator(e);
-	cd_strlcpy(e->op.logon, logon, sizeof(e->op.logon));
-	e->impersonated = impersonated != 0;
+	cd_strlcpy(e->op.logon, impersonated ? "root" : logon,
+	    sizeof(e->op.logon));
 	snprintf(obj, sizeof(obj), "operator %s", logon);
 	cd_eng_audit(e, "operator.identify", obj, "refused", why, NULL);
 	drop_operator(e);

@@ -48,8 +48,9 @@ void cd_engine_close(struct cd_engine *e);
  * Make logon the operator of the calls that follow (a server acting for
  * the peer of each request; the handle must be opened in system mode).
  * impersonated: root acting as logon (audited as "logon (as root)").
- * An unknown or disabled operator gives CD_E_AUTH, is audited as refused,
- * and leaves the handle with no operator (no roles).  logon NULL drops
+ * An unknown or disabled operator gives CD_E_AUTH, is audited as refused
+ * (under logon, or for an impersonation under root, who asked), and
+ * leaves the handle with no operator (no roles).  logon NULL drops
  * the operator.
  */
 int cd_engine_set_operator(struct cd_engine *e, const char *logon,
