@@ -40,6 +40,8 @@ void cd_srv_client_free(struct cd_api *a);
 int cd_cj_add(int64_t attempt, int64_t request, const char *path,
     const char *sha256, struct cd_err *err);
 void cd_cj_drop(int64_t attempt);
+/* The server this process's journal records belong to (srv_open). */
+void cd_cj_scope(const char *socket);
 int cd_cj_undo(int64_t attempt, int *removed, int *failed);
 int cd_cj_sweep(struct cd_api *a, struct cd_sweep_result *res,
     struct cd_err *err);

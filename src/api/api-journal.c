@@ -4,8 +4,9 @@
  * this process writes for a collection attempt (folder .pfx files, USB
  * saves) are recorded before each write in the operator's state folder,
  * $XDG_STATE_HOME/certdesk (default ~/.local/state/certdesk, 0700; with
- * no usable home, /var/tmp/certdesk-UID), one
- * file per attempt ("attempt-ID.json", 0600, written by temp name and
+ * no usable home, /var/tmp/certdesk-UID), in a folder per server
+ * ("server-HASH" of the host and the socket: attempt ids are a store's),
+ * one file per attempt ("attempt-ID.json", 0600, written by temp name and
  * rename with fsync).  The record goes on commit, and after a cancel's
  * own rollback.  A record left by a killed client is settled by the next
  * start or `certdesk sweep`: certdeskd is asked the attempt's state; an
@@ -18,6 +19,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <stdint.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,23 +77,68 @@ fallback_dir(char *buf, size_t len, struct cd_err *err)
 }
 
 /*
+ * Attempt ids are a store's: an operator who uses two servers (or a home
+ * shared by two stations) keeps one journal per server, in a folder
+ * named after this host and the server's socket.
+ */
+static char cj_scope[32] = "server-default";
+
+void
+cd_cj_scope(const char *socket)
+{
+	char host[256] = "";
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a, 64 bits */
+	const unsigned char *p;
+	int i;
+
+	(void)gethostname(host, sizeof(host) - 1);
+	for (i = 0; i < 2; i++)
+		for (p = (const unsigned char *)(i ? socket : host); ; p++) {
+			h = (h ^ *p) * 1099511628211ULL;
+			if (*p == '\0')
+				break;
+		}
+	snprintf(cj_scope, sizeof(cj_scope), "server-%016llx",
+	    (unsigned long long)h);
+}
+
+/* The folder itself, then this server's folder in it. */
+static int
+scoped(char *buf, size_t len, struct cd_err *err)
+{
+	size_t n = strlen(buf);
+
+	if (snprintf(buf + n, len - n, "/%s", cj_scope) >= (int)(len - n))
+		return cd_err_set(err, CD_E_IO, "the journal's folder name "
+		    "is too long");
+	if (mkdir(buf, 0700) == -1 && errno != EEXIST)
+		return cd_err_set(err, CD_E_IO, "cannot create %s: %s", buf,
+		    strerror(errno));
+	return 0;
+}
+
+/*
  * The journal's folder, made if missing: $XDG_STATE_HOME/certdesk, else
- * ~/.local/state/certdesk, else (no usable home) the fallback.
+ * ~/.local/state/certdesk, else (no usable home) the fallback; in it,
+ * this server's folder.
  */
 static int
 cj_dir(char *buf, size_t len, struct cd_err *err)
 {
 	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	int r;
 
 	if (state != NULL && state[0] == '/')
 		snprintf(buf, len, "%s/certdesk", state);
 	else if (home != NULL && home[0] == '/')
 		snprintf(buf, len, "%s/.local/state/certdesk", home);
+	else if ((r = fallback_dir(buf, len, err)) != 0)
+		return r;
 	else
-		return fallback_dir(buf, len, err);
-	if (mkdirs(buf, NULL) == 0)
-		return 0;
-	return fallback_dir(buf, len, err);
+		return scoped(buf, len, err);
+	if (mkdirs(buf, NULL) != 0 && (r = fallback_dir(buf, len, err)) != 0)
+		return r;
+	return scoped(buf, len, err);
 }
 
 static void

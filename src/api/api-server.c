@@ -275,6 +275,7 @@ srv_open(const struct cd_api_opts *o, struct cd_api **out, struct cd_err *err)
 	if (o->as_logon != NULL)
 		cd_strlcpy(s->as, o->as_logon, sizeof(s->as));
 	snprintf(s->source, sizeof(s->source), "certdeskd:%s", s->socket);
+	cd_cj_scope(s->socket);
 	if ((r = cd_api_client_conf(o, &s->conf, err)) != 0) {
 		free(s);
 		return r;

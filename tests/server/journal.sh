@@ -57,9 +57,11 @@ killed() {
 
 killed "$T/out1"
 pfx1=$(find "$T/out1" -name '*.pfx')
-rec=$(ls "$JDIR"/attempt-*.json 2>/dev/null)
+rec=$(ls "$JDIR"/server-*/attempt-*.json 2>/dev/null)
 is "$(echo "$rec" | grep -c .)" 1 "the client's journal has one record"
 is "$(stat -c %a "$JDIR")" 700 "the journal's folder is 0700"
+is "$(stat -c %a "$(dirname "$rec")")" 700 "so is the server's folder in it"
+is "$(ls -d "$JDIR"/server-* | wc -l | tr -d ' ')" 1 "one folder: this host's and this socket's"
 is "$(stat -c '%a %U' "$rec")" "600 $OP1" "the record is 0600, the operator's"
 sha=$(sha256sum "$pfx1" | cut -c1-64)
 grep -qF "\"path\":\"$pfx1\",\"sha256\":\"$sha\"" "$rec" &&
@@ -90,17 +92,32 @@ NO_SWEEP=1 client sweep
 expect_out 'files_removed 1 files_failed 0' "the client's sweep removes one file"
 check "the killed collection's .pfx is gone" test ! -e "$pfx1"
 check "the .pfx whose content changed stays" test -f "$pfx2"
-is "$(ls "$JDIR" | grep -c 'attempt-')" 0 "the records are dropped"
+is "$(find "$JDIR" -name 'attempt-*' | grep -c .)" 0 "the records are dropped"
 is "$(ls -A "$T/out1" | wc -l | tr -d ' ')" 0 "no temporary file is left either"
 
-# The next start of a server-mode client settles the journal too.
+# The next start of a server-mode client settles the journal too, and
+# only its own server's records: another server's attempt with the same
+# id (attempt ids are a store's) is not asked about here.
 killed "$T/out3"
 pfx3=$(find "$T/out3" -name '*.pfx')
 store_sweep 7200
+other=$JDIR/server-0000000000000000
+att3=$(basename "$(ls "$JDIR"/server-*/attempt-*.json | grep -v "$other")" .json)
+runuser -u "$OP1" -- mkdir -m 700 "$other"
+runuser -u "$OP1" -- cp "$pfx3" "$T/out3/other.pfx"
+printf '{"attempt":%s,"request":1,"files":[{"path":"%s","sha256":"%s"}]}' \
+    "${att3#attempt-}" "$T/out3/other.pfx" \
+    "$(sha256sum "$pfx3" | cut -c1-64)" >"$other/$att3.json"
+chown "$OP1" "$other/$att3.json"
+chmod 600 "$other/$att3.json"
 client source
 expect_out "^certdeskd:$SOCK\$" "a client starts"
 check "its start removed the aborted attempt's .pfx" test ! -e "$pfx3"
-is "$(ls "$JDIR" | grep -c 'attempt-')" 0 "and dropped the record"
+check "another server's record with the same attempt id is left alone" \
+    test -f "$other/$att3.json"
+check "and so is the file it names" test -f "$T/out3/other.pfx"
+rm -rf "$other"
+is "$(find "$JDIR" -name 'attempt-*' | grep -c .)" 0 "and dropped the record"
 
 # An operator without a usable home: the journal is kept in
 # /var/tmp/certdesk-UID (private), and settled the same way.
@@ -112,7 +129,7 @@ killed "$T/out5"
 pfx5=$(find "$T/out5" -name '*.pfx')
 STATE=$STATE_SAVED
 is "$(stat -c '%a %U' "$FB" 2>/dev/null)" "700 $OP1" "the fallback folder is the operator's, 0700"
-is "$(ls "$FB" 2>/dev/null | grep -c 'attempt-')" 1 "the record is there"
+is "$(find "$FB" -name 'attempt-*' 2>/dev/null | grep -c .)" 1 "the record is there"
 store_sweep 10800
 run runuser -u "$OP1" -- env HOME=/nonexistent XDG_STATE_HOME= \
     API_OPS_NO_SWEEP=1 "$OPS" server - "$SOCK" sweep
@@ -125,7 +142,7 @@ mkdir "$T/out4" && chown "$OP1" "$T/out4"
 id=$(new_request user-pin)
 op "$OP1" collect "$id" --folder "$T/out4" --password-file "$T/pw"
 expect_rc 0 "a collection completes"
-is "$(ls "$JDIR" | grep -c 'attempt-')" 0 "its record is dropped on commit"
+is "$(find "$JDIR" -name 'attempt-*' | grep -c .)" 0 "its record is dropped on commit"
 is "$(find "$T/out4" -name '*.pfx' | wc -l | tr -d ' ')" 2 "its files stay"
 
 # certdeskd's cancel only records: a journalled file (in a folder the
