@@ -283,21 +283,8 @@ static int
 emb_bulk_start(struct cd_api *a, const char *profile_id, int limit, int jobs,
     const char *folder, int64_t **ids, int *n, struct cd_err *err)
 {
-	char obj[96];
-	int r;
-
-	*ids = NULL;
-	*n = 0;
-	if ((r = cd_collect_bulk_check(E(a), profile_id, err)) != 0 ||
-	    (r = cd_collect_profile_check(E(a), profile_id, err)) != 0 ||
-	    (r = cd_request_collectable(E(a), profile_id, limit, ids, n,
-	    err)) != 0)
-		return r;
-	snprintf(obj, sizeof(obj), "profile %s", profile_id);
-	cd_audit(E(a), "collect.bulk", obj, "ok", "%d request%s ready, "
-	    "%d worker%s, folder %s", *n, *n == 1 ? "" : "s", jobs,
-	    jobs == 1 ? "" : "s", folder);
-	return 0;
+	return cd_collect_bulk_start(E(a), profile_id, limit, jobs, folder,
+	    ids, n, err);
 }
 
 static int

@@ -732,13 +732,30 @@ srv_request_cancel(struct cd_api *a, int64_t id, const char *note,
 	return transition(a, id, "cancel", note, err);
 }
 
+/* The "ids" array of a reply (consumed) into *ids (free()) and *n. */
+static int
+ids_of(json_t *reply, int64_t **ids, int *n, struct cd_err *err)
+{
+	const json_t *arr = json_object_get(reply, "ids"), *v;
+	size_t i;
+
+	if (json_array_size(arr) > 0 &&
+	    (*ids = calloc(json_array_size(arr), sizeof(**ids))) == NULL) {
+		json_decref(reply);
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	}
+	json_array_foreach(arr, i, v)
+		(*ids)[(*n)++] = json_integer_value(v);
+	json_decref(reply);
+	return 0;
+}
+
 static int
 srv_request_collectable(struct cd_api *a, const char *profile_id, int limit,
     int64_t **ids, int *n, struct cd_err *err)
 {
-	json_t *q, *reply, *arr, *v;
+	json_t *q, *reply;
 	char lim[16];
-	size_t i;
 	int r;
 
 	*ids = NULL;
@@ -750,16 +767,7 @@ srv_request_collectable(struct cd_api *a, const char *profile_id, int limit,
 	json_decref(q);
 	if (r != 0)
 		return r;
-	arr = json_object_get(reply, "ids");
-	if (json_array_size(arr) > 0 &&
-	    (*ids = calloc(json_array_size(arr), sizeof(**ids))) == NULL) {
-		json_decref(reply);
-		return cd_err_set(err, CD_E_NOMEM, NULL);
-	}
-	json_array_foreach(arr, i, v)
-		(*ids)[(*n)++] = json_integer_value(v);
-	json_decref(reply);
-	return 0;
+	return ids_of(reply, ids, n, err);
 }
 
 static int
@@ -1023,8 +1031,7 @@ static int
 srv_bulk_start(struct cd_api *a, const char *profile_id, int limit, int jobs,
     const char *folder, int64_t **ids, int *n, struct cd_err *err)
 {
-	json_t *reply, *arr, *v;
-	size_t i;
+	json_t *reply;
 	int r;
 
 	*ids = NULL;
@@ -1034,16 +1041,7 @@ srv_bulk_start(struct cd_api *a, const char *profile_id, int limit, int jobs,
 	    limit, "jobs", jobs, "folder", cdj_string(folder ? folder : "")),
 	    &reply, err)) != 0)
 		return r;
-	arr = json_object_get(reply, "ids");
-	if (json_array_size(arr) > 0 &&
-	    (*ids = calloc(json_array_size(arr), sizeof(**ids))) == NULL) {
-		json_decref(reply);
-		return cd_err_set(err, CD_E_NOMEM, NULL);
-	}
-	json_array_foreach(arr, i, v)
-		(*ids)[(*n)++] = json_integer_value(v);
-	json_decref(reply);
-	return 0;
+	return ids_of(reply, ids, n, err);
 }
 
 static int

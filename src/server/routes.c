@@ -358,14 +358,26 @@ h_requests_history(struct cd_engine *e, const struct cds_req *q,
 	return list_done(r, &l, "audit", out, err);
 }
 
+/* {"ids": [...]} from n ids (freed). */
+static int
+ids_reply(struct cds_reply *out, int64_t *ids, int n, struct cd_err *err)
+{
+	json_t *arr = json_array();
+	int i;
+
+	for (i = 0; arr != NULL && i < n; i++)
+		json_array_append_new(arr, json_integer(ids[i]));
+	free(ids);
+	return reply(out, json_pack("{s:o*}", "ids", arr), err);
+}
+
 static int
 h_requests_collectable(struct cd_engine *e, const struct cds_req *q,
     struct cds_reply *out, struct cd_err *err)
 {
 	char profile[64] = "";
 	int64_t limit = 0, *ids = NULL;
-	json_t *arr;
-	int n = 0, i, r;
+	int n = 0, r;
 
 	if ((r = cdj_get_str(q->query, "profile", profile, sizeof(profile),
 	    err)) != 0 || (r = cdj_get_int(q->query, "limit", &limit, err)))
@@ -376,11 +388,7 @@ h_requests_collectable(struct cd_engine *e, const struct cds_req *q,
 	if ((r = cd_request_collectable(e, profile, (int)limit, &ids, &n,
 	    err)) != 0)
 		return r;
-	arr = json_array();
-	for (i = 0; arr != NULL && i < n; i++)
-		json_array_append_new(arr, json_integer(ids[i]));
-	free(ids);
-	return reply(out, json_pack("{s:o*}", "ids", arr), err);
+	return ids_reply(out, ids, n, err);
 }
 
 /* The transport document's PostScript: the client prints it. */
@@ -578,10 +586,9 @@ static int
 h_bulk(struct cd_engine *e, const struct cds_req *q, struct cds_reply *out,
     struct cd_err *err)
 {
-	char profile[CD_NAME_MAX] = "", folder[CD_PATH_MAX] = "", obj[96];
+	char profile[CD_NAME_MAX] = "", folder[CD_PATH_MAX] = "";
 	int64_t limit = 0, jobs = 1, *ids = NULL;
-	json_t *arr;
-	int n = 0, i, r;
+	int n = 0, r;
 
 	if ((r = cdj_get_str(q->body, "profile", profile, sizeof(profile),
 	    err)) != 0 || (r = cdj_get_int(q->body, "limit", &limit, err)) ||
@@ -593,20 +600,10 @@ h_bulk(struct cd_engine *e, const struct cds_req *q, struct cds_reply *out,
 		return cd_err_set(err, CD_E_INVAL, "a bulk run needs "
 		    "'profile', a 'limit' from 0 to 1000000 and 'jobs' from 1 "
 		    "to 1000");
-	if ((r = cd_collect_bulk_check(e, profile, err)) != 0 ||
-	    (r = cd_collect_profile_check(e, profile, err)) != 0 ||
-	    (r = cd_request_collectable(e, profile, (int)limit, &ids, &n,
-	    err)) != 0)
+	if ((r = cd_collect_bulk_start(e, profile, (int)limit, (int)jobs,
+	    folder, &ids, &n, err)) != 0)
 		return r;
-	snprintf(obj, sizeof(obj), "profile %s", profile);
-	cd_audit(e, "collect.bulk", obj, "ok", "%d request%s ready, %d "
-	    "worker%s, folder %s", n, n == 1 ? "" : "s", (int)jobs,
-	    jobs == 1 ? "" : "s", folder);
-	arr = json_array();
-	for (i = 0; arr != NULL && i < n; i++)
-		json_array_append_new(arr, json_integer(ids[i]));
-	free(ids);
-	return reply(out, json_pack("{s:o*}", "ids", arr), err);
+	return ids_reply(out, ids, n, err);
 }
 
 static int

@@ -842,6 +842,28 @@ cd_collect_bulk_check(struct cd_engine *e, const char *profile_id,
 	return r;
 }
 
+int
+cd_collect_bulk_start(struct cd_engine *e, const char *profile_id,
+    int limit, int jobs, const char *folder, int64_t **ids, int *n,
+    struct cd_err *err)
+{
+	char obj[96];
+	int r;
+
+	*ids = NULL;
+	*n = 0;
+	if ((r = cd_collect_bulk_check(e, profile_id, err)) != 0 ||
+	    (r = cd_collect_profile_check(e, profile_id, err)) != 0 ||
+	    (r = cd_request_collectable(e, profile_id, limit, ids, n,
+	    err)) != 0)
+		return r;
+	snprintf(obj, sizeof(obj), "profile %s", profile_id);
+	cd_audit(e, "collect.bulk", obj, "ok", "%d request%s ready, "
+	    "%d worker%s, folder %s", *n, *n == 1 ? "" : "s", jobs,
+	    jobs == 1 ? "" : "s", folder != NULL ? folder : "");
+	return 0;
+}
+
 /* ---- commit ---------------------------------------------------------------- */
 
 static int

@@ -1657,8 +1657,10 @@ load_all(struct loader *ld)
 	return conf_check_templates(ld);
 }
 
-int
-cd_conf_load(const char *path, struct cd_conf **out, struct cd_err *err)
+/* A loader run by load on path (NULL: no file) into a new *out. */
+static int
+load_with(const char *path, int (*load)(struct loader *),
+    struct cd_conf **out, struct cd_err *err)
 {
 	struct loader ld;
 	int r;
@@ -1669,13 +1671,13 @@ cd_conf_load(const char *path, struct cd_conf **out, struct cd_err *err)
 	ld.err = err;
 	if ((ld.conf = calloc(1, sizeof(*ld.conf))) == NULL)
 		return cd_err_set(err, CD_E_NOMEM, NULL);
-	if (cd_strlcpy(ld.conf->path, path, sizeof(ld.conf->path)) >=
-	    sizeof(ld.conf->path)) {
+	if (path != NULL && cd_strlcpy(ld.conf->path, path,
+	    sizeof(ld.conf->path)) >= sizeof(ld.conf->path)) {
 		r = cd_err_set(err, CD_E_CONFIG, "configuration file name too "
 		    "long: %s", path);
 		goto out;
 	}
-	if ((r = load_all(&ld)) != 0)
+	if ((r = load(&ld)) != 0)
 		goto out;
 	*out = ld.conf;
 	ld.conf = NULL;
@@ -1685,6 +1687,12 @@ out:
 		iniparser_freedict(ld.d);
 	free(ld.places);
 	return r;
+}
+
+int
+cd_conf_load(const char *path, struct cd_conf **out, struct cd_err *err)
+{
+	return load_with(path, load_all, out, err);
 }
 
 /*
@@ -1725,27 +1733,7 @@ int
 cd_conf_load_client(const char *path, struct cd_conf **out,
     struct cd_err *err)
 {
-	struct loader ld;
-	int r;
-
-	*out = NULL;
-	memset(&ld, 0, sizeof(ld));
-	ld.path = path;
-	ld.err = err;
-	if ((ld.conf = calloc(1, sizeof(*ld.conf))) == NULL)
-		return cd_err_set(err, CD_E_NOMEM, NULL);
-	if (path != NULL)
-		cd_strlcpy(ld.conf->path, path, sizeof(ld.conf->path));
-	if ((r = load_client(&ld)) != 0)
-		goto out;
-	*out = ld.conf;
-	ld.conf = NULL;
-out:
-	cd_conf_free(ld.conf);
-	if (ld.d != NULL)
-		iniparser_freedict(ld.d);
-	free(ld.places);
-	return r;
+	return load_with(path, load_client, out, err);
 }
 
 void

@@ -172,6 +172,14 @@ int cd_collect_deliver_folder_new(struct cd_collect *c, const char *dir,
  */
 int cd_collect_bulk_check(struct cd_engine *e, const char *profile_id,
     struct cd_err *err);
+/*
+ * The start of a bulk run: cd_collect_bulk_check, cd_collect_profile_check,
+ * then the ready requests (at most limit, 0 = all) in *ids (free()), and
+ * the run recorded in the audit trail with its jobs and folder.
+ */
+int cd_collect_bulk_start(struct cd_engine *e, const char *profile_id,
+    int limit, int jobs, const char *folder, int64_t **ids, int *n,
+    struct cd_err *err);
 
 /*
  * Tell the sweep this attempt is alive.  The steps do it themselves; a UI
