@@ -9,7 +9,12 @@
  * taken from the store, days and statuses at random); the median and the
  * 99th percentile of the wall time per call are printed.
  *
- * usage: search -c CONF [-r R] [-s SEED]
+ * The calls go through the client API (src/api), so the same queries
+ * time the engine in this process (embedded, the default) or certdeskd
+ * on its socket (-S SOCKET: each call a request over the socket, as a
+ * server-mode client makes it).
+ *
+ * usage: search -c CONF [-S SOCKET] [-r R] [-s SEED]
  * Prints "engine_open_ms T" and one "query NAME MEDIAN_MS P99_MS MAX_MS
  * AVG_ROWS" line per kind.
  */
@@ -22,6 +27,7 @@
 #include <unistd.h>
 
 #include "certdesk/engine.h"
+#include "api.h"
 #include "util.h"
 
 #include "stats.h"
@@ -29,7 +35,7 @@
 #define TUI_ROWS 200		/* screen-search.c MAX_ROWS */
 
 struct ctx {
-	struct cd_engine *e;
+	struct cd_api *a;
 	int64_t max_person;
 	int64_t newest, oldest;	/* created_at range */
 	int64_t max_request;
@@ -76,7 +82,7 @@ some_person(struct ctx *c, struct cd_person *p, struct cd_err *err)
 	int i;
 
 	for (i = 0; i < 100; i++)
-		if (cd_person_get(c->e, 1 + rnd(c, (unsigned)c->max_person),
+		if (cd_api_person_get(c->a, 1 + rnd(c, (unsigned)c->max_person),
 		    NULL, p, err) == 0)
 			return 0;
 	return CD_E_NOTFOUND;
@@ -263,7 +269,7 @@ run_kind(struct ctx *c, int k, int reps, struct cd_err *err)
 			goto out;
 		rows.n = 0;
 		t0 = now_ms();
-		if ((r = cd_request_search(c->e, &f, on_request, &rows,
+		if ((r = cd_api_request_search(c->a, &f, on_request, &rows,
 		    err)) != 0)
 			goto out;
 		ms[i] = now_ms() - t0;
@@ -289,12 +295,12 @@ survey(struct ctx *c, struct cd_err *err)
 	int64_t lo = 1, hi = 1;
 	int r;
 
-	while (cd_person_get(c->e, hi, NULL, &p, err) == 0)
+	while (cd_api_person_get(c->a, hi, NULL, &p, err) == 0)
 		hi *= 2;
 	while (lo + 1 < hi) {		/* last id that exists */
 		int64_t mid = (lo + hi) / 2;
 
-		if (cd_person_get(c->e, mid, NULL, &p, err) == 0)
+		if (cd_api_person_get(c->a, mid, NULL, &p, err) == 0)
 			lo = mid;
 		else
 			hi = mid;
@@ -302,7 +308,7 @@ survey(struct ctx *c, struct cd_err *err)
 	c->max_person = lo;
 	cd_request_filter_init(&f);
 	f.limit = 1;
-	if ((r = cd_request_search(c->e, &f, on_request, &rows, err)) != 0)
+	if ((r = cd_api_request_search(c->a, &f, on_request, &rows, err)) != 0)
 		goto out;
 	if (rows.n == 0) {
 		r = cd_err_set(err, CD_E_NOTFOUND, "the store has no requests");
@@ -310,7 +316,7 @@ survey(struct ctx *c, struct cd_err *err)
 	}
 	c->newest = rows.v[0].created_at;
 	c->max_request = rows.v[0].id;
-	r = cd_request_get(c->e, 1, &rows.v[0], err);
+	r = cd_api_request_get(c->a, 1, &rows.v[0], err);
 	c->oldest = r == 0 ? rows.v[0].created_at : c->newest - 86400 * 365;
 	r = 0;
 out:
@@ -321,32 +327,37 @@ out:
 int
 main(int argc, char **argv)
 {
-	struct cd_open_opts oo;
+	struct cd_api_opts oo;
 	struct cd_err err;
 	struct ctx c;
-	const char *conf = NULL;
+	const char *conf = NULL, *sock = NULL;
 	double t0;
 	int ch, k, reps = 200, rc = 1;
 
 	memset(&c, 0, sizeof(c));
 	c.seed = 20261201;
-	while ((ch = getopt(argc, argv, "c:r:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:r:s:S:")) != -1) {
 		switch (ch) {
 		case 'c': conf = optarg; break;
+		case 'S': sock = optarg; break;
 		case 'r': reps = atoi(optarg); break;
 		case 's': c.seed = (unsigned)atol(optarg); break;
 		default: conf = NULL; optind = argc; break;
 		}
 	}
 	if (conf == NULL || reps < 1) {
-		fputs("usage: search -c CONF [-r R] [-s SEED]\n", stderr);
+		fputs("usage: search -c CONF [-S SOCKET] [-r R] [-s SEED]\n",
+		    stderr);
 		return 2;
 	}
 	memset(&oo, 0, sizeof(oo));
 	oo.conf_path = conf;
+	oo.mode = sock != NULL ? "server" : "embedded";
+	oo.socket = sock;
+	oo.no_sweep = 1;
 	cd_err_clear(&err);
 	t0 = now_ms();
-	if (cd_engine_open(&oo, &c.e, &err) != 0)
+	if (cd_api_open(&oo, &c.a, &err) != 0)
 		goto fail;
 	printf("engine_open_ms %.3f\n", now_ms() - t0);
 	if (survey(&c, &err) != 0)
@@ -359,6 +370,6 @@ main(int argc, char **argv)
 fail:
 	fprintf(stderr, "search: %s\n", err.msg);
 out:
-	cd_engine_close(c.e);
+	cd_api_close(c.a);
 	return rc;
 }

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: ISC
 # search.sh - the search screen's queries on stores of 10k, 100k and 1M
 # requests (bench/gen-store), median and p99 per query (bench/search),
-# and start-up to the first drawn screen on the largest store
+# in the engine and through a certdeskd on the same store (each call a
+# request over its socket, as a server-mode client makes it: the rows
+# marked "via certdeskd"), and start-up to the first drawn screen on the largest store
 # (bench/ttybytes: from the fork until the first screen is complete).
 #
 #   BENCH_SIZES   store sizes (default "10000 100000 1000000")
@@ -38,6 +40,26 @@ startup() {
 	done | median
 }
 
+# served: the same queries through a certdeskd on the store (as the user
+# who ran init, its first operator), appended to $RES
+served() {
+	local root= pid i
+	[ "$(id -u)" -ne 0 ] || root=--allow-root
+	"$top_builddir/certdeskd" -c "$CONF" -s "$D/sock" --sweep-interval 0 \
+	    $root 2>"$D/certdeskd.log" &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		[ -S "$D/sock" ] && break
+		sleep 0.1
+	done
+	"$BENCH_BIN/search" -c "$CONF" -S "$D/sock" -r "$REPS" \
+	    >"$D/search-srv" || { kill "$pid"; die "search via certdeskd failed"; }
+	kill "$pid"
+	wait "$pid"
+	awk -v n="$1" '$1 == "query" { printf "%s\t%s via certdeskd\t%s\t%s\t%s\t%s\n", n, $2, $3, $4, $5, $6 }' \
+	    "$D/search-srv" >>"$RES"
+}
+
 printf 'requests\tquery\tmedian ms\tp99 ms\tmax ms\trows\n' >"$RES"
 for n in $SIZES; do
 	store "$n"
@@ -46,6 +68,7 @@ for n in $SIZES; do
 	awk -v n="$n" '$1 == "engine_open_ms" { printf "%s\tengine-open\t%s\t-\t-\t-\n", n, $2 }
 	    $1 == "query" { printf "%s\t%s\t%s\t%s\t%s\t%s\n", n, $2, $3, $4, $5, $6 }' \
 	    "$D/search" >>"$RES"
+	served "$n"
 	last=$n
 done
 printf '%s\tstartup-to-first-screen\t%s\t-\t-\t-\n' "$last" "$(startup)" >>"$RES"
