@@ -37,7 +37,7 @@ install_missing
 	echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$BENCH_OUT/machine.txt"
 start=$EPOCHREALTIME
-for part in collect bulk search tty; do
+for part in collect bulk search tty start server; do
 	echo
 	echo "== $part"
 	bash "$top_srcdir/bench/$part.sh" || die "$part failed"
