@@ -4,8 +4,43 @@
 # reported as the median of the per-pair ratios with min and max and the
 # absolute medians (pair), and a private certdeskd on a store whose only
 # operator is the current user, with one EC P-256 FileStore profile
-# (server).  Needs W (a scratch folder), CERTDESK, CERTDESKD, PAIRS,
-# WARMUP; sets SRV_PID.
+# (server).  A script sources it, then calls paired_init.
+
+# paired_init NAME PAIRS WARMUP "$@": the programs (CERTDESK, CERTDESKD),
+# -n PAIRS and -w WARMUP (the defaults given), a scratch folder W under
+# BENCH_TMP (/dev/shm when writable) removed at exit with the certdeskd
+# that server started (KEEP=1 keeps the folder).
+paired_init() {
+	local name=$1 o
+	PAIRS=$2
+	WARMUP=$3
+	shift 3
+	CERTDESK=${CERTDESK:-$top_builddir/certdesk}
+	CERTDESKD=${CERTDESKD:-$top_builddir/certdeskd}
+	OPTIND=1
+	while getopts n:w: o; do
+		case $o in
+		n) PAIRS=$OPTARG ;;
+		w) WARMUP=$OPTARG ;;
+		*) echo "usage: $name [-n PAIRS] [-w WARMUP]" >&2; exit 2 ;;
+		esac
+	done
+	[ -x "$CERTDESK" ] ||
+	    { echo "$name: no $CERTDESK (make first)" >&2; exit 1; }
+	if [ -z "${BENCH_TMP:-}" ]; then
+		if [ -d /dev/shm ] && [ -w /dev/shm ]; then BENCH_TMP=/dev/shm
+		else BENCH_TMP=${TMPDIR:-/tmp}; fi
+	fi
+	W=$(mktemp -d "$BENCH_TMP/cdbench.XXXXXX") || exit 1
+	SRV_PID=
+	trap paired_cleanup EXIT
+	trap 'exit 1' HUP INT TERM
+}
+
+paired_cleanup() {
+	[ -z "$SRV_PID" ] || { kill "$SRV_PID" 2>/dev/null; wait "$SRV_PID"; }
+	[ -n "${KEEP:-}" ] || rm -rf "$W"; [ -z "${KEEP:-}" ] || echo "kept $W" >&2
+}
 
 # usec CMD...: the wall time of one run in microseconds (in $US); output
 # discarded.  A failing command stops the benchmark: it measures nothing.

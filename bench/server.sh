@@ -16,31 +16,8 @@ set -u
 export LC_ALL=C
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
-CERTDESK=${CERTDESK:-$top_builddir/certdesk}
-CERTDESKD=${CERTDESKD:-$top_builddir/certdeskd}
-PAIRS=40
-WARMUP=5
-while getopts n:w: o; do
-	case $o in
-	n) PAIRS=$OPTARG ;;
-	w) WARMUP=$OPTARG ;;
-	*) echo "usage: $0 [-n PAIRS] [-w WARMUP]" >&2; exit 2 ;;
-	esac
-done
-[ -x "$CERTDESK" ] || { echo "server.sh: no $CERTDESK (make first)" >&2; exit 1; }
-if [ -z "${BENCH_TMP:-}" ]; then
-	if [ -d /dev/shm ] && [ -w /dev/shm ]; then BENCH_TMP=/dev/shm
-	else BENCH_TMP=${TMPDIR:-/tmp}; fi
-fi
-W=$(mktemp -d "$BENCH_TMP/cdserver.XXXXXX") || exit 1
-SRV_PID=
-cleanup() {
-	[ -z "$SRV_PID" ] || { kill "$SRV_PID" 2>/dev/null; wait "$SRV_PID"; }
-	rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
 . "$top_srcdir/bench/paired.sh"
+paired_init server.sh 40 5 "$@"
 
 server || { echo "server.sh: no certdeskd could be started" \
     "($(tail -1 "$W/certdeskd.log" 2>/dev/null))" >&2; exit 1; }

@@ -25,34 +25,10 @@ set -u
 export LC_ALL=C
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
-CERTDESK=${CERTDESK:-$top_builddir/certdesk}
-CERTDESKD=${CERTDESKD:-$top_builddir/certdeskd}
-BEFORE=${BEFORE:-}
-PAIRS=200
-WARMUP=20
-while getopts n:w: o; do
-	case $o in
-	n) PAIRS=$OPTARG ;;
-	w) WARMUP=$OPTARG ;;
-	*) echo "usage: $0 [-n PAIRS] [-w WARMUP]" >&2; exit 2 ;;
-	esac
-done
-[ -x "$CERTDESK" ] || { echo "start.sh: no $CERTDESK (make first)" >&2; exit 1; }
-command -v openssl >/dev/null || { echo "start.sh: no openssl" >&2; exit 1; }
-if [ -z "${BENCH_TMP:-}" ]; then
-	if [ -d /dev/shm ] && [ -w /dev/shm ]; then BENCH_TMP=/dev/shm
-	else BENCH_TMP=${TMPDIR:-/tmp}; fi
-fi
-W=$(mktemp -d "$BENCH_TMP/cdstart.XXXXXX") || exit 1
-SRV_PID=
-cleanup() {
-	[ -z "$SRV_PID" ] || { kill "$SRV_PID" 2>/dev/null; wait "$SRV_PID"; }
-	[ -n "${KEEP:-}" ] || rm -rf "$W"; [ -z "${KEEP:-}" ] || echo "kept $W" >&2
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
-
 . "$top_srcdir/bench/paired.sh"
+paired_init start.sh 200 20 "$@"
+BEFORE=${BEFORE:-}
+command -v openssl >/dev/null || { echo "start.sh: no openssl" >&2; exit 1; }
 
 echo "certdesk start-up, $(date '+%Y-%m-%d %H:%M'), $(nproc) cores," \
     "load $(cut -d' ' -f1-3 /proc/loadavg)"
