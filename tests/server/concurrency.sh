@@ -9,16 +9,8 @@ for i in 1 2 3 4 5; do
 	api "$OP1" POST /v1/requests '{"person":"Susan.Smith","profile":"user-pin"}'
 done
 mkdir "$T/c"
-i=0
-while [ $i -lt 50 ]; do
-	u=$OP1; [ $((i % 2)) -eq 0 ] && u=$OP2
-	( runuser -u "$u" -- sh -c 'for k in 1 2 3 4; do
-		curl -s -o /dev/null -w "%{http_code}\n" --unix-socket "$1" \
-		    "http://localhost/v1/requests?name=susan&limit=50" || echo curl-failed
-	done' sh "$SOCK" >"$T/c/$i" 2>&1 ) &
-	pids="${pids:-} $!"
-	i=$((i + 1))
-done
+pids=
+srv_searchers 50 "$T/c"
 for p in $pids; do wait "$p"; done
 total=$(cat "$T/c"/* | wc -l)
 good=$(cat "$T/c"/* | grep -ac '^200$')

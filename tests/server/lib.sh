@@ -101,6 +101,39 @@ wait_socket() {
 }
 
 # srv_start [ARGS]: certdeskd as the server's user on $SOCK.
+# srv_searchers N DIR: N clients in the background, alternately $OP1 and
+# $OP2, each making 4 searches over the socket and writing each HTTP
+# status (or "curl-failed") as a line of DIR/I; their pids are added to
+# $pids.
+srv_searchers() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		u=$OP1; [ $((i % 2)) -eq 0 ] && u=$OP2
+		( runuser -u "$u" -- sh -c 'for k in 1 2 3 4; do
+			curl -s -o /dev/null -w "%{http_code}\n" \
+			    --unix-socket "$1" \
+			    "http://localhost/v1/requests?name=susan&limit=50" ||
+			    echo curl-failed
+		done' sh "$SOCK" >"$2/$i" 2>&1 ) &
+		pids="${pids:-} $!"
+		i=$((i + 1))
+	done
+}
+
+# srv_add_sysgen: a profile with a generated password whose package goes
+# to the personal store (SystemStore), added to $CONF.
+srv_add_sysgen() {
+	cat >>"$CONF" <<'CONF'
+
+[profile.sysgen]
+name = Personal store, generated password
+password = generated
+password_min = 12
+policies = store
+pin_mailer_template = pin-mailer.txt
+CONF
+}
+
 srv_start() {
 	# setpriv execs (runuser forks): $SRV_PID is certdeskd itself.
 	setpriv --reuid="$SRV_USER" --regid="$SRV_USER" --init-groups \

@@ -29,16 +29,7 @@ ids=
 for i in 1 2 3 4; do ids="$ids $(new_request user-pin)"; done
 
 pids=
-i=0
-while [ $i -lt 50 ]; do
-	u=$OP1; [ $((i % 2)) -eq 0 ] && u=$OP2
-	( runuser -u "$u" -- sh -c 'for k in 1 2 3 4; do
-		curl -s -o /dev/null -w "%{http_code}\n" --unix-socket "$1" \
-		    "http://localhost/v1/requests?name=susan&limit=50" || echo curl-failed
-	done' sh "$SOCK" >"$T/c/$i" 2>&1 ) &
-	pids="$pids $!"
-	i=$((i + 1))
-done
+srv_searchers 50 "$T/c"
 for id in $ids; do
 	for k in a b; do
 		d=$T/k/$id$k

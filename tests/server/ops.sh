@@ -12,15 +12,7 @@ OPS=$top_builddir/tests/server/api-ops
 # profile pass the bulk checks.
 PIN_PRINTER=pin-queue
 srv_setup || skip_all "set-up failed"
-cat >>"$CONF" <<'CONF'
-
-[profile.sysgen]
-name = Personal store, generated password
-password = generated
-password_min = 12
-policies = store
-pin_mailer_template = pin-mailer.txt
-CONF
+srv_add_sysgen
 srv_start || { echo "1..1"; echo "not ok 1 - certdeskd started"; exit 1; }
 
 # ops MODE [LOGON] -- CALL ARGS: api-ops as root acting as LOGON (the

@@ -14,15 +14,7 @@ need_root
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
 cupsd_for_test srv_cleanup
 srv_setup || skip_all "set-up failed"
-cat >>"$CONF" <<'CONF'
-
-[profile.sysgen]
-name = Personal store, generated password
-password = generated
-password_min = 12
-policies = store
-pin_mailer_template = pin-mailer.txt
-CONF
+srv_add_sysgen
 srv_start || { echo "1..1"; echo "not ok 1 - certdeskd started"; exit 1; }
 
 mkdir "$T/relay" && chown "$OP1" "$T/relay"
