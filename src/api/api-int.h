@@ -15,6 +15,9 @@ struct cd_conf;
 /* The client's own settings (api.c): free with cd_conf_free. */
 int cd_api_client_conf(const struct cd_api_opts *o, struct cd_conf **out,
     struct cd_err *err);
+/* Open the server implementation with them (taken, even on failure). */
+int cd_srv_open(const struct cd_api_opts *o, struct cd_conf *conf,
+    struct cd_api **out, struct cd_err *err);
 /* The server handle's copy of them (api-server.c). */
 const struct cd_conf *cd_srv_conf(struct cd_api *a);
 

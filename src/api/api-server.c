@@ -255,40 +255,54 @@ startup_sweep(struct cd_api *a)
 	cd_cj_sweep(a, &res, &err);
 }
 
-static int
-srv_open(const struct cd_api_opts *o, struct cd_api **out, struct cd_err *err)
+int
+cd_srv_open(const struct cd_api_opts *o, struct cd_conf *conf,
+    struct cd_api **out, struct cd_err *err)
 {
 	static int inited;
 	struct srv *s;
 	int r;
 
 	if ((r = cd_dl_curl(CD_E_INTERNAL, err)) != 0)
-		return r;
-	if (!inited && curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-		return cd_err_set(err, CD_E_INTERNAL, "cannot start libcurl");
+		goto fail;
+	if (!inited && curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		r = cd_err_set(err, CD_E_INTERNAL, "cannot start libcurl");
+		goto fail;
+	}
 	inited = 1;
-	if ((s = calloc(1, sizeof(*s))) == NULL)
-		return cd_err_set(err, CD_E_NOMEM, NULL);
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->h = curl_easy_init()) == NULL) {
+		free(s);
+		r = cd_err_set(err, CD_E_NOMEM, NULL);
+		goto fail;
+	}
 	s->api.ops = &cd_api_server;
+	s->conf = conf;
 	cd_strlcpy(s->socket, o->socket ? o->socket : CD_API_DEFAULT_SOCKET,
 	    sizeof(s->socket));
 	if (o->as_logon != NULL)
 		cd_strlcpy(s->as, o->as_logon, sizeof(s->as));
 	snprintf(s->source, sizeof(s->source), "certdeskd:%s", s->socket);
 	cd_cj_scope(s->socket);
-	if ((r = cd_api_client_conf(o, &s->conf, err)) != 0) {
-		free(s);
-		return r;
-	}
-	if ((s->h = curl_easy_init()) == NULL) {
-		cd_conf_free(s->conf);
-		free(s);
-		return cd_err_set(err, CD_E_NOMEM, NULL);
-	}
 	*out = &s->api;
 	if (!o->no_sweep)
 		startup_sweep(&s->api);
 	return 0;
+fail:
+	cd_conf_free(conf);
+	return r;
+}
+
+/* The ops table's open: the client's own settings read here. */
+static int
+srv_open(const struct cd_api_opts *o, struct cd_api **out, struct cd_err *err)
+{
+	struct cd_conf *conf;
+	int r;
+
+	if ((r = cd_api_client_conf(o, &conf, err)) != 0)
+		return r;
+	return cd_srv_open(o, conf, out, err);
 }
 
 const struct cd_conf *

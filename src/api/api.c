@@ -53,50 +53,42 @@ cd_api_client_conf(const struct cd_api_opts *o, struct cd_conf **out,
 }
 
 /*
- * The mode and the socket the client's configuration gives; without a
- * file, a client is in server mode on the default socket.
+ * The mode: o->mode, else the configuration's [client] mode, else (no
+ * file) server.  The client's own settings are read once, unless the
+ * mode is embedded by choice (the engine then reads the whole file), and
+ * a server-mode handle keeps them; its socket is o->socket, else the
+ * file's ([client] socket, else [server] socket), else the default.
  */
-static int
-client_settings(const struct cd_api_opts *o, char *mode, size_t mlen,
-    char *sock, size_t slen, struct cd_err *err)
-{
-	struct cd_conf *conf = NULL;
-	int r;
-
-	cd_strlcpy(mode, "server", mlen);
-	*sock = '\0';
-	if ((r = cd_api_client_conf(o, &conf, err)) != 0)
-		return r;
-	if (conf->path[0] != '\0') {
-		cd_strlcpy(mode, conf->client_mode, mlen);
-		cd_strlcpy(sock, conf->client_socket[0] != '\0' ?
-		    conf->client_socket : conf->server_socket, slen);
-	}
-	cd_conf_free(conf);
-	return 0;
-}
-
 int
 cd_api_open(const struct cd_api_opts *o, struct cd_api **out,
     struct cd_err *err)
 {
 	const struct cd_api_ops *ops;
 	struct cd_api_opts opts = *o;
-	char mode[16], sock[CD_PATH_MAX];
+	struct cd_conf *conf = NULL;
+	char mode[16] = "server";
 	int r;
 
 	*out = NULL;
-	if ((r = client_settings(o, mode, sizeof(mode), sock, sizeof(sock),
-	    err)) != 0)
+	if (o->mode != NULL && strcmp(o->mode, "embedded") == 0)
+		return cd_api_embedded.open(o, out, err);
+	if ((r = cd_api_client_conf(o, &conf, err)) != 0)
 		return r;
+	if (conf->path[0] != '\0')
+		cd_strlcpy(mode, conf->client_mode, sizeof(mode));
 	if (o->mode != NULL)
 		cd_strlcpy(mode, o->mode, sizeof(mode));
-	if ((ops = cd_api_find(mode)) == NULL)
-		return cd_err_set(err, CD_E_CONFIG, "unknown client mode '%s' "
-		    "(embedded or server)", mode);
-	if (opts.socket == NULL && sock[0] != '\0')
-		opts.socket = sock;
-	return ops->open(&opts, out, err);
+	if ((ops = cd_api_find(mode)) != &cd_api_server) {
+		cd_conf_free(conf);
+		if (ops == NULL)
+			return cd_err_set(err, CD_E_CONFIG, "unknown client "
+			    "mode '%s' (embedded or server)", mode);
+		return ops->open(o, out, err);
+	}
+	if (opts.socket == NULL && conf->path[0] != '\0')
+		opts.socket = conf->client_socket[0] != '\0' ?
+		    conf->client_socket : conf->server_socket;
+	return cd_srv_open(&opts, conf, out, err);
 }
 
 void
