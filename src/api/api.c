@@ -31,7 +31,7 @@ cd_api_find(const char *name)
 
 /*
  * The client's own settings (cd_conf_load_client: [client], the [server]
- * socket, [systemstore], [autosave]; nothing else) from the file the
+ * socket, [systemstore], [autosave], [print]; nothing else) from the file the
  * client would read: -c, $CERTDESK_CONF, the operator's own file, the
  * system file.  Without a file (none given, none found), every default.
  */
