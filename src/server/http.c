@@ -47,6 +47,7 @@ pool_open(struct cd_engine **e, struct cd_err *err)
 	o.conf_path = pool.conf_path;
 	o.system = 1;
 	o.no_sweep = 1;
+	o.open_ca = 1;		/* a bad CA stops certdeskd at start */
 	o.clock_offset = pool.clock_offset;
 	if ((r = cd_engine_open(&o, e, err)) != 0 || pool.instance_id == 0)
 		return r;

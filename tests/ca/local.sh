@@ -47,10 +47,13 @@ expect_rc 0 "a collection with the encrypted CA key"
 check "the passphrase is in no file of the data directory" \
     never_contains "$PASS" "$T/data"
 
-# ---- a wrong passphrase, an unreadable key: refused at start ----------------
+# ---- a wrong passphrase, an unreadable key: refused at first use -----------
+# certdesk opens the CA when a command needs it; certdeskd at start.
 printf 'not-the-passphrase\n' >"$T/capass"
 cd_ person list
-expect_rc 1 "a wrong passphrase: certdesk refuses to start"
+expect_rc 0 "a wrong passphrase: listing people needs no CA key"
+cd_ crl -o "$T/x.crl"
+expect_rc 1 "a wrong passphrase: certdesk crl is refused"
 expect_err "cannot decrypt the CA key .*ca.key.*wrong passphrase" \
     "saying why, naming the key"
 "$top_builddir/certdeskd" -c "$CONF" -s "$T/sock" --allow-root \
@@ -66,13 +69,13 @@ expect_err "certdeskd: cannot decrypt the CA key" "saying why"
 printf '%s\n' "$PASS" >"$T/capass"
 cp "$T/data/ca/ca.key" "$T/ca.key.good"
 printf 'garbage\n' >"$T/data/ca/ca.key"
-cd_ person list
-expect_rc 1 "an unreadable key: certdesk refuses to start"
+cd_ crl -o "$T/x.crl"
+expect_rc 1 "an unreadable key: certdesk crl is refused"
 expect_err "ca.key" "naming the key"
 cp "$T/ca.key.good" "$T/data/ca/ca.key"
 rm "$T/capass"
-cd_ person list
-expect_rc 1 "a missing passphrase file: certdesk refuses to start"
+cd_ crl -o "$T/x.crl"
+expect_rc 1 "a missing passphrase file: certdesk crl is refused"
 expect_err "cannot read the CA key passphrase" "saying so"
 
 # ---- a systemd credential ------------------------------------------------------
@@ -82,8 +85,8 @@ mkdir "$T/creds"
 printf '%s' "$PASS" >"$T/creds/certdesk-ca"
 CREDENTIALS_DIRECTORY=$T/creds run "$CERTDESK" -c "$CONF" person list
 expect_rc 0 "the passphrase from a systemd credential"
-run "$CERTDESK" -c "$CONF" person list
-expect_rc 1 "without \$CREDENTIALS_DIRECTORY: refused at start"
+run "$CERTDESK" -c "$CONF" crl -o "$T/x.crl"
+expect_rc 1 "without \$CREDENTIALS_DIRECTORY: refused at first use"
 expect_err "credential 'certdesk-ca'" "naming the credential"
 CA_SETTINGS="key_passphrase_credential = x
 key_passphrase_file = $T/capass"

@@ -85,14 +85,27 @@ openssl crl -in "$T/ca.crl" -CAfile "$T/data/ca/ca.crt" -noout \
     >"$T/crlv" 2>&1
 check "the CRL verifies against the CA certificate" grep -q 'verify OK' "$T/crlv"
 
-# ---- clear errors at start -------------------------------------------------------
+# ---- clear errors at first use --------------------------------------------------
+# certdesk opens the token when a command needs the CA key; searching and
+# viewing work without it.
 p11conf "$T/badpin" "$URI"
 cd_ person list
-expect_rc 1 "a wrong PIN: certdesk refuses to start"
+expect_rc 0 "a wrong PIN: listing people does not log in to the token"
+cd_ crl -o "$T/x.crl"
+expect_rc 1 "a wrong PIN: certdesk crl is refused"
 expect_err "PIN for the token 'certdesk-ca' is wrong" "saying the PIN is wrong"
+cd_ request new --person Susan.Smith --profile user-pin
+expect_rc 0 "a wrong PIN: a request can still be made"
+id=$(cat "$OUT")
+mkdir "$T/badpin-out"
+cd_ collect "$id" --folder "$T/badpin-out" --password-file "$T/pw"
+expect_rc 1 "a wrong PIN: the collection is refused"
+expect_err "PIN for the token 'certdesk-ca' is wrong" "naming the PIN"
+cd_ request show "$id" --json
+expect_out '"status":"awaiting-collection"' "and before the request is claimed"
 p11conf "$T/pin" 'pkcs11:token=no-such-token;object=cakey'
-cd_ person list
-expect_rc 1 "a missing token: certdesk refuses to start"
+cd_ crl -o "$T/x.crl"
+expect_rc 1 "a missing token: certdesk crl is refused"
 expect_err "no PKCS#11 token 'no-such-token'" "naming the token"
 p11conf "$T/pin" "$URI;pin-value=1234"
 cd_ person list

@@ -180,14 +180,17 @@ mkdir "$T/two"
 apid=$!
 exec 4>"$T/fifo"
 i=0
-while [ "$(status_of "$id")" != being-collected ] && [ $i -lt 100 ]; do
+while [ "$(status_of "$id")" != being-collected ] && [ $i -lt 300 ] &&
+    kill -0 $apid 2>/dev/null; do
 	i=$((i + 1)); sleep 0.1
 done
+[ "$(status_of "$id")" = being-collected ] ||
+	diag "the first collector did not claim: $(cat "$T/a.err")"
 cd_ collect "$id" --folder "$T/two" --password-file "$T/pw"
 expect_rc 3 "a second collector is refused"
 expect_err "being collected by $(id -un) since .* \(process $apid" \
     "naming who holds it and since when"
-printf '%s\n' "$PW" >&4
+( trap '' PIPE; printf '%s\n' "$PW" >&4 ) 2>/dev/null
 exec 4>&-
 wait $apid
 check "the first collector completes" test $? -eq 0

@@ -287,6 +287,9 @@ cd_collect_begin(struct cd_engine *e, int64_t request_id,
 	int i, r;
 
 	*out = NULL;
+	/* a CA that cannot sign shows before the claim and the password */
+	if ((r = cd_eng_ca(e, err)) != 0)
+		return r;
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return cd_err_set(err, CD_E_NOMEM, NULL);
 	c->e = e;
@@ -632,6 +635,8 @@ cd_collect_issue(struct cd_collect *c, struct cd_err *err)
 	if (c->stage != CD_CS_PASSWORD)
 		return cd_err_set(err, CD_E_STATE, "set the password before "
 		    "issuing the certificates");
+	if ((r = cd_eng_ca(c->e, err)) != 0)
+		return r;
 	for (i = 0; i < c->n; i++)
 		if ((r = issue_one(c, i, err)) != 0)
 			return r;

@@ -100,7 +100,8 @@ demo_collected(struct cd_engine *e, struct cd_request *r,
 		req.params.key_usage = prof->policies[i]->key_usage;
 		req.params.ext_key_usage = prof->policies[i]->ext_key_usage;
 		req.params.validity_days = prof->policies[i]->validity_days;
-		if ((rc = cd_ca_req_build(key, &req, err)) == 0)
+		if ((rc = cd_ca_req_build(key, &req, err)) == 0 &&
+		    (rc = cd_eng_ca(e, err)) == 0)
 			rc = cd_ca_issue(e->cao, e->ca, &req,
 			    e->conf->ca_timeout, NULL, NULL, &x, err);
 		cd_ca_req_clear(&req);

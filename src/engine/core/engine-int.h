@@ -25,6 +25,13 @@ struct cd_engine {
 	int64_t clock_offset;
 };
 
+/*
+ * The CA, opened on first use: searching and viewing never load a CA key,
+ * log in to a token or wait for one.  certdeskd opens it at start
+ * (cd_open_opts.open_ca), so that a bad CA stops it there.
+ */
+int cd_eng_ca(struct cd_engine *e, struct cd_err *err);
+
 /* The whole configuration: for the engine only (front-ends use the
  * accessors in engine.h). */
 const struct cd_conf *cd_engine_conf(const struct cd_engine *e);

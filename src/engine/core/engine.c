@@ -145,8 +145,7 @@ cd_engine_open(const struct cd_open_opts *o, struct cd_engine **out,
 	e->clock_offset = o->clock_offset;
 	if ((r = cd_eng_open_backends(e, o->conf_path, 0, err)) != 0)
 		goto out;
-	if ((r = e->cao->open(e->conf->ca.cfg, e->conf->datadir, &e->ca,
-	    err)) != 0)
+	if (o->open_ca && (r = cd_eng_ca(e, err)) != 0)
 		goto out;
 	if (o->system)
 		r = system_identity(e, err);
@@ -164,6 +163,14 @@ cd_engine_open(const struct cd_open_opts *o, struct cd_engine **out,
 out:
 	cd_engine_close(e);
 	return r;
+}
+
+int
+cd_eng_ca(struct cd_engine *e, struct cd_err *err)
+{
+	if (e->ca != NULL)
+		return 0;
+	return e->cao->open(e->conf->ca.cfg, e->conf->datadir, &e->ca, err);
 }
 
 int
@@ -425,6 +432,8 @@ cd_crl_write(struct cd_engine *e, const char *path, int der, int fd,
 	long len;
 	int r;
 
+	if ((r = cd_eng_ca(e, err)) != 0)
+		return r;
 	if ((r = cd_ca_crl_until(e->cao, e->ca_caps, e->ca, cd_engine_now(e),
 	    cd_engine_now(e) + e->conf->crl_validity, &crl, err)) != 0)
 		return r;

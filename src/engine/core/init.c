@@ -90,7 +90,7 @@ existing_store(struct cd_engine *e, const struct cd_init_opts *o,
 	if (r != 0 || (e->op.roles & CD_ROLE_ADMIN) == 0)
 		return cd_err_set(err, CD_E_DENIED, "adding demo data to an "
 		    "existing store needs an administrator");
-	return e->cao->open(e->conf->ca.cfg, e->conf->datadir, &e->ca, err);
+	return cd_eng_ca(e, err);
 }
 
 int
@@ -117,8 +117,7 @@ cd_init(const struct cd_init_opts *o, struct cd_err *err)
 		    o->ca_cert == NULL)
 			r = 0;
 		if (r != 0 ||
-		    (r = e->cao->open(e->conf->ca.cfg, e->conf->datadir,
-		    &e->ca, err)) != 0 ||
+		    (r = cd_eng_ca(e, err)) != 0 ||
 		    (r = create_admin(e, err)) != 0)
 			goto out;
 	}

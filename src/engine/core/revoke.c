@@ -138,6 +138,8 @@ revoke_cert(struct cd_engine *e, struct cd_cert *cur, int reason,
 	    "certificateHold") != 0))
 		return cd_err_set(err, CD_E_STATE, "certificate %s is already "
 		    "revoked (%s)", cur->serial, cur->revoke_reason);
+	if ((r = cd_eng_ca(e, err)) != 0)
+		return r;
 	if (cur->status == CD_CS_REVOKED && (r = cd_ca_unrevoke(e->cao,
 	    e->ca_caps, e->ca, cur->serial, err)) != 0)
 		return r;
@@ -252,7 +254,8 @@ release_serial(struct cd_engine *e, const char *sn, struct cd_err *err)
 		    CD_CS_REVOKED ? ", " : "", cur.revoke_reason);
 		goto fail;
 	}
-	if ((r = cd_ca_unrevoke(e->cao, e->ca_caps, e->ca, sn, err)) != 0)
+	if ((r = cd_eng_ca(e, err)) != 0 ||
+	    (r = cd_ca_unrevoke(e->cao, e->ca_caps, e->ca, sn, err)) != 0)
 		goto fail;
 	cur.status = cur.device_id != 0 ? CD_CS_ACTIVE : CD_CS_PENDING;
 	cur.revoked_at = 0;
@@ -526,6 +529,8 @@ publish_now(struct cd_engine *e, struct cd_err *err)
 	int64_t now = cd_engine_now(e);
 	int len, r;
 
+	if ((r = cd_eng_ca(e, err)) != 0)
+		return r;
 	if ((r = cd_ca_crl_until(e->cao, e->ca_caps, e->ca, now, now +
 	    conf->crl_validity, &crl, err)) != 0)
 		return r;

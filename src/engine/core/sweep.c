@@ -307,7 +307,8 @@ revoke_one(struct cd_engine *e, struct cd_cert *c, int *done,
 		return 0;
 	}
 	snprintf(obj, sizeof(obj), "request %lld", (long long)c->request_id);
-	if (cd_ca_revoke_all(e->conf, e->ca, c->serial, CD_CRL_CESSATION,
+	if (cd_eng_ca(e, &why) != 0 ||
+	    cd_ca_revoke_all(e->conf, e->ca, c->serial, CD_CRL_CESSATION,
 	    cd_engine_now(e), how, sizeof(how), &why) != 0) {
 		/* stays pending and due: the next sweep tries again */
 		e->so->rollback(e->st);

@@ -27,6 +27,7 @@ struct cd_open_opts {
 	const char *as_logon;	/* act as another operator: root only */
 	int64_t clock_offset;	/* seconds added to the real clock (tests) */
 	int no_sweep;		/* skip the start-up sweep */
+	int open_ca;		/* open the CA now, not on first use */
 	/*
 	 * System mode for the sweep service: no operator is identified (the
 	 * process must be root or own the data directory); only cd_sweep
@@ -36,9 +37,11 @@ struct cd_open_opts {
 };
 
 /*
- * Load the configuration, open the store and the CA, identify the operator
- * (the Unix login of the process, or as_logon when running as root) and run
- * the sweep.  An unknown operator gives CD_E_AUTH.
+ * Load the configuration, open the store, identify the operator (the Unix
+ * login of the process, or as_logon when running as root) and run the
+ * sweep.  An unknown operator gives CD_E_AUTH.  The CA is opened when a
+ * call first needs it (collect, revoke, CRL, a due revocation), or here
+ * with open_ca.
  */
 int cd_engine_open(const struct cd_open_opts *o, struct cd_engine **out,
     struct cd_err *err);
