@@ -431,6 +431,18 @@ commit_outcome(struct remote *x, char *undone, size_t len)
 }
 
 static int
+r_mailer_start(void *h, struct cd_err *err)
+{
+	struct remote *x = h;
+	int r;
+
+	if ((r = post(x, "mailer", NULL, NULL, err)) == CD_E_NOTFOUND)
+		r = cd_err_set(err, CD_E_LOST, "certdeskd aborted this "
+		    "collection");
+	return r;
+}
+
+static int
 r_commit(void *h, struct cd_err *err)
 {
 	struct remote *x = h;
@@ -536,6 +548,7 @@ const struct cd_collect_ops cd_collect_remote = {
 	.record_drive = r_record_drive,
 	.rollback_note = r_rollback_note,
 	.tick = r_tick,
+	.mailer_start = r_mailer_start,
 	.commit = r_commit,
 	.cancel = r_cancel,
 	.free = r_free,

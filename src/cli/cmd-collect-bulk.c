@@ -250,46 +250,62 @@ begin_refused(struct cd_api *a, struct bulk_result *res,
 	set_msg(res, err, "");
 }
 
-static void
-collect_one(struct cd_api *a, const char *folder, struct bulk_result *res)
+/*
+ * Start one request: every step up to its PIN mailer, which is sent and
+ * not waited for.  The driver to finish, or NULL when the request is over
+ * already (refused, skipped, failed and rolled back).
+ */
+static struct cd_drive *
+start_one(struct cd_api *a, const struct cd_drive_ui *ui,
+    struct bulk_result *res)
 {
-	struct cd_drive_ui ui;
 	struct cd_drive *d = NULL;
 	struct cd_err err;
 	int r;
 
 	res->state = RES_RUNNING;
-	memset(&ui, 0, sizeof(ui));
-	ui.arg = (void *)folder;
-	ui.folder = bulk_folder;
-	ui.progress = stop_requested;
-	ui.stopped = stopped;
-	ui.no_replace = 1;
-	ui.usb_wait_ms = -1;
-	if (cd_api_drive_new(a, res->id, &ui, &d, &err) != 0) {
+	if (cd_api_drive_new(a, res->id, ui, &d, &err) != 0) {
 		begin_refused(a, res, &err);
-		return;
+		return NULL;
 	}
 	snprintf(res->person, sizeof(res->person), "%s",
 	    cd_drive_preview(d)->person_logon);
-	if ((r = cd_drive_run(d, &err)) != 0) {
-		if (!cd_drive_begun(d) && (r == CD_E_BUSY || r == CD_E_STATE)) {
-			begin_refused(a, res, &err);
-			goto out;
-		}
+	if ((r = cd_drive_run_deferred(d, &err)) == 0)
+		return d;
+	if (!cd_drive_begun(d) && (r == CD_E_BUSY || r == CD_E_STATE))
+		begin_refused(a, res, &err);
+	else {
 		set_msg(res, &err, cd_drive_undone(d));
 		res->state = r == CD_E_CANCELLED ? RES_CANCELLED : RES_FAILED;
-		goto out;
 	}
-	record_files(d, res);
-	res->state = RES_COMPLETED;
-out:
+	cd_drive_free(d);
+	return NULL;
+}
+
+/* Wait for its PIN mailer to print, then commit (or roll back). */
+static void
+finish_one(struct cd_drive *d, struct bulk_result *res)
+{
+	struct cd_err err;
+	int r;
+
+	if ((r = cd_drive_finish(d, &err)) != 0) {
+		set_msg(res, &err, cd_drive_undone(d));
+		res->state = r == CD_E_CANCELLED ? RES_CANCELLED : RES_FAILED;
+	} else {
+		record_files(d, res);
+		res->state = RES_COMPLETED;
+	}
 	cd_drive_free(d);
 }
 
 /*
  * A worker process: its own client API handle, opened as the parent's
  * was (the same mode, socket and operator), requests one after another.
+ * Each request's keys, certificates and packages are made while the PIN
+ * mailer of the one before prints; that one is committed only once its
+ * mailer has printed, and a mailer that fails rolls back its own request
+ * only.
  */
 static int
 worker_main(const struct cli *cli, const struct bulk_opts *o,
@@ -297,6 +313,9 @@ worker_main(const struct cli *cli, const struct bulk_opts *o,
 {
 	struct cd_api_opts oo;
 	struct cd_api *a = NULL;
+	struct cd_drive_ui ui;
+	struct cd_drive *prev = NULL, *d;
+	struct bulk_result *prev_res = NULL;
 	struct cd_err err;
 	int i;
 
@@ -304,8 +323,22 @@ worker_main(const struct cli *cli, const struct bulk_opts *o,
 	oo.no_sweep = 1;		/* the parent's engine swept */
 	if (cd_api_open(&oo, &a, &err) != 0)
 		return cli_fail(&err);
-	while (!stop_signal && (i = atomic_fetch_add(&sh->next, 1)) < sh->n)
-		collect_one(a, o->folder, &sh->res[i]);
+	memset(&ui, 0, sizeof(ui));
+	ui.arg = (void *)o->folder;
+	ui.folder = bulk_folder;
+	ui.progress = stop_requested;
+	ui.stopped = stopped;
+	ui.no_replace = 1;
+	ui.usb_wait_ms = -1;
+	while (!stop_signal && (i = atomic_fetch_add(&sh->next, 1)) < sh->n) {
+		d = start_one(a, &ui, &sh->res[i]);
+		if (prev != NULL)
+			finish_one(prev, prev_res);
+		prev = d;
+		prev_res = &sh->res[i];
+	}
+	if (prev != NULL)
+		finish_one(prev, prev_res);
 	cd_api_close(a);
 	return 0;
 }

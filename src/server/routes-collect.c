@@ -507,6 +507,27 @@ cds_h_collect_heartbeat(struct cd_engine *pe, const struct cds_req *q,
 	return r;
 }
 
+/*
+ * The PIN mailer sent and not waited for (a bulk worker goes on with its
+ * next request); the commit waits for it.  On failure the attempt is
+ * rolled back, as a failed commit is.
+ */
+int
+cds_h_collect_mailer(struct cd_engine *pe, const struct cds_req *q,
+    struct cds_reply *out, struct cd_err *err)
+{
+	struct attempt *a;
+	int r;
+
+	if ((a = take(q, err)) == NULL)
+		return err->code;
+	r = cd_collect_mailer_start(a->c, err);
+	drop(a);
+	if (r == 0)
+		out->json = json_pack("{s:b}", "ok", 1);
+	return r;
+}
+
 /* Commit: the PIN mailer is printed here; CD_E_LOST once aborted. */
 int
 cds_h_collect_commit(struct cd_engine *pe, const struct cds_req *q,

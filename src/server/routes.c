@@ -694,6 +694,8 @@ const struct cds_route cds_routes[] = {
 	    cds_h_collect_drive, "record the USB drive of the AutoSave items" },
 	{ "POST", "/v1/collections/{id}/heartbeat", CDS_BODY_JSON,
 	    cds_h_collect_heartbeat, "the client is still there" },
+	{ "POST", "/v1/collections/{id}/mailer", CDS_BODY_JSON,
+	    cds_h_collect_mailer, "send the PIN mailer, do not wait for it" },
 	{ "POST", "/v1/collections/{id}/commit", CDS_BODY_JSON,
 	    cds_h_collect_commit, "commit (refused once aborted)" },
 	{ "POST", "/v1/collections/{id}/cancel", CDS_BODY_JSON,

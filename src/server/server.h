@@ -117,6 +117,8 @@ int cds_h_collect_drive(struct cd_engine *, const struct cds_req *,
     struct cds_reply *, struct cd_err *);
 int cds_h_collect_heartbeat(struct cd_engine *, const struct cds_req *,
     struct cds_reply *, struct cd_err *);
+int cds_h_collect_mailer(struct cd_engine *, const struct cds_req *,
+    struct cds_reply *, struct cd_err *);
 int cds_h_collect_commit(struct cd_engine *, const struct cds_req *,
     struct cds_reply *, struct cd_err *);
 int cds_h_collect_cancel(struct cd_engine *, const struct cds_req *,

@@ -6,7 +6,9 @@
 # own PIN mailer, each request is collected exactly once, no password
 # reaches the output, store or audit trail; user-PIN and non-FileStore
 # profiles are refused; a request whose file name is taken fails alone,
-# before anything is issued for it; SIGTERM cancels the collections in progress and keeps
+# before anything is issued for it; a worker overlaps a request's PIN
+# mailer with the next request and a refused mailer rolls back its own
+# request only; SIGTERM cancels the collections in progress and keeps
 # the completed ones; --limit takes the oldest.
 . "${top_srcdir:-.}/tests/lib/common.sh"
 . "$top_srcdir/tests/lib/cupsd.sh"
@@ -153,6 +155,50 @@ check "no password in the output, the audit trail or the store ($searched search
 cd_ collect --ready --profile generated --folder "$T/out" --overwrite
 expect_rc 0 "a second run finds nothing left"
 expect_out '^0 completed' "and collects nothing twice"
+
+# overlapped PIN mailers: one worker starts the next request while the
+# mailer of the one before prints, commits each only once its mailer has
+# printed, and a mailer that fails rolls back its own request only
+o1=$(new_request Bulk.P1 generated)
+o2=$(new_request Bulk.P2 generated)
+o3=$(new_request Bulk.P3 generated)
+printf 'Bulk Person2\n' >"$CUPSD_OUT_PICKY/fail-if"
+sed -i 's/^pin_printer = .*/pin_printer = picky/' "$CONF"
+mkdir "$T/overlap"
+cd_ collect --ready --profile generated --folder "$T/overlap" --jobs 1
+cp "$OUT" "$T/overlap.out"
+expect_rc 1 "one worker, the second request's PIN mailer refused: exit 1"
+check "the first and the third completed" test \
+    "$(status_of "$o1") $(status_of "$o3")" = "completed completed"
+check "the second failed because of its PIN mailer" grep -qE \
+    "^$o2	Bulk.P2	failed	.*PIN mailer could not be printed" "$T/overlap.out"
+check "and is collectable again" test "$(status_of "$o2")" = \
+    awaiting-collection
+check "only the first and the third have packages" test \
+    "$(ls "$T/overlap" | tr '\n' ,)" = "Bulk.P1 Signing.pfx,Bulk.P3 Signing.pfx,"
+check "two PIN mailers printed" \
+    test "$(ls "$CUPSD_OUT_PICKY" | grep -c '^job-.*\.prn$')" -eq 2
+cd_ audit
+cp "$OUT" "$T/audit"
+# line_of ERE: the line of the audit trail (oldest first) matching ERE
+line_of() { grep -n -E "$1" "$T/audit" | head -n 1 | cut -d: -f1; }
+b2=$(line_of "collect.begin +request $o2 .*ok")
+b3=$(line_of "collect.begin +request $o3 .*ok")
+m1=$(line_of "print.pin-mailer +request $o1 .*ok")
+m2=$(line_of "print.pin-mailer +request $o2 .*failed")
+c1=$(line_of "collect.commit +request $o1 ")
+check "the second request began before the first one's mailer printed" \
+    test "${b2:-0}" -gt 0 -a "${b2:-0}" -lt "${m1:-0}"
+check "the first committed only after its mailer printed" \
+    test "${m1:-0}" -gt 0 -a "${m1:-0}" -lt "${c1:-0}"
+check "the third began before the second's mailer failed" \
+    test "${b3:-0}" -gt 0 -a "${b3:-0}" -lt "${m2:-0}"
+rm -f "$CUPSD_OUT_PICKY/fail-if"
+sed -i 's/^pin_printer = .*/pin_printer = secure/' "$CONF"
+cd_ collect --ready --profile generated --folder "$T/overlap" --jobs 1 \
+    --overwrite
+expect_rc 0 "with the printer fixed, the second is collected"
+check "(it is completed)" test "$(status_of "$o2")" = completed
 
 # one request whose file name is taken fails alone and is rolled back
 for p in Bulk.P1 Bulk.P2 Bulk.P3; do new_request "$p" generated >/dev/null; done

@@ -13,8 +13,11 @@
 #	test	 copies each job to $CUPSD_OUT_TEST/job-N.prn
 #	secure	 copies each job to $CUPSD_OUT_SECURE/job-N.prn
 #	broken	 its backend fails; the job is aborted (error policy)
+#	picky	 as test, into $CUPSD_OUT_PICKY, except that a job holding
+#		 the text of the first line of $CUPSD_OUT_PICKY/fail-if
+#		 (when that file exists) fails and is aborted
 # and exports CUPS_SERVER=127.0.0.1:PORT, CUPSD_PORT, CUPSD_DIR,
-# CUPSD_OUT_TEST, CUPSD_OUT_SECURE, CUPSD_SPOOL.  Works as root (jobs run
+# CUPSD_OUT_TEST, CUPSD_OUT_SECURE, CUPSD_OUT_PICKY, CUPSD_SPOOL.  Works as root (jobs run
 # as lp) and as an ordinary user.  Needs cups and cups-client.  Returns
 # non-zero, with the reason in $CUPSD_WHY, if something is missing or the
 # scheduler does not come up.
@@ -113,6 +116,25 @@ fi
 exit 0
 EOF
 	chmod 755 "$1/bin/backend/testfile"
+	cat >"$1/bin/backend/testpicky" <<'EOF'
+#!/bin/sh
+if [ $# -eq 0 ]; then
+	echo 'direct testpicky "Unknown" "Test file backend, failing some jobs"'
+	exit 0
+fi
+out=${DEVICE_URI#testpicky:}
+job=$out/job-$1.prn
+if [ $# -ge 6 ]; then cat "$6"; else cat; fi >"$job.tmp" ||
+	{ echo "ERROR: cannot write $out" >&2; exit 1; }
+if [ -f "$out/fail-if" ] &&
+    grep -qF -- "$(head -n 1 "$out/fail-if")" "$job.tmp"; then
+	rm -f "$job.tmp"
+	echo "ERROR: this job was refused by the test" >&2
+	exit 1
+fi
+mv "$job.tmp" "$job"
+EOF
+	chmod 755 "$1/bin/backend/testpicky"
 }
 
 cupsd_start() {
@@ -123,7 +145,8 @@ cupsd_start() {
 	CUPSD_PORT=$(_cupsd_port)
 	mkdir -p "$CUPSD_DIR/spool/tmp" "$CUPSD_DIR/cache" "$CUPSD_DIR/state" \
 	    "$CUPSD_DIR/log" "$CUPSD_DIR/bin/backend" "$CUPSD_DIR/ppd" \
-	    "$CUPSD_DIR/out-test" "$CUPSD_DIR/out-secure" || return 1
+	    "$CUPSD_DIR/out-test" "$CUPSD_DIR/out-secure" \
+	    "$CUPSD_DIR/out-picky" || return 1
 	for _x in filter daemon cgi-bin notifier monitor driver; do
 		[ -e "/usr/lib/cups/$_x" ] &&
 		    ln -sf "/usr/lib/cups/$_x" "$CUPSD_DIR/bin/$_x"
@@ -142,7 +165,8 @@ cupsd_start() {
 			_t=$(dirname "$_t")
 		done
 		chmod 755 "$CUPSD_DIR"
-		chown lp "$CUPSD_DIR/out-test" "$CUPSD_DIR/out-secure"
+		chown lp "$CUPSD_DIR/out-test" "$CUPSD_DIR/out-secure" \
+		    "$CUPSD_DIR/out-picky"
 	fi
 	if ! "$_cupsd" -t -c "$CUPSD_DIR/cupsd.conf" \
 	    -s "$CUPSD_DIR/cups-files.conf" >"$CUPSD_DIR/log/check" 2>&1; then
@@ -167,9 +191,10 @@ cupsd_start() {
 	CUPS_SERVER=127.0.0.1:$CUPSD_PORT
 	CUPSD_OUT_TEST=$CUPSD_DIR/out-test
 	CUPSD_OUT_SECURE=$CUPSD_DIR/out-secure
+	CUPSD_OUT_PICKY=$CUPSD_DIR/out-picky
 	CUPSD_SPOOL=$CUPSD_DIR/spool
 	export CUPS_SERVER CUPSD_PORT CUPSD_DIR CUPSD_OUT_TEST \
-	    CUPSD_OUT_SECURE CUPSD_SPOOL
+	    CUPSD_OUT_SECURE CUPSD_OUT_PICKY CUPSD_SPOOL
 	for _q in test:out-test secure:out-secure broken:missing; do
 		if ! "$_lpadmin" -h "$CUPS_SERVER" -p "${_q%%:*}" \
 		    -v "testfile:$CUPSD_DIR/${_q#*:}" -E -m raw \
@@ -180,8 +205,19 @@ cupsd_start() {
 			return 1
 		fi
 	done
-	"$_lpadmin" -h "$CUPS_SERVER" -p broken \
-	    -o printer-error-policy=abort-job >>"$CUPSD_DIR/log/lpadmin" 2>&1
+	if ! "$_lpadmin" -h "$CUPS_SERVER" -p picky \
+	    -v "testpicky:$CUPSD_DIR/out-picky" -E -m raw \
+	    >>"$CUPSD_DIR/log/lpadmin" 2>&1; then
+		CUPSD_WHY="lpadmin picky failed: $(tail -n 1 \
+		    "$CUPSD_DIR/log/lpadmin")"
+		cupsd_stop
+		return 1
+	fi
+	for _q in broken picky; do
+		"$_lpadmin" -h "$CUPS_SERVER" -p "$_q" \
+		    -o printer-error-policy=abort-job \
+		    >>"$CUPSD_DIR/log/lpadmin" 2>&1
+	done
 	return 0
 }
 

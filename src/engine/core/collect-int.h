@@ -49,6 +49,7 @@ struct cd_collect {
 	void *progress_arg;
 	int64_t usb_device_id;		/* device record of the USB drive */
 	char nss_note[256];		/* audit note: what a rollback left */
+	struct cd_coll_pin *pin;	/* the PIN mailer's job, started */
 };
 
 int cd_coll_progress(struct cd_collect *c, const char *what, int done,
@@ -60,7 +61,15 @@ int cd_coll_journal(struct cd_collect *c, const char *path,
 int cd_coll_delivered(struct cd_collect *c, struct cd_coll_item *it,
     const char *location, const char *action, struct cd_err *err);
 
-/* collect-print.c: print the PIN mailer with the generated password. */
+/*
+ * collect-print.c: the PIN mailer with the generated password.  start
+ * sends it to the printer and returns once it is queued (c->pin); end
+ * follows it until it is printed, or with give_up stops following it
+ * (it is cancelled unless already printed), purges it and audits it;
+ * pin_mailer is both.  Each is a no-op when there is nothing to do.
+ */
+int cd_coll_pin_start(struct cd_collect *c, struct cd_err *err);
+int cd_coll_pin_end(struct cd_collect *c, int give_up, struct cd_err *err);
 int cd_coll_pin_mailer(struct cd_collect *c, struct cd_err *err);
 
 #endif

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * collect-print.c - documents of a collection: the PIN mailer printed
- * at commit, once every package is delivered (generated passwords only;
- * then wiped; its print job journalled before its document is sent, so
- * a crash leaves a job the sweep purges), and the transport document
- * printed after a successful download or later.
+ * collect-print.c - documents of a collection: the PIN mailer, once
+ * every package is delivered (generated passwords only), sent then
+ * followed until printed before the commit -- the two halves apart when
+ * a bulk worker overlaps it with its next request; its print job
+ * journalled before its document is sent, so a crash leaves a job the
+ * sweep purges -- and the transport document printed after a successful
+ * download or later.
  */
 #include "config.h"
 
@@ -127,26 +129,29 @@ cd_eng_print_ready(struct cd_engine *e, int pin_mailer, struct cd_err *err)
 	    err) : 0;
 }
 
-int
-cd_coll_pin_mailer(struct cd_collect *c, struct cd_err *err)
+/* The PIN mailer's job between its start and its end. */
+struct cd_coll_pin {
+	struct pin_job pj;
+	struct cd_print_job *job;
+	char name[128];
+};
+
+/* Whoever abandons a started mailer stops following it at once. */
+static int
+pin_give_up(void *arg)
+{
+	(void)arg;
+	return 1;
+}
+
+/* Render the PIN mailer of c: *ps (cd_doc_free) carries the password. */
+static int
+pin_render(struct cd_collect *c, char **ps, size_t *len, struct cd_err *err)
 {
 	const struct cd_conf *conf = c->e->conf;
-	const struct cd_print_ops *ops = print_ops(conf);
-	struct pin_job pj = { c, { 0 } };
-	const struct cd_print_stop stop = { pin_stop, &pj, pin_queued };
 	struct cd_doc_item items[CD_MAX_POLICIES_PER_PROFILE];
 	struct cd_doc doc;
-	char *ps = NULL, job[128], obj[64], where[CD_PATH_MAX], why[512];
-	size_t len = 0;
-	int r;
 
-	if (c->prof->pin_mailer_template[0] == '\0')
-		return cd_err_set(err, CD_E_CONFIG, "profile %s has no PIN "
-		    "mailer", c->prof->id);
-	/* The loader refuses this; never print a password to a file. */
-	if (!(ops->caps & CD_PRINT_SECRET))
-		return cd_err_set(err, CD_E_CONFIG, "the print backend '%s' "
-		    "cannot print PIN mailers", ops->name);
 	items_from_collect(c, items);
 	memset(&doc, 0, sizeof(doc));
 	doc.person = &c->person;
@@ -158,25 +163,95 @@ cd_coll_pin_mailer(struct cd_collect *c, struct cd_err *err)
 	doc.nitems = c->n;
 	doc.items = items;
 	doc.password = c->pw;
-	if ((r = cd_coll_progress(c, "Printing the PIN mailer", 0, 1,
-	    err)) != 0)
-		return r;
-	if ((r = cd_doc_render(c->prof->pin_mailer_template,
-	    CD_DOC_PIN_MAILER, &doc, conf->paper, &ps, &len, err)) != 0)
-		return r;
-	cd_fault("during-print");
-	r = ops->submit(conf->print.cfg, CD_PRINT_PIN_MAILER, NULL, "certdesk "
-	    "mailer", ps, len, job, sizeof(job), &stop, err);
-	cd_doc_free(ps, len);
-	pin_purged(&pj, why, sizeof(why));
-	ops->describe(conf->print.cfg, CD_PRINT_PIN_MAILER, where,
+	return cd_doc_render(c->prof->pin_mailer_template, CD_DOC_PIN_MAILER,
+	    &doc, conf->paper, ps, len, err);
+}
+
+/* The job is over (r its outcome): purge it, mark its row, audit it. */
+static int
+pin_done(struct cd_collect *c, struct cd_coll_pin *p, int r,
+    struct cd_err *err)
+{
+	const struct cd_conf *conf = c->e->conf;
+	char obj[64], where[CD_PATH_MAX], why[512];
+
+	pin_purged(&p->pj, why, sizeof(why));
+	print_ops(conf)->describe(conf->print.cfg, CD_PRINT_PIN_MAILER, where,
 	    sizeof(where));
 	snprintf(obj, sizeof(obj), "request %lld", (long long)c->req.id);
 	cd_audit(c->e, "print.pin-mailer", obj, r == 0 ? "ok" : "failed",
 	    "PIN mailer to %s%s%s%s%s", where, r == 0 ? ", job " : ": ",
-	    r == 0 ? job : (err ? err->msg : ""), why[0] ? "; not purged yet "
-	    "(the sweep retries): " : "", why);
+	    r == 0 ? p->name : (err ? err->msg : ""), why[0] ? "; not purged "
+	    "yet (the sweep retries): " : "", why);
+	free(p);
 	return r;
+}
+
+int
+cd_coll_pin_start(struct cd_collect *c, struct cd_err *err)
+{
+	const struct cd_conf *conf = c->e->conf;
+	const struct cd_print_ops *ops = print_ops(conf);
+	struct cd_coll_pin *p;
+	struct cd_print_stop stop = { pin_stop, NULL, pin_queued };
+	char *ps = NULL;
+	size_t len = 0;
+	int r;
+
+	if (c->pin != NULL)
+		return 0;
+	if (c->prof->pin_mailer_template[0] == '\0')
+		return cd_err_set(err, CD_E_CONFIG, "profile %s has no PIN "
+		    "mailer", c->prof->id);
+	/* The loader refuses this; never print a password to a file. */
+	if (!(ops->caps & CD_PRINT_SECRET) || ops->start == NULL)
+		return cd_err_set(err, CD_E_CONFIG, "the print backend '%s' "
+		    "cannot print PIN mailers", ops->name);
+	if ((r = cd_coll_progress(c, "Printing the PIN mailer", 0, 1,
+	    err)) != 0)
+		return r;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	p->pj.c = c;
+	stop.arg = &p->pj;
+	if ((r = pin_render(c, &ps, &len, err)) != 0) {
+		free(p);
+		return r;
+	}
+	cd_fault("during-print");
+	r = ops->start(conf->print.cfg, CD_PRINT_PIN_MAILER, NULL, "certdesk "
+	    "mailer", ps, len, p->name, sizeof(p->name), &stop, &p->job, err);
+	cd_doc_free(ps, len);
+	if (r != 0)
+		return pin_done(c, p, r, err);
+	c->pin = p;
+	return 0;
+}
+
+int
+cd_coll_pin_end(struct cd_collect *c, int give_up, struct cd_err *err)
+{
+	struct cd_coll_pin *p = c->pin;
+	struct cd_print_stop stop = { give_up ? pin_give_up : pin_stop, NULL,
+	    NULL };
+	int r;
+
+	if (p == NULL)
+		return 0;
+	c->pin = NULL;
+	stop.arg = &p->pj;
+	r = print_ops(c->e->conf)->finish(p->job, &stop, err);
+	return pin_done(c, p, r, err);
+}
+
+int
+cd_coll_pin_mailer(struct cd_collect *c, struct cd_err *err)
+{
+	int r;
+
+	if ((r = cd_coll_pin_start(c, err)) != 0)
+		return r;
+	return cd_coll_pin_end(c, 0, err);
 }
 
 struct doc_certs {

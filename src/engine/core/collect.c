@@ -999,6 +999,54 @@ fail:
 	return r;
 }
 
+/*
+ * Every certificate delivered and the attempt still holding the request:
+ * else the collection is rolled back (a lost attempt prints no PIN
+ * mailer and commits nothing).
+ */
+static int
+ready_to_commit(struct cd_collect *c, struct cd_err *err)
+{
+	int r;
+
+	if ((r = all_delivered(c, err)) != 0)
+		return r;
+	if ((r = cd_coll_heartbeat(c, err)) != 0) {
+		struct cd_err sub;
+
+		cd_collect_cancel(c, err->msg, NULL, 0, &sub);
+	}
+	return r;
+}
+
+/* The PIN mailer failed (r): roll back, saying why. */
+static int
+mailer_failed(struct cd_collect *c, int r, struct cd_err *err)
+{
+	cd_err_prefix(err, "the PIN mailer could not be printed, so nobody "
+	    "could tell the user the password; the collection was rolled "
+	    "back");
+	cd_collect_cancel(c, err->msg, NULL, 0, NULL);
+	return r;
+}
+
+int
+cd_collect_mailer_start(struct cd_collect *c, struct cd_err *err)
+{
+	struct cd_err local;
+	int r;
+
+	if (err == NULL)
+		err = &local;
+	if (!c->generated || c->pin != NULL)
+		return 0;
+	if ((r = ready_to_commit(c, err)) != 0)
+		return r;
+	if ((r = cd_coll_pin_start(c, err)) != 0)
+		return mailer_failed(c, r, err);
+	return 0;
+}
+
 int
 cd_collect_commit(struct cd_collect *c, struct cd_err *err)
 {
@@ -1007,22 +1055,10 @@ cd_collect_commit(struct cd_collect *c, struct cd_err *err)
 
 	if (err == NULL)		/* a rollback's reason is audited */
 		err = &local;
-	if ((r = all_delivered(c, err)) != 0)
+	if ((r = ready_to_commit(c, err)) != 0)
 		return r;
-	/* A lost attempt prints no PIN mailer and commits nothing. */
-	if ((r = cd_coll_heartbeat(c, err)) != 0) {
-		struct cd_err sub;
-
-		cd_collect_cancel(c, err ? err->msg : "lost", NULL, 0, &sub);
-		return r;
-	}
-	if (c->generated && (r = cd_coll_pin_mailer(c, err)) != 0) {
-		cd_err_prefix(err, "the PIN mailer could not be printed, so "
-		    "nobody could tell the user the password; the collection "
-		    "was rolled back");
-		cd_collect_cancel(c, err->msg, NULL, 0, NULL);
-		return r;
-	}
+	if (c->generated && (r = cd_coll_pin_mailer(c, err)) != 0)
+		return mailer_failed(c, r, err);
 	/* A stop asked for while the PIN mailer printed still cancels. */
 	if (c->generated && (r = cd_coll_progress(c, "PIN mailer printed", 1,
 	    1, err)) != 0) {
@@ -1091,12 +1127,15 @@ cd_collect_cancel(struct cd_collect *c, const char *reason, char *undone,
     size_t undonelen, struct cd_err *err)
 {
 	struct cd_undo u;
+	struct cd_err mailer;
 	char files[sizeof(u.failures) + 128];
 	int certs = 0, kept = 0, lost = 0, i, r;
 
 	if (c == NULL)
 		return 0;
 	wipe_password(c);
+	/* a PIN mailer still printing is cancelled and purged */
+	cd_coll_pin_end(c, 1, &mailer);
 	if (c->stage == CD_CS_COMMITTED)
 		return cd_err_set(err, CD_E_STATE, "the collection is already "
 		    "complete");

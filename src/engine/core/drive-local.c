@@ -116,6 +116,12 @@ l_tick(void *h, struct cd_err *err)
 }
 
 static int
+l_mailer_start(void *h, struct cd_err *err)
+{
+	return cd_collect_mailer_start(h, err);
+}
+
+static int
 l_commit(void *h, struct cd_err *err)
 {
 	return cd_collect_commit(h, err);
@@ -152,6 +158,7 @@ const struct cd_collect_ops cd_collect_local = {
 	.record_drive = l_record_drive,
 	.rollback_note = l_rollback_note,
 	.tick = l_tick,
+	.mailer_start = l_mailer_start,
 	.commit = l_commit,
 	.cancel = l_cancel,
 	.free = l_free,

@@ -33,6 +33,7 @@ struct cd_drive {
 	int own_c;			/* c is freed with the driver */
 	void *state[NTARGETS];
 	int begun;
+	int deferred;			/* run_deferred done, finish not yet */
 	char folder[CD_PATH_MAX];
 	char undone[512];
 };
@@ -280,17 +281,6 @@ release_targets(struct cd_drive *d)
 		}
 }
 
-void
-cd_drive_free(struct cd_drive *d)
-{
-	if (d == NULL)
-		return;
-	release_targets(d);
-	if (d->own_c)
-		d->ops->free(d->h);
-	free(d);
-}
-
 /* ---- the sequence ----------------------------------------------------------- */
 
 static int
@@ -395,9 +385,7 @@ steps(struct cd_drive *d, struct cd_err *err)
 	    (r = deliver(d, err)) != 0)
 		return r;
 	/* A stop asked for during the last write still cancels. */
-	if ((r = d->ops->progress(d->h, "Finishing...", 1, 1, err)) != 0)
-		return r;
-	return d->ops->commit(d->h, err);
+	return d->ops->progress(d->h, "Finishing...", 1, 1, err);
 }
 
 /* Cancel the attempt, then let each target undo what is left. */
@@ -427,8 +415,47 @@ roll_back(struct cd_drive *d, const struct cd_err *why)
 		    sizeof(d->undone));
 }
 
+/* A step failed (r, err): cancel, roll back, release the targets. */
+static int
+fail(struct cd_drive *d, int r, struct cd_err *err)
+{
+	d->deferred = 0;
+	if (err->code == 0)
+		err->code = r;
+	if (r == CD_E_CANCELLED && d->ui->stopped != NULL)
+		d->ui->stopped(d->ui->arg, err);
+	roll_back(d, err);
+	release_targets(d);
+	return r;
+}
+
+/* Every step up to the commit; mailer: send the PIN mailer too. */
+static int
+run_until_commit(struct cd_drive *d, int mailer, struct cd_err *err)
+{
+	int r;
+
+	cd_err_clear(err);
+	d->undone[0] = '\0';
+	if (d->h != NULL)
+		return cd_err_set(err, CD_E_STATE, "this driver already ran");
+	if ((r = steps(d, err)) != 0 || (mailer && d->ops->mailer_start !=
+	    NULL && (r = d->ops->mailer_start(d->h, err)) != 0))
+		return fail(d, r, err);
+	d->deferred = 1;
+	return 0;
+}
+
 int
-cd_drive_run(struct cd_drive *d, struct cd_err *err)
+cd_drive_run_deferred(struct cd_drive *d, struct cd_err *err)
+{
+	struct cd_err local;
+
+	return run_until_commit(d, 1, err != NULL ? err : &local);
+}
+
+int
+cd_drive_finish(struct cd_drive *d, struct cd_err *err)
 {
 	struct cd_err local;
 	int m, r;
@@ -436,23 +463,49 @@ cd_drive_run(struct cd_drive *d, struct cd_err *err)
 	if (err == NULL)
 		err = &local;
 	cd_err_clear(err);
-	d->undone[0] = '\0';
-	if (d->h != NULL)
-		return cd_err_set(err, CD_E_STATE, "this driver already ran");
-	if ((r = steps(d, err)) != 0) {
-		if (err->code == 0)
-			err->code = r;
-		if (r == CD_E_CANCELLED && d->ui->stopped != NULL)
-			d->ui->stopped(d->ui->arg, err);
-		roll_back(d, err);
-		release_targets(d);
-		return r;
-	}
+	if (!d->deferred)
+		return cd_err_set(err, CD_E_STATE, "nothing to finish: run the "
+		    "driver first");
+	if ((r = d->ops->commit(d->h, err)) != 0)
+		return fail(d, r, err);
+	d->deferred = 0;
 	for (m = 0; m < NTARGETS; m++)
 		if (d->state[m] != NULL && targets[m]->commit != NULL)
 			targets[m]->commit(d, d->state[m]);
 	release_targets(d);
 	return 0;
+}
+
+int
+cd_drive_run(struct cd_drive *d, struct cd_err *err)
+{
+	struct cd_err local;
+	int r;
+
+	if (err == NULL)
+		err = &local;
+	/* one request: the mailer is sent and followed by the commit */
+	if ((r = run_until_commit(d, 0, err)) != 0)
+		return r;
+	return cd_drive_finish(d, err);
+}
+
+void
+cd_drive_free(struct cd_drive *d)
+{
+	struct cd_err why;
+
+	if (d == NULL)
+		return;
+	if (d->deferred) {
+		cd_err_set(&why, CD_E_CANCELLED, "the collection was closed "
+		    "before it finished");
+		fail(d, CD_E_CANCELLED, &why);
+	}
+	release_targets(d);
+	if (d->own_c)
+		d->ops->free(d->h);
+	free(d);
 }
 
 const char *

@@ -435,43 +435,83 @@ queue_for(const struct cd_print_cups_cfg *c, enum cd_print_doc doc)
 	return c->printer;
 }
 
+/* A job sent and not yet followed (start, then finish). */
+struct cd_print_job {
+	struct sched s;
+	cups_dest_t *dest;
+	int id;
+	char name[300];
+};
+
+/* Done or given up: leave no copy of the document behind. */
+static void
+job_free(struct cd_print_job *j)
+{
+	if (j->id != 0)
+		cupsCancelJob2(j->s.http, j->dest->name, j->id, 1);
+	if (j->dest != NULL)
+		cupsFreeDests(1, j->dest);
+	if (j->s.http != NULL)
+		httpClose(j->s.http);
+	if (j->s.set_server)
+		cupsSetServer(NULL);
+	free(j);
+}
+
+static int
+cups_start(const void *cfg, enum cd_print_doc doc, const char *target,
+    const char *title, const void *data, size_t len, char *job,
+    size_t joblen, const struct cd_print_stop *stop,
+    struct cd_print_job **out, struct cd_err *err)
+{
+	const struct cd_print_cups_cfg *c = cfg;
+	struct cd_print_job *j;
+	int r;
+
+	*out = NULL;
+	if (target == NULL)
+		target = queue_for(c, doc);
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	if ((r = connect_sched(&j->s, c != NULL ? c->server : "", 30000,
+	    err)) != 0 ||
+	    (r = find_dest(&j->s, target ? target : "", &j->dest, err)) != 0 ||
+	    (r = send_doc(&j->s, j->dest->name, title, data, len, stop, &j->id,
+	    err)) != 0) {
+		job_free(j);
+		return r;
+	}
+	cd_fault("print-queued");
+	snprintf(j->name, sizeof(j->name), "%s-%d", j->dest->name, j->id);
+	if (job != NULL && joblen > 0)
+		cd_strlcpy(job, j->name, joblen);
+	*out = j;
+	return 0;
+}
+
+static int
+cups_finish(struct cd_print_job *j, const struct cd_print_stop *stop,
+    struct cd_err *err)
+{
+	int r;
+
+	r = follow(&j->s, j->dest->name, j->id, j->name, stop, err);
+	job_free(j);
+	return r;
+}
+
 static int
 cups_submit(const void *cfg, enum cd_print_doc doc, const char *target,
     const char *title, const void *data, size_t len, char *job,
     size_t joblen, const struct cd_print_stop *stop, struct cd_err *err)
 {
-	const struct cd_print_cups_cfg *c = cfg;
-	const char *server = c != NULL ? c->server : "";
-	struct sched s;
-	cups_dest_t *dest = NULL;
-	char name[300];
-	int r, id = 0;
+	struct cd_print_job *j;
+	int r;
 
-	if (target == NULL)
-		target = queue_for(c, doc);
-	memset(&s, 0, sizeof(s));
-	if ((r = connect_sched(&s, server, 30000, err)) != 0)
+	if ((r = cups_start(cfg, doc, target, title, data, len, job, joblen,
+	    stop, &j, err)) != 0)
 		return r;
-	if ((r = find_dest(&s, target ? target : "", &dest, err)) != 0)
-		goto out;
-	if ((r = send_doc(&s, dest->name, title, data, len, stop, &id,
-	    err)) != 0)
-		goto out;
-	cd_fault("print-queued");
-	snprintf(name, sizeof(name), "%s-%d", dest->name, id);
-	if (job != NULL && joblen > 0)
-		cd_strlcpy(job, name, joblen);
-	r = follow(&s, dest->name, id, name, stop, err);
-out:
-	/* Done or given up: leave no copy of the document behind. */
-	if (id != 0)
-		cupsCancelJob2(s.http, dest->name, id, 1);
-	if (dest != NULL)
-		cupsFreeDests(1, dest);
-	httpClose(s.http);
-	if (s.set_server)
-		cupsSetServer(NULL);
-	return r;
+	return cups_finish(j, stop, err);
 }
 
 static void
@@ -590,6 +630,8 @@ const struct cd_print_ops cd_print_cups = {
 	.conf_load = cups_conf_load,
 	.conf_free = free,
 	.submit = cups_submit,
+	.start = cups_start,
+	.finish = cups_finish,
 	.purge = cups_purge,
 	.ready = cups_ready,
 	.describe = cups_describe,

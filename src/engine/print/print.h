@@ -57,6 +57,9 @@ struct cd_print_file_cfg {
 	char directory[CD_PATH_MAX];	/* absolute */
 };
 
+/* A job started and not yet followed (a backend's own). */
+struct cd_print_job;
+
 struct cd_print_ops {
 	const char *name;	/* "cups", "file" */
 	unsigned caps;		/* CD_PRINT_* */
@@ -77,6 +80,21 @@ struct cd_print_ops {
 	    const char *target, const char *title, const void *data,
 	    size_t len, char *job, size_t joblen,
 	    const struct cd_print_stop *stop, struct cd_err *err);
+	/*
+	 * submit in two halves, so that a caller can work while the job
+	 * prints: start sends the document (stop->queued is told the job
+	 * as by submit) and returns once it is queued, *out the job to
+	 * follow; finish follows it to completion as submit does, purges
+	 * it, and frees it whatever the outcome.  Both NULL for a backend
+	 * that only submits.
+	 */
+	int (*start)(const void *cfg, enum cd_print_doc doc,
+	    const char *target, const char *title, const void *data,
+	    size_t len, char *job, size_t joblen,
+	    const struct cd_print_stop *stop, struct cd_print_job **out,
+	    struct cd_err *err);
+	int (*finish)(struct cd_print_job *j, const struct cd_print_stop *stop,
+	    struct cd_err *err);
 	/*
 	 * Is a destination configured for doc (target NULL)?  0, or a code
 	 * with the reason for people (a PIN mailer with no printer named).

@@ -13,7 +13,9 @@
  *   cd_collect_package    PKCS#12 in memory
  *   (delivery)            the driver's targets: FileStore / AutoSave /
  *                         SystemStore (drive.h, target.h)
- *   cd_collect_commit     PIN mailer, request completed, certs active
+ *   cd_collect_mailer_start  (optional) the PIN mailer sent, not waited for
+ *   cd_collect_commit     PIN mailer printed, request completed, certs
+ *                         active
  *   cd_collect_cancel     roll back: files deleted, certs marked
  *
  * cd_collect_free() on an attempt that was not committed cancels it.
@@ -195,6 +197,16 @@ int cd_collect_heartbeat(struct cd_collect *c, struct cd_err *err);
  */
 int cd_collect_tick(struct cd_collect *c, struct cd_err *err);
 
+/*
+ * Once every certificate is delivered: send the PIN mailer of a generated
+ * password to its printer and return without waiting for it to print,
+ * so that the caller can start on the next request (a bulk worker).
+ * cd_collect_commit then waits for it, and commits only once it is
+ * printed; a cancel stops waiting and cancels the job unless it has
+ * printed.  0 and nothing done for a user-specified password.  On
+ * failure the collection is rolled back, as a failed commit is.
+ */
+int cd_collect_mailer_start(struct cd_collect *c, struct cd_err *err);
 int cd_collect_commit(struct cd_collect *c, struct cd_err *err);
 
 /*

@@ -5,7 +5,8 @@
  * worker of 'certdesk collect --ready'):
  *
  *   preview -> prepare/check every delivery target -> begin -> password
- *   -> issue -> package -> deliver (per target) -> commit
+ *   -> issue -> package -> deliver (per target) [-> PIN mailer sent]
+ *   -> commit
  *
  * and on any failure or stop: cancel, then each target's rollback.
  * Everything that can be checked before keys are made and the CA signs
@@ -68,6 +69,8 @@ struct cd_collect_ops {
 	    struct cd_err *err);
 	void (*rollback_note)(void *h, const char *text);
 	int (*tick)(void *h, struct cd_err *err);
+	/* may be NULL: the PIN mailer is then all printed by commit */
+	int (*mailer_start)(void *h, struct cd_err *err);
 	int (*commit)(void *h, struct cd_err *err);
 	int (*cancel)(void *h, const char *reason, char *undone,
 	    size_t undonelen, struct cd_err *err);
@@ -182,6 +185,17 @@ const struct cd_collect_preview *cd_drive_preview(const struct cd_drive *d);
  * issued).
  */
 int cd_drive_run(struct cd_drive *d, struct cd_err *err);
+/*
+ * cd_drive_run in two halves, for a caller with more requests to collect:
+ * run_deferred runs every step up to the commit and sends the PIN mailer
+ * of a generated password without waiting for it to print; finish waits
+ * for it and commits.  Between the two the caller may run other drivers
+ * (the next request's keys and certificates are made while the mailer
+ * prints).  Each returns as cd_drive_run does: on failure the attempt is
+ * rolled back.  A driver freed between the two is rolled back too.
+ */
+int cd_drive_run_deferred(struct cd_drive *d, struct cd_err *err);
+int cd_drive_finish(struct cd_drive *d, struct cd_err *err);
 const char *cd_drive_undone(const struct cd_drive *d);
 /* 1 once an attempt was begun (certificates may have been issued). */
 int cd_drive_begun(const struct cd_drive *d);
