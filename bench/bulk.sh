@@ -12,6 +12,9 @@
 #
 #   BENCH_BULK_N       requests per run (default 24 EC, 12 RSA)
 #   BENCH_BULK_ROUNDS  rounds (default 3 EC, 5 RSA)
+#   BEFORE=PATH        also time another build's certdesk against this
+#                      one, EC with --jobs 1, interleaved, on the same
+#                      store (per-certificate ratio, median, min-max)
 # Table on stdout and in $BENCH_OUT/bulk.txt.
 . "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/bench/lib.sh"
 . "$top_srcdir/tests/lib/cupsd.sh"
@@ -97,4 +100,26 @@ for k in ec-p256 rsa2048; do
 	    "$(ratio_of "$RF" j1 "j$CORES")" "$sy" >>"$RES"
 	sed "s/^/$k /" "$RF" >>"$BENCH_OUT/bulk-rounds.txt"
 done
+if [ -n "${BEFORE:-}" ]; then
+	n=${BENCH_BULK_N:-24}; R=${BENCH_BULK_ROUNDS:-3}
+	say "bulk: ec-p256 --jobs 1, $R rounds of $BEFORE and this build"
+	RF=$W/rounds.before
+	: >"$RF"
+	for ((i = 1; i <= R; i++)); do
+		order="before this"
+		[ $((i % 2)) -eq 0 ] && order="this before"
+		for b in $order; do
+			if [ "$b" = before ]; then
+				t=$(CERTDESK=$BEFORE run ec-p256 "$n" 1) || exit 1
+			else
+				t=$(run ec-p256 "$n" 1) || exit 1
+			fi
+			echo "$i $b $(awk -v t="$t" -v n="$n" 'BEGIN { print t * 1000 / n }')" >>"$RF"
+		done
+	done
+	printf '\nec-p256 --jobs 1, ms per certificate: before %.1f, this build %.1f; before / this build %s (%d rounds of %d)\n' \
+	    "$(med_of "$RF" before)" "$(med_of "$RF" this)" \
+	    "$(ratio_of "$RF" before this)" "$R" "$n" >>"$RES"
+	sed "s/^/before /" "$RF" >>"$BENCH_OUT/bulk-rounds.txt"
+fi
 table "$RES"
