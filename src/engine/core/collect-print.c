@@ -167,7 +167,13 @@ pin_render(struct cd_collect *c, char **ps, size_t *len, struct cd_err *err)
 	    &doc, conf->paper, ps, len, err);
 }
 
-/* The job is over (r its outcome): purge it, mark its row, audit it. */
+/*
+ * The job is over (r its outcome): purge it, mark its row, audit it.  The
+ * mark and the audit are written lazily: the commit or the rollback that
+ * always follows makes them durable (the row added before the document
+ * was sent already is; a purge lost to a power cut is done again by the
+ * sweep, and a purged job is fine to purge again).
+ */
 static int
 pin_done(struct cd_collect *c, struct cd_coll_pin *p, int r,
     struct cd_err *err)
@@ -175,6 +181,7 @@ pin_done(struct cd_collect *c, struct cd_coll_pin *p, int r,
 	const struct cd_conf *conf = c->e->conf;
 	char obj[64], where[CD_PATH_MAX], why[512];
 
+	cd_coll_lazy(c, 1);
 	pin_purged(&p->pj, why, sizeof(why));
 	print_ops(conf)->describe(conf->print.cfg, CD_PRINT_PIN_MAILER, where,
 	    sizeof(where));
@@ -183,6 +190,7 @@ pin_done(struct cd_collect *c, struct cd_coll_pin *p, int r,
 	    "PIN mailer to %s%s%s%s%s", where, r == 0 ? ", job " : ": ",
 	    r == 0 ? p->name : (err ? err->msg : ""), why[0] ? "; not purged "
 	    "yet (the sweep retries): " : "", why);
+	cd_coll_lazy(c, 0);
 	free(p);
 	return r;
 }
