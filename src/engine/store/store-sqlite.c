@@ -927,20 +927,15 @@ newer:
  * the WAL at every commit: an issued certificate and its audit record
  * must survive a power cut.  The last process to close the store
  * checkpoints it (two syncs), so that certdesk.db alone holds everything
- * while no certdesk runs (a copy of it is a backup).  The WAL file is
- * then kept, everything in it already in certdesk.db, rather than
- * deleted, so that the next process does not create it anew: a new WAL
- * costs a sync of its header before the first commit.  (A size limit
- * would truncate it at close, and so cost that sync again.)
+ * while no certdesk runs (a copy of it is a backup).
  */
 static int
 configure(struct cd_store *s, struct cd_err *err)
 {
-	int r, one = 1;
+	int r;
 
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, busy_timeout_ms());
-	sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
 	if ((r = sq_exec(s, "PRAGMA journal_mode = WAL", "setting up the "
 	    "store", err)) != 0 ||
 	    (r = sq_exec(s, "PRAGMA foreign_keys = ON", "setting up the "
