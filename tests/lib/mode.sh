@@ -159,7 +159,8 @@ mode_start() {
 	_mp=$(cat "$MODE_DIR/pid")
 	mode_signature >"$MODE_DIR/sig"
 	_mi=0
-	while [ $_mi -lt 100 ]; do
+	# up to 30 s: a sanitizer build on a busy machine starts slowly
+	while [ $_mi -lt 600 ]; do
 		[ -S "$MODE_SOCK" ] && tail -n "+$_from" "$MODE_LOG" |
 		    grep -q "^certdeskd: serving" && return 0
 		mode_alive "$_mp" || break

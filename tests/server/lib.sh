@@ -86,10 +86,10 @@ srv_admin() {
 	[ "$RC" -eq 0 ] || { echo "# certdesk $*: $(cat "$ERR")"; return 1; }
 }
 
-# wait_socket: until the server answers (5 s at most).
+# wait_socket: until the server answers (30 s at most).
 wait_socket() {
 	i=0
-	while [ $i -lt 50 ]; do
+	while [ $i -lt 300 ]; do
 		curl -s -o /dev/null --unix-socket "$SOCK" \
 		    http://localhost/v1/whoami 2>/dev/null && return 0
 		i=$((i + 1))

@@ -25,7 +25,7 @@ runuser -u "$OP1" -- python3 "$top_srcdir/tests/server/relay.py" \
 RELAY_PID=$!
 trap 'kill "$RELAY_PID" 2>/dev/null; cupsd_stop; srv_cleanup' EXIT
 i=0
-while [ ! -S "$RELAY" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+while [ ! -S "$RELAY" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 
 op() {
 	u=$1; shift

@@ -49,7 +49,7 @@ if command -v systemd-socket-activate >/dev/null &&
 	    -s "$T/run/unused.sock" --sweep-interval 0 2>"$T/act.log" &
 	SRV_PID=$!
 	i=0
-	while [ $i -lt 50 ] && [ ! -S "$ASOCK" ]; do sleep 0.1; i=$((i + 1)); done
+	while [ $i -lt 300 ] && [ ! -S "$ASOCK" ]; do sleep 0.1; i=$((i + 1)); done
 	SOCK=$ASOCK
 	api root GET /v1/whoami "" -H "X-Certdesk-As: $OP2"
 	expect_status 200 "a request through the activated socket"
