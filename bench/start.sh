@@ -10,9 +10,11 @@
 #   search")             against  certdesk --version        (target <= 2x)
 #   a call through the client API to that certdeskd ("certdesk -S SOCKET
 #   collect 999999", refused: no such request) against --version
+#   a search in the client's own engine ("certdesk -c CONF request
+#   search", embedded mode) against --version
 #   $BEFORE --version    against  certdesk --version  (when BEFORE names
 #                                 an older build, e.g. a copy of certdesk;
-#                                 the API call too)
+#                                 the API call and the embedded search too)
 #
 # The server pair needs a certdeskd that the current user may start (a
 # private data folder, the user as its first operator); it is left out,
@@ -49,6 +51,12 @@ if server; then
 	[ -z "$BEFORE" ] || pair "before API call / API call" \
 	    "! $BEFORE -S $W/sock collect 999999" \
 	    "! $CERTDESK -S $W/sock collect 999999"
+	# the same search in the client's own engine (embedded mode)
+	pair "search in process / --version" \
+	    "$CERTDESK -c $W/conf request search" "$CERTDESK --version"
+	[ -z "$BEFORE" ] || pair "before search in process / search" \
+	    "$BEFORE -c $W/conf request search" \
+	    "$CERTDESK -c $W/conf request search"
 else
 	echo "search via server: no certdeskd could be started here" \
 	    "($(tail -1 "$W/certdeskd.log" 2>/dev/null))"
