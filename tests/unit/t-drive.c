@@ -239,21 +239,21 @@ run(struct cd_engine *e, const char *profile, struct script *s, int64_t *idp,
 	return r;
 }
 
-/* A mistake found before issuance: code, nothing begun, no certificate. */
 /*
- * Root writes into a folder whatever its mode: make dir unwritable for
+ * Root writes into a folder whatever its mode: make path unwritable for
  * root too, with a read-only tmpfs over it in a mount namespace of this
  * test's own.  1 if done.
  */
 static int
-read_only(const char *dir)
+read_only(const char *path)
 {
 	if (unshare(CLONE_NEWNS) == -1 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
 		return 0;
-	return mount("certdesk-test", dir, "tmpfs", MS_RDONLY, NULL) == 0;
+	return mount("certdesk-test", path, "tmpfs", MS_RDONLY, NULL) == 0;
 }
 
+/* A mistake found before issuance: code, nothing begun, no certificate. */
 static void
 before_issuance(struct cd_engine *e, const char *profile, struct script *s,
     int code, const char *what)
@@ -454,6 +454,81 @@ test_overwrite_kept(struct cd_engine *e)
 	is_int(nfiles(out), 1, "no kept copy left beside it");
 }
 
+/* A fresh driver for a new request of profile, with script s. */
+static struct cd_drive *
+driver(struct cd_engine *e, const char *profile, struct script *s,
+    struct cd_drive_ui *ui, int64_t *id)
+{
+	struct cd_drive *d = NULL;
+	struct cd_err err;
+
+	ui_for(ui, s);
+	*id = new_request(e, profile);
+	if (cd_drive_new(e, *id, ui, &d, &err) != 0)
+		diag("drive new: %s", err.msg);
+	return d;
+}
+
+/* cd_drive_run in two halves (a bulk worker's), and a driver left. */
+static void
+test_deferred(struct cd_engine *e)
+{
+	struct cd_drive_ui ui;
+	struct cd_drive *d;
+	struct script s;
+	struct cd_err err;
+	char half[320], gen[320];
+	int64_t id;
+
+	snprintf(half, sizeof(half), "%s/half", dir);
+	snprintf(gen, sizeof(gen), "%s/gen", dir);
+	mkdir(half, 0700);
+	mkdir(gen, 0700);
+	memset(&s, 0, sizeof(s));
+	s.folder = half;
+	if ((d = driver(e, "p", &s, &ui, &id)) == NULL)
+		bail_out("no driver");
+	is_int(cd_drive_finish(d, &err), CD_E_STATE,
+	    "deferred: nothing to finish before the first half");
+	if (!ok(cd_drive_run_deferred(d, &err) == 0,
+	    "deferred: every step up to the commit"))
+		diag("%s", err.msg);
+	is_int(nfiles(half), 1, "deferred: the package is written");
+	is_int(status(e, id), CD_RS_BEING_COLLECTED,
+	    "deferred: the request is still being collected");
+	cd_drive_free(d);
+	is_int(status(e, id), CD_RS_AWAIT_COLLECTION,
+	    "deferred: a driver freed between the halves is rolled back");
+	is_int(nfiles(half), 0, "deferred: and its package removed");
+
+	memset(&s, 0, sizeof(s));
+	s.folder = half;
+	if ((d = driver(e, "p", &s, &ui, &id)) == NULL)
+		bail_out("no driver");
+	ok(cd_drive_run_deferred(d, &err) == 0 && cd_drive_finish(d, &err) ==
+	    0, "deferred: both halves commit");
+	is_int(status(e, id), CD_RS_COMPLETED, "deferred: the request completed");
+	is_int(cd_drive_finish(d, &err), CD_E_STATE,
+	    "deferred: nothing to finish twice");
+	cd_drive_free(d);
+	is_int(status(e, id), CD_RS_COMPLETED, "deferred: freeing it then "
+	    "undoes nothing");
+	is_int(nfiles(half), 1, "deferred: its package stays");
+
+	/* the PIN mailer cannot be sent (no scheduler at 127.0.0.1:9) */
+	memset(&s, 0, sizeof(s));
+	s.folder = gen;
+	if ((d = driver(e, "g", &s, &ui, &id)) == NULL)
+		bail_out("no driver");
+	ok(cd_drive_run_deferred(d, &err) != 0 && cd_drive_begun(d),
+	    "deferred: a mailer that cannot be sent fails the first half");
+	ok(strstr(err.msg, "PIN mailer") != NULL, "deferred: saying so");
+	is_int(status(e, id), CD_RS_AWAIT_COLLECTION,
+	    "deferred: that request is rolled back");
+	is_int(nfiles(gen), 0, "deferred: and its package removed");
+	cd_drive_free(d);
+}
+
 static void
 test_nss_usb(struct cd_engine *e)
 {
@@ -519,6 +594,7 @@ main(void)
 	test_folder(e);
 	test_questions(e);
 	test_overwrite_kept(e);
+	test_deferred(e);
 	test_nss_usb(e);
 	cd_engine_close(e);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
