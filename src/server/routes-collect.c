@@ -491,20 +491,28 @@ cds_h_collect_drive(struct cd_engine *pe, const struct cds_req *q,
 	return r;
 }
 
-int
-cds_h_collect_heartbeat(struct cd_engine *pe, const struct cds_req *q,
-    struct cds_reply *out, struct cd_err *err)
+/* A step with no arguments, answered {"ok":true}. */
+static int
+plain_step(const struct cds_req *q, struct cds_reply *out,
+    int (*step)(struct cd_collect *, struct cd_err *), struct cd_err *err)
 {
 	struct attempt *a;
 	int r;
 
 	if ((a = take(q, err)) == NULL)
 		return err->code;
-	r = cd_collect_heartbeat(a->c, err);
+	r = step(a->c, err);
 	drop(a);
 	if (r == 0)
 		out->json = json_pack("{s:b}", "ok", 1);
 	return r;
+}
+
+int
+cds_h_collect_heartbeat(struct cd_engine *pe, const struct cds_req *q,
+    struct cds_reply *out, struct cd_err *err)
+{
+	return plain_step(q, out, cd_collect_heartbeat, err);
 }
 
 /*
@@ -516,16 +524,7 @@ int
 cds_h_collect_mailer(struct cd_engine *pe, const struct cds_req *q,
     struct cds_reply *out, struct cd_err *err)
 {
-	struct attempt *a;
-	int r;
-
-	if ((a = take(q, err)) == NULL)
-		return err->code;
-	r = cd_collect_mailer_start(a->c, err);
-	drop(a);
-	if (r == 0)
-		out->json = json_pack("{s:b}", "ok", 1);
-	return r;
+	return plain_step(q, out, cd_collect_mailer_start, err);
 }
 
 /* Commit: the PIN mailer is printed here; CD_E_LOST once aborted. */
