@@ -96,20 +96,22 @@ pin_queued(void *arg, const char *job, struct cd_err *err)
 }
 
 /*
- * The job is done or given up and its backend purged it: make sure, and
- * mark its row.  A purge that cannot be made sure leaves the row
- * pending for the sweep; why says so.
+ * The job is done or given up and its backend purged it: unless the
+ * scheduler confirmed that (purged), make sure; mark its row.  A purge
+ * that cannot be made sure leaves the row pending for the sweep; why
+ * says so.
  */
 static void
-pin_purged(struct pin_job *p, char *why, size_t whylen)
+pin_purged(struct pin_job *p, int purged, char *why, size_t whylen)
 {
 	struct cd_collect *c = p->c;
-	int how;
+	int how = CD_JR_REMOVED;
 
 	why[0] = '\0';
 	if (p->j.id == 0)
 		return;
-	how = cd_journal_purge_one(p->j.path, why, whylen);
+	if (!purged)
+		how = cd_journal_purge_one(p->j.path, why, whylen);
 	c->e->so->journal_mark(c->e->st, p->j.id, how == CD_JR_REMOVED ?
 	    CD_JS_REMOVED : CD_JS_PENDING, how == CD_JR_REMOVED ? "purged" :
 	    why, NULL);
@@ -175,14 +177,14 @@ pin_render(struct cd_collect *c, char **ps, size_t *len, struct cd_err *err)
  * sweep, and a purged job is fine to purge again).
  */
 static int
-pin_done(struct cd_collect *c, struct cd_coll_pin *p, int r,
+pin_done(struct cd_collect *c, struct cd_coll_pin *p, int r, int purged,
     struct cd_err *err)
 {
 	const struct cd_conf *conf = c->e->conf;
 	char obj[64], where[CD_PATH_MAX], why[512];
 
 	cd_coll_lazy(c, 1);
-	pin_purged(&p->pj, why, sizeof(why));
+	pin_purged(&p->pj, purged, why, sizeof(why));
 	print_ops(conf)->describe(conf->print.cfg, CD_PRINT_PIN_MAILER, where,
 	    sizeof(where));
 	snprintf(obj, sizeof(obj), "request %lld", (long long)c->req.id);
@@ -231,7 +233,7 @@ cd_coll_pin_start(struct cd_collect *c, struct cd_err *err)
 	    "mailer", ps, len, p->name, sizeof(p->name), &stop, &p->job, err);
 	cd_doc_free(ps, len);
 	if (r != 0)
-		return pin_done(c, p, r, err);
+		return pin_done(c, p, r, 0, err);
 	c->pin = p;
 	return 0;
 }
@@ -242,14 +244,14 @@ cd_coll_pin_end(struct cd_collect *c, int give_up, struct cd_err *err)
 	struct cd_coll_pin *p = c->pin;
 	struct cd_print_stop stop = { give_up ? pin_give_up : pin_stop, NULL,
 	    NULL };
-	int r;
+	int r, purged = 0;
 
 	if (p == NULL)
 		return 0;
 	c->pin = NULL;
 	stop.arg = &p->pj;
-	r = print_ops(c->e->conf)->finish(p->job, &stop, err);
-	return pin_done(c, p, r, err);
+	r = print_ops(c->e->conf)->finish(p->job, &stop, &purged, err);
+	return pin_done(c, p, r, purged, err);
 }
 
 int

@@ -443,12 +443,17 @@ struct cd_print_job {
 	char name[300];
 };
 
-/* Done or given up: leave no copy of the document behind. */
-static void
+/*
+ * Done or given up: leave no copy of the document behind.  1 when the
+ * scheduler confirmed the job is gone.
+ */
+static int
 job_free(struct cd_print_job *j)
 {
+	ipp_status_t st = IPP_STATUS_OK;
+
 	if (j->id != 0)
-		cupsCancelJob2(j->s.http, j->dest->name, j->id, 1);
+		st = cupsCancelJob2(j->s.http, j->dest->name, j->id, 1);
 	if (j->dest != NULL)
 		cupsFreeDests(1, j->dest);
 	if (j->s.http != NULL)
@@ -456,6 +461,7 @@ job_free(struct cd_print_job *j)
 	if (j->s.set_server)
 		cupsSetServer(NULL);
 	free(j);
+	return st == IPP_STATUS_OK || st == IPP_STATUS_ERROR_NOT_FOUND;
 }
 
 static int
@@ -491,12 +497,14 @@ cups_start(const void *cfg, enum cd_print_doc doc, const char *target,
 
 static int
 cups_finish(struct cd_print_job *j, const struct cd_print_stop *stop,
-    struct cd_err *err)
+    int *purged, struct cd_err *err)
 {
-	int r;
+	int r, gone;
 
 	r = follow(&j->s, j->dest->name, j->id, j->name, stop, err);
-	job_free(j);
+	gone = job_free(j);
+	if (purged != NULL)
+		*purged = gone;
 	return r;
 }
 
@@ -511,7 +519,7 @@ cups_submit(const void *cfg, enum cd_print_doc doc, const char *target,
 	if ((r = cups_start(cfg, doc, target, title, data, len, job, joblen,
 	    stop, &j, err)) != 0)
 		return r;
-	return cups_finish(j, stop, err);
+	return cups_finish(j, stop, NULL, err);
 }
 
 static void

@@ -85,7 +85,9 @@ struct cd_print_ops {
 	 * prints: start sends the document (stop->queued is told the job
 	 * as by submit) and returns once it is queued, *out the job to
 	 * follow; finish follows it to completion as submit does, purges
-	 * it, and frees it whatever the outcome.  Both NULL for a backend
+	 * it, and frees it whatever the outcome; *purged is 1 when the
+	 * scheduler confirmed that the job is gone (purged now or before),
+	 * so that the caller need not ask again.  Both NULL for a backend
 	 * that only submits.
 	 */
 	int (*start)(const void *cfg, enum cd_print_doc doc,
@@ -94,7 +96,7 @@ struct cd_print_ops {
 	    const struct cd_print_stop *stop, struct cd_print_job **out,
 	    struct cd_err *err);
 	int (*finish)(struct cd_print_job *j, const struct cd_print_stop *stop,
-	    struct cd_err *err);
+	    int *purged, struct cd_err *err);
 	/*
 	 * Is a destination configured for doc (target NULL)?  0, or a code
 	 * with the reason for people (a PIN mailer with no printer named).
