@@ -4,8 +4,9 @@
 #  - with [ca] key_passphrase_file, 'certdesk init' writes the key as
 #    encrypted PKCS#8 (AES-256); collections work; the passphrase is in no
 #    file of the data directory;
-#  - a wrong passphrase or an unreadable key stops certdesk and certdeskd
-#    at start, with the reason; a systemd credential works
+#  - a wrong passphrase or an unreadable key stops certdeskd at start and
+#    certdesk at the first command that needs the CA (crl), with the
+#    reason, while listing people works; a systemd credential works
 #    ($CREDENTIALS_DIRECTORY) and a missing one is named;
 #  - 'certdesk ca init --two-tier': the root key is written once, 0600,
 #    outside the data directory (never inside it, never over a file); the

@@ -7,8 +7,11 @@
 #    extractable, and no key file is in the data directory;
 #  - a collection of a two-certificate profile: both certificates verify
 #    against the CA certificate; a CRL signed by the token verifies;
-#  - a wrong PIN, a missing token and a PIN in the URI are clear errors
-#    at start (or at configuration load);
+#  - a wrong PIN or a missing token is a clear error from the first
+#    command that needs the CA (crl, collect, before the claim), and
+#    listing people works meanwhile; a sweep that cannot log in audits
+#    the revocation as failed and the next one makes it; a PIN in the URI
+#    is refused at configuration load;
 #  - the CA conformance suite (tests/unit/t-ca) through this backend:
 #    issuing, revocation and CRLs, refusals.
 . "${top_srcdir:-.}/tests/lib/common.sh"
@@ -84,6 +87,30 @@ expect_rc 0 "certdesk crl with the pkcs11 CA"
 openssl crl -in "$T/ca.crl" -CAfile "$T/data/ca/ca.crt" -noout \
     >"$T/crlv" 2>&1
 check "the CRL verifies against the CA certificate" grep -q 'verify OK' "$T/crlv"
+
+# ---- a due revocation the sweep cannot make: kept, audited, retried --------
+# (a generated password's PIN mailer with no scheduler at 127.0.0.1:9
+# fails the collection after its certificate was issued)
+PIN_PRINTER=secure
+CUPS_SERVER=127.0.0.1:9
+p11conf "$T/pin" "$URI"
+unset PIN_PRINTER CUPS_SERVER
+cd_ request new --person Susan.Smith --profile generated
+gid=$(cat "$OUT")
+mkdir "$T/gen"
+cd_ collect "$gid" --folder "$T/gen"
+expect_rc 1 "a collection whose PIN mailer cannot be printed fails"
+p11conf "$T/badpin" "$URI"
+CERTDESK_CLOCK_OFFSET=400 run "$CERTDESK" -c "$CONF" sweep
+cd_ audit
+expect_out "cert.revoke .*failed.*not revoked, to be retried: .*PIN for the token 'certdesk-ca' is wrong" \
+    "a sweep that cannot log in to the token says so in the audit trail"
+cd_ request show "$gid" --json
+expect_out '"status":"pending-collection"' \
+    "and the certificate still awaits its revocation"
+p11conf "$T/pin" "$URI"
+CERTDESK_CLOCK_OFFSET=400 run "$CERTDESK" -c "$CONF" sweep
+expect_out '1 certificate revoked' "the next sweep, with the right PIN, revokes it"
 
 # ---- clear errors at first use --------------------------------------------------
 # certdesk opens the token when a command needs the CA key; searching and

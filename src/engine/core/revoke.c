@@ -138,8 +138,6 @@ revoke_cert(struct cd_engine *e, struct cd_cert *cur, int reason,
 	    "certificateHold") != 0))
 		return cd_err_set(err, CD_E_STATE, "certificate %s is already "
 		    "revoked (%s)", cur->serial, cur->revoke_reason);
-	if ((r = cd_eng_ca(e, err)) != 0)
-		return r;
 	if (cur->status == CD_CS_REVOKED && (r = cd_ca_unrevoke(e->cao,
 	    e->ca_caps, e->ca, cur->serial, err)) != 0)
 		return r;
@@ -160,7 +158,10 @@ revoke_cert(struct cd_engine *e, struct cd_cert *cur, int reason,
 	return cd_eng_audit(e, "cert.revoke", obj, "ok", detail, err);
 }
 
-/* One certificate by serial, in its own transaction. */
+/*
+ * One certificate by serial, in its own transaction.  The CA is opened
+ * first: a token's login never happens while the store is locked.
+ */
 static int
 revoke_serial(struct cd_engine *e, const char *serial, int reason,
     const char *why, struct cd_err *err)
@@ -169,7 +170,8 @@ revoke_serial(struct cd_engine *e, const char *serial, int reason,
 	struct cd_cert cur;
 	int r;
 
-	if ((r = e->so->begin(e->st, err)) != 0)
+	if ((r = cd_eng_ca(e, err)) != 0 ||
+	    (r = e->so->begin(e->st, err)) != 0)
 		return r;
 	cd_cert_filter_init(&f);
 	cd_strlcpy(f.serial, serial, sizeof(f.serial));
@@ -234,7 +236,8 @@ release_serial(struct cd_engine *e, const char *sn, struct cd_err *err)
 	char obj[64];
 	int r;
 
-	if ((r = e->so->begin(e->st, err)) != 0)
+	if ((r = cd_eng_ca(e, err)) != 0 ||
+	    (r = e->so->begin(e->st, err)) != 0)
 		return r;
 	cd_cert_filter_init(&f);
 	cd_strlcpy(f.serial, sn, sizeof(f.serial));
@@ -254,8 +257,7 @@ release_serial(struct cd_engine *e, const char *sn, struct cd_err *err)
 		    CD_CS_REVOKED ? ", " : "", cur.revoke_reason);
 		goto fail;
 	}
-	if ((r = cd_eng_ca(e, err)) != 0 ||
-	    (r = cd_ca_unrevoke(e->cao, e->ca_caps, e->ca, sn, err)) != 0)
+	if ((r = cd_ca_unrevoke(e->cao, e->ca_caps, e->ca, sn, err)) != 0)
 		goto fail;
 	cur.status = cur.device_id != 0 ? CD_CS_ACTIVE : CD_CS_PENDING;
 	cur.revoked_at = 0;

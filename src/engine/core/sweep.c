@@ -274,10 +274,24 @@ first_cert(const struct cd_cert *c, void *arg)
 	return 1;
 }
 
+/* Not revoked now (why): it stays pending and due for the next sweep. */
+static int
+retry_later(struct cd_engine *e, const struct cd_cert *c,
+    const struct cd_err *why, struct cd_err *err)
+{
+	char obj[128], detail[CD_DETAIL_MAX];
+
+	snprintf(obj, sizeof(obj), "request %lld", (long long)c->request_id);
+	snprintf(detail, sizeof(detail), "certificate %s (%s) not revoked, "
+	    "to be retried: %s", c->serial, c->policy, why->msg);
+	return cd_eng_audit(e, "cert.revoke", obj, "failed", detail, err);
+}
+
 /*
  * Revoke one certificate, in one transaction that first checks it is
  * still pending and due: of two sweeps at once only one revokes it.
- * *done is 0 when another sweep got there first.
+ * *done is 0 when another sweep got there first.  The CA is opened
+ * before: a token's login never happens while the store is locked.
  */
 static int
 revoke_one(struct cd_engine *e, struct cd_cert *c, int *done,
@@ -292,6 +306,8 @@ revoke_one(struct cd_engine *e, struct cd_cert *c, int *done,
 	*done = 0;
 	if (!(e->ca_caps & CD_CA_CAN_REVOKE))
 		return cannot_revoke(e, c, err);
+	if (cd_eng_ca(e, &why) != 0)
+		return retry_later(e, c, &why, err);
 	if ((r = e->so->begin(e->st, err)) != 0)
 		return r;
 	cd_cert_filter_init(&f);
@@ -306,22 +322,16 @@ revoke_one(struct cd_engine *e, struct cd_cert *c, int *done,
 		e->so->rollback(e->st);
 		return 0;
 	}
-	snprintf(obj, sizeof(obj), "request %lld", (long long)c->request_id);
-	if (cd_eng_ca(e, &why) != 0 ||
-	    cd_ca_revoke_all(e->conf, e->ca, c->serial, CD_CRL_CESSATION,
+	if (cd_ca_revoke_all(e->conf, e->ca, c->serial, CD_CRL_CESSATION,
 	    cd_engine_now(e), how, sizeof(how), &why) != 0) {
-		/* stays pending and due: the next sweep tries again */
 		e->so->rollback(e->st);
-		snprintf(detail, sizeof(detail), "certificate %s (%s) not "
-		    "revoked, to be retried: %s", c->serial, c->policy,
-		    why.msg);
-		return cd_eng_audit(e, "cert.revoke", obj, "failed", detail,
-		    err);
+		return retry_later(e, c, &why, err);
 	}
 	cur.status = CD_CS_REVOKED;
 	cur.revoked_at = cd_engine_now(e);
 	if ((r = e->so->cert_update(e->st, &cur, err)) != 0)
 		goto fail;
+	snprintf(obj, sizeof(obj), "request %lld", (long long)c->request_id);
 	snprintf(detail, sizeof(detail), "certificate %s (%s) revoked: not "
 	    "fully collected%s%s%s%s", c->serial, c->policy,
 	    c->location[0] ? "; it had been delivered to " : "", c->location,
