@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * api-server.c - the client API over certdeskd's HTTP/JSON interface,
- * with libcurl on the server's Unix socket (CURLOPT_UNIX_SOCKET_PATH).
+ * on the server's Unix socket (uhttp.c, one kept-alive connection).
  *
  * The server decides who the operator is (the socket's peer); this side
  * only sends the call's arguments.  What the operator's side must do as
@@ -16,15 +16,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "api.h"
-#include "dl-curl.h"	/* libcurl is loaded by the first srv_open */
 #include "api-int.h"
 #include "conf.h"
 #include "json-collect.h"
 #include "json-model.h"
 #include "print.h"
+#include "uhttp.h"
 #include "util.h"
 
 #define MAX_REPLY (256u << 20)
@@ -41,7 +39,7 @@ struct previewed {
 
 struct srv {
 	struct cd_api api;
-	CURL *h;
+	struct cd_uhttp *h;
 	char socket[CD_PATH_MAX];
 	char as[CD_LOGON_MAX];
 	char source[CD_PATH_MAX + 16];
@@ -58,38 +56,12 @@ struct srv {
 
 struct buf {
 	char *p;
-	size_t len, cap;
-	int overflow;
+	size_t len;
 };
-
-static size_t
-on_data(char *data, size_t size, size_t n, void *arg)
-{
-	struct buf *b = arg;
-	size_t len = size * n, cap;
-	char *np;
-
-	if (b->len + len + 1 > MAX_REPLY) {
-		b->overflow = 1;
-		return 0;
-	}
-	if (b->len + len + 1 > b->cap) {
-		for (cap = b->cap ? b->cap : 8192; cap < b->len + len + 1;)
-			cap *= 2;
-		if ((np = realloc(b->p, cap)) == NULL)
-			return 0;
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, data, len);
-	b->len += len;
-	b->p[b->len] = '\0';
-	return len;
-}
 
 /* "?k=v&k=v" from an object of strings (NULL or empty: ""). */
 static char *
-query_string(CURL *h, const json_t *q)
+query_string(const json_t *q)
 {
 	const char *key;
 	json_t *v;
@@ -101,8 +73,8 @@ query_string(CURL *h, const json_t *q)
 	json_object_foreach((json_t *)q, key, v) {
 		if (!json_is_string(v))
 			continue;
-		ek = curl_easy_escape(h, key, 0);
-		ev = curl_easy_escape(h, json_string_value(v), 0);
+		ek = cd_uhttp_escape(key);
+		ev = cd_uhttp_escape(json_string_value(v));
 		np = ek && ev ? realloc(out, len + strlen(ek) + strlen(ev) +
 		    3) : NULL;
 		if (np != NULL) {
@@ -110,8 +82,8 @@ query_string(CURL *h, const json_t *q)
 			len += (size_t)sprintf(out + len, "%c%s=%s",
 			    len ? '&' : '?', ek, ev);
 		}
-		curl_free(ek);
-		curl_free(ev);
+		free(ek);
+		free(ev);
 		if (np == NULL) {
 			free(out);
 			return NULL;
@@ -130,47 +102,40 @@ exchange(struct srv *s, const char *method, const char *path, const json_t *q,
     const void *body, size_t len, const char *ctype, struct buf *rb,
     struct cd_err *err)
 {
-	struct curl_slist *hdr = NULL;
-	char url[2048], line[CD_LOGON_MAX + 64], *qs;
+	struct cd_uhttp_reply rep;
+	const char *hdr[3] = { NULL };
+	char ct[64], as[CD_LOGON_MAX + 32], *qs, *target;
 	json_t *j;
-	long status = 0;
-	CURLcode cc;
-	int r = 0;
+	int r, n = 0;
 
-	if ((qs = query_string(s->h, q)) == NULL)
+	if ((qs = query_string(q)) == NULL ||
+	    (target = malloc(strlen(path) + strlen(qs) + 1)) == NULL) {
+		free(qs);
 		return cd_err_set(err, CD_E_NOMEM, NULL);
-	snprintf(url, sizeof(url), "http://localhost%s%s", path, qs);
+	}
+	sprintf(target, "%s%s", path, qs);
 	free(qs);
-	curl_easy_reset(s->h);
-	curl_easy_setopt(s->h, CURLOPT_UNIX_SOCKET_PATH, s->socket);
-	curl_easy_setopt(s->h, CURLOPT_URL, url);
-	curl_easy_setopt(s->h, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(s->h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(s->h, CURLOPT_WRITEDATA, rb);
-	curl_easy_setopt(s->h, CURLOPT_NOSIGNAL, 1L);
 	if (body != NULL) {
-		curl_easy_setopt(s->h, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(s->h, CURLOPT_POSTFIELDSIZE_LARGE,
-		    (curl_off_t)len);
-		snprintf(line, sizeof(line), "Content-Type: %s", ctype);
-		hdr = curl_slist_append(hdr, line);
+		snprintf(ct, sizeof(ct), "Content-Type: %s", ctype);
+		hdr[n++] = ct;
 	}
 	if (s->as[0] != '\0') {
-		snprintf(line, sizeof(line), "X-Certdesk-As: %s", s->as);
-		hdr = curl_slist_append(hdr, line);
+		snprintf(as, sizeof(as), "X-Certdesk-As: %s", s->as);
+		hdr[n++] = as;
 	}
-	hdr = curl_slist_append(hdr, "Expect:");
-	curl_easy_setopt(s->h, CURLOPT_HTTPHEADER, hdr);
-	cc = curl_easy_perform(s->h);
-	curl_slist_free_all(hdr);
-	if (cc != CURLE_OK)
-		return cd_err_set(err, CD_E_IO, "cannot reach certdeskd at %s: "
-		    "%s", s->socket, rb->overflow ? "the reply is too large" :
-		    curl_easy_strerror(cc));
-	curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &status);
-	if (status >= 400) {
-		j = rb->p ? json_loadb(rb->p, rb->len, 0, NULL) : NULL;
-		r = cdj_error_parse(j, (int)status, err);
+	r = cd_uhttp_exchange(s->h, method, target, hdr, body, len, MAX_REPLY,
+	    &rep, err);
+	free(target);
+	if (r == CD_E_IO)
+		return cd_err_context(err, r, "cannot reach certdeskd at %s",
+		    s->socket);
+	if (r != 0)
+		return r;
+	rb->p = rep.body;
+	rb->len = rep.len;
+	if (rep.status >= 400) {
+		j = json_loadb(rb->p, rb->len, 0, NULL);
+		r = cdj_error_parse(j, rep.status, err);
 		json_decref(j);
 	}
 	return r;
@@ -259,27 +224,22 @@ int
 cd_srv_open(const struct cd_api_opts *o, struct cd_conf *conf,
     struct cd_api **out, struct cd_err *err)
 {
-	static int inited;
 	struct srv *s;
 	int r;
 
-	if ((r = cd_dl_curl(CD_E_INTERNAL, err)) != 0)
-		goto fail;
-	if (!inited && curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-		r = cd_err_set(err, CD_E_INTERNAL, "cannot start libcurl");
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		r = cd_err_set(err, CD_E_NOMEM, NULL);
 		goto fail;
 	}
-	inited = 1;
-	if ((s = calloc(1, sizeof(*s))) == NULL ||
-	    (s->h = curl_easy_init()) == NULL) {
+	cd_strlcpy(s->socket, o->socket ? o->socket : CD_API_DEFAULT_SOCKET,
+	    sizeof(s->socket));
+	if ((s->h = cd_uhttp_new(s->socket)) == NULL) {
 		free(s);
 		r = cd_err_set(err, CD_E_NOMEM, NULL);
 		goto fail;
 	}
 	s->api.ops = &cd_api_server;
 	s->conf = conf;
-	cd_strlcpy(s->socket, o->socket ? o->socket : CD_API_DEFAULT_SOCKET,
-	    sizeof(s->socket));
 	if (o->as_logon != NULL)
 		cd_strlcpy(s->as, o->as_logon, sizeof(s->as));
 	snprintf(s->source, sizeof(s->source), "certdeskd:%s", s->socket);
@@ -317,7 +277,7 @@ srv_close(struct cd_api *a)
 	struct srv *s = S(a);
 	int i;
 
-	curl_easy_cleanup(s->h);
+	cd_uhttp_free(s->h);
 	cd_conf_free(s->conf);
 	for (i = 0; i < s->nkept; i++) {
 		free(s->kept[i].key);
@@ -544,12 +504,12 @@ static int
 person_path(struct cd_api *a, const char *logon, char *path, size_t len,
     struct cd_err *err)
 {
-	char *e = curl_easy_escape(S(a)->h, logon, 0);
+	char *e = cd_uhttp_escape(logon);
 
 	if (e == NULL)
 		return cd_err_set(err, CD_E_NOMEM, NULL);
 	snprintf(path, len, "/v1/people/%s", e);
-	curl_free(e);
+	free(e);
 	return 0;
 }
 

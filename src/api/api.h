@@ -3,7 +3,7 @@
  * api.h - the one interface a front-end uses to reach certdesk's engine,
  * with two implementations chosen by configuration:
  *   "embedded"  the engine in this process (engine.h), as the operator;
- *   "server"    certdeskd over its Unix socket (libcurl, JSON).
+ *   "server"    certdeskd over its Unix socket (HTTP/1.1, JSON).
  * The calls mirror engine.h (same arguments, same CD_E_* codes and
  * messages in struct cd_err), so a front-end cannot tell which one it
  * has.  The collection transaction is the driver (drive.h) over the
