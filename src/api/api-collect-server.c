@@ -301,28 +301,74 @@ item_of(const struct remote *x, const unsigned char *data, size_t len)
 	return -1;
 }
 
+static void
+sha256_hex(const unsigned char *data, size_t len, char hex[65])
+{
+	unsigned char sha[SHA256_DIGEST_LENGTH];
+	int k;
+
+	SHA256(data, len, sha);
+	for (k = 0; k < SHA256_DIGEST_LENGTH; k++)
+		snprintf(hex + 2 * k, 3, "%02x", sha[k]);
+}
+
+/*
+ * The client's record of the file at path (item i) and of the packages
+ * not yet delivered that go beside it (same storage, same folder, their
+ * own names), in one durable write, as certdeskd journals them: a
+ * record of a file that is then never written is harmless.
+ */
+static int
+journal_here(struct remote *x, int i, const char *path, const char *hex,
+    struct cd_err *err)
+{
+	char paths[CD_MAX_POLICIES_PER_PROFILE][CD_JPATH_MAX];
+	char hexes[CD_MAX_POLICIES_PER_PROFILE][65];
+	const char *pp[CD_MAX_POLICIES_PER_PROFILE];
+	const char *hp[CD_MAX_POLICIES_PER_PROFILE];
+	const char *slash = strrchr(path, '/');
+	int j, n = 0;
+
+	pp[n] = path;
+	hp[n++] = hex;
+	if (slash == NULL || strcmp(slash + 1, x->items[i].file_name) != 0)
+		goto out;
+	for (j = 0; j < x->n; j++) {
+		if (j == i || x->p12[j] == NULL || x->items[j].delivered ||
+		    x->items[j].policy->storage != x->items[i].policy->storage)
+			continue;
+		if (snprintf(paths[n], sizeof(paths[n]), "%.*s/%s",
+		    (int)(slash - path), path, x->items[j].file_name) >=
+		    (int)sizeof(paths[n]))
+			continue;
+		sha256_hex(x->p12[j], x->p12len[j], hexes[n]);
+		pp[n] = paths[n];
+		hp[n] = hexes[n];
+		n++;
+	}
+out:
+	return cd_cj_add(x->attempt, x->request, n, pp, hp, err);
+}
+
 static int
 r_journal_file(void *h, const char *path, const unsigned char *data,
     size_t len, struct cd_err *err)
 {
 	struct remote *x = h;
-	unsigned char sha[SHA256_DIGEST_LENGTH];
-	char hex[2 * SHA256_DIGEST_LENGTH + 1];
-	int i, k;
+	char hex[65];
+	int i, r;
 
 	if ((i = item_of(x, data, len)) < 0)
 		return cd_err_set(err, CD_E_INTERNAL, "a file to journal is "
 		    "none of the packages");
-	SHA256(data, len, sha);
-	for (k = 0; k < SHA256_DIGEST_LENGTH; k++)
-		snprintf(hex + 2 * k, 3, "%02x", sha[k]);
-	if ((k = post(x, "journal", json_pack("{s:i,s:o,s:s}", "item", i,
+	sha256_hex(data, len, hex);
+	if ((r = post(x, "journal", json_pack("{s:i,s:o,s:s}", "item", i,
 	    "path", cdj_string(path), "sha256", hex), NULL, err)) != 0)
-		return k;
+		return r;
 	if (x->attempt == 0)
 		return cd_err_set(err, CD_E_INTERNAL, "certdeskd did not say "
 		    "which attempt this is: no file can be journalled");
-	return cd_cj_add(x->attempt, x->request, path, hex, err);
+	return journal_here(x, i, path, hex, err);
 }
 
 static int

@@ -36,12 +36,14 @@ void cd_srv_client_free(struct cd_api *a);
 
 /*
  * The client's own journal (api-journal.c): the files this process
- * writes for attempt, recorded before each write; dropped on commit;
- * undone (files still holding what was written) after a cancel or by
- * the sweep of attempts certdeskd says ended without completing.
+ * writes for attempt, recorded before each write (n paths with the
+ * SHA-256 of their content, in one durable write; files the record
+ * holds already are not written again); dropped on commit; undone
+ * (files still holding what was written) after a cancel or by the sweep
+ * of attempts certdeskd says ended without completing.
  */
-int cd_cj_add(int64_t attempt, int64_t request, const char *path,
-    const char *sha256, struct cd_err *err);
+int cd_cj_add(int64_t attempt, int64_t request, int n,
+    const char *const *path, const char *const *sha256, struct cd_err *err);
 void cd_cj_drop(int64_t attempt);
 /* The server this process's journal records belong to (srv_open). */
 void cd_cj_scope(const char *socket);

@@ -178,22 +178,49 @@ cj_save(const char *dir, int64_t attempt, const json_t *j, struct cd_err *err)
 	return r;
 }
 
+static int
+same(const json_t *v, const char *s)
+{
+	return json_is_string(v) && strcmp(json_string_value(v), s) == 0;
+}
+
+/* The record already holds this file with this content. */
+static int
+cj_has(const json_t *files, const char *path, const char *sha256)
+{
+	const json_t *f;
+	size_t i;
+
+	json_array_foreach(files, i, f)
+		if (same(json_object_get(f, "path"), path) &&
+		    same(json_object_get(f, "sha256"), sha256))
+			return 1;
+	return 0;
+}
+
 int
-cd_cj_add(int64_t attempt, int64_t request, const char *path,
-    const char *sha256, struct cd_err *err)
+cd_cj_add(int64_t attempt, int64_t request, int n, const char *const *path,
+    const char *const *sha256, struct cd_err *err)
 {
 	char dir[CD_PATH_MAX], abs[CD_JPATH_MAX];
-	json_t *j;
-	int r;
+	json_t *j, *files;
+	int r = 0, i, added = 0;
 
-	if ((r = cj_dir(dir, sizeof(dir), err)) != 0 ||
-	    (r = cd_journal_resolve(path, abs, sizeof(abs), err)) != 0)
+	if ((r = cj_dir(dir, sizeof(dir), err)) != 0)
 		return r;
 	if ((j = cj_load(dir, attempt, request)) == NULL)
 		return cd_err_set(err, CD_E_NOMEM, NULL);
-	json_array_append_new(json_object_get(j, "files"), json_pack(
-	    "{s:o,s:s}", "path", cdj_string(abs), "sha256", sha256));
-	r = cj_save(dir, attempt, j, err);
+	files = json_object_get(j, "files");
+	for (i = 0; i < n && r == 0; i++) {
+		if ((r = cd_journal_resolve(path[i], abs, sizeof(abs),
+		    err)) != 0 || cj_has(files, abs, sha256[i]))
+			continue;
+		json_array_append_new(files, json_pack("{s:o,s:s}", "path",
+		    cdj_string(abs), "sha256", sha256[i]));
+		added++;
+	}
+	if (r == 0 && added > 0)
+		r = cj_save(dir, attempt, j, err);
 	json_decref(j);
 	return r;
 }

@@ -58,12 +58,44 @@ pool_open(struct cd_engine **e, struct cd_err *err)
 	return r;
 }
 
+/*
+ * Handles of ended attempts, kept for the next: an attempt then starts
+ * on an open store connection and CA (SQLite syncs the folder on a new
+ * connection's first commit, a PKCS#11 CA logs in again).
+ */
+static struct {
+	pthread_mutex_t mu;
+	struct cd_engine *e[POOL_MAX];
+	int n;
+} spare = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
 struct cd_engine *
 cds_engine_open(struct cd_err *err)
 {
 	struct cd_engine *e = NULL;
 
+	pthread_mutex_lock(&spare.mu);
+	if (spare.n > 0)
+		e = spare.e[--spare.n];
+	pthread_mutex_unlock(&spare.mu);
+	if (e != NULL)
+		return e;
 	return pool_open(&e, err) == 0 ? e : NULL;
+}
+
+void
+cds_engine_release(struct cd_engine *e)
+{
+	if (e == NULL)
+		return;
+	cd_engine_set_operator(e, NULL, 0, NULL);
+	pthread_mutex_lock(&spare.mu);
+	if (spare.n < pool.max) {
+		spare.e[spare.n++] = e;
+		e = NULL;
+	}
+	pthread_mutex_unlock(&spare.mu);
+	cd_engine_close(e);
 }
 
 int
@@ -131,6 +163,10 @@ cds_pool_fini(void)
 		cd_engine_close(pool.free[--pool.nfree]);
 	pool.nopen = 0;
 	pthread_mutex_unlock(&pool.mu);
+	pthread_mutex_lock(&spare.mu);
+	while (spare.n > 0)
+		cd_engine_close(spare.e[--spare.n]);
+	pthread_mutex_unlock(&spare.mu);
 }
 
 /* ---- connections ------------------------------------------------------ */

@@ -15,7 +15,9 @@
  * own journal of them and rolls them back itself.  The journal step here
  * only checks the package's SHA-256 and that the attempt still holds its
  * request; nothing of the operator's files reaches the store, so neither
- * a cancel nor the sweep on this side ever touches them.
+ * a cancel nor the sweep on this side ever touches them.  So the step
+ * that hands the packages to the client ends with a durable commit: the
+ * store knows every certificate before its key can reach a disk.
  */
 #include "config.h"
 
@@ -118,7 +120,7 @@ static void
 end(struct attempt *a)
 {
 	cd_collect_free(a->c);		/* cancels it unless committed */
-	cd_engine_close(a->e);
+	cds_engine_release(a->e);
 	pthread_mutex_lock(&tab_mu);
 	a->c = NULL;
 	a->e = NULL;
@@ -376,8 +378,10 @@ cds_h_collect_issue(struct cd_engine *pe, const struct cds_req *q,
 
 	if ((a = take(q, err)) == NULL)
 		return err->code;
+	/* the packages leave with the reply: the store knows them first */
 	if ((r = cd_collect_issue(a->c, err)) == 0 &&
-	    (r = cd_collect_package(a->c, err)) == 0)
+	    (r = cd_collect_package(a->c, err)) == 0 &&
+	    (r = cd_collect_durable(a->c, err)) == 0)
 		r = reply_items(out, a, 1, err);
 	drop(a);
 	return r;

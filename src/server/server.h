@@ -96,8 +96,13 @@ int cds_pool_init(const struct cds_config *c, struct cd_err *err);
 struct cd_engine *cds_pool_get(struct cd_err *err);
 void cds_pool_put(struct cd_engine *e);
 void cds_pool_fini(void);
-/* An engine handle of its own (a collection attempt keeps one). */
+/*
+ * An engine handle of its own (a collection attempt keeps one), given
+ * back with cds_engine_release when the attempt ends: kept for the next
+ * attempt, up to [server] workers of them, or closed.
+ */
 struct cd_engine *cds_engine_open(struct cd_err *err);
+void cds_engine_release(struct cd_engine *e);
 
 /* ---- routes-collect.c: the collection transaction ------------------- */
 

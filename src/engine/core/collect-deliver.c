@@ -88,9 +88,14 @@ cd_collect_with_password(struct cd_collect *c,
     int (*fn)(void *arg, const char *pw, struct cd_err *err), void *arg,
     struct cd_err *err)
 {
+	int r;
+
 	if (c->pw == NULL || c->stage != CD_CS_PACKAGED)
 		return cd_err_set(err, CD_E_STATE, "the packages are not "
 		    "ready to be saved");
+	/* the personal store's import is outside the file journal */
+	if ((r = cd_coll_durable(c, err)) != 0)
+		return r;
 	return fn(arg, c->pw, err);
 }
 

@@ -55,6 +55,7 @@ struct cd_collect {
 int cd_coll_progress(struct cd_collect *c, const char *what, int done,
     int total, struct cd_err *err);
 int cd_coll_heartbeat(struct cd_collect *c, struct cd_err *err);
+int cd_coll_durable(struct cd_collect *c, struct cd_err *err);
 void cd_coll_lazy(struct cd_collect *c, int on);
 int cd_coll_journal(struct cd_collect *c, const char *path,
     const unsigned char *data, size_t len, struct cd_err *err);

@@ -120,6 +120,16 @@ cd_collect_heartbeat(struct cd_collect *c, struct cd_err *err)
 	return cd_coll_heartbeat(c, err);
 }
 
+int
+cd_collect_durable(struct cd_collect *c, struct cd_err *err)
+{
+	if (c->stage < CD_CS_BEGUN || c->stage >= CD_CS_COMMITTED ||
+	    c->att.id == 0)
+		return cd_err_set(err, CD_E_STATE, "no attempt to make "
+		    "durable");
+	return cd_coll_durable(c, err);
+}
+
 /* CD_E_LOST once the attempt is no longer in progress. */
 static int
 still_in_progress(struct cd_collect *c, struct cd_err *err)
@@ -160,13 +170,13 @@ cd_collect_tick(struct cd_collect *c, struct cd_err *err)
  * Keep the attempt alive for the sweep: only its heartbeat time is
  * written, and only while it holds the request (CD_E_LOST otherwise).
  */
-int
-cd_coll_heartbeat(struct cd_collect *c, struct cd_err *err)
+static int
+beat(struct cd_collect *c, int lazy, struct cd_err *err)
 {
 	int64_t now = cd_engine_now(c->e);
 	int r;
 
-	cd_coll_lazy(c, 1);
+	cd_coll_lazy(c, lazy);
 	r = c->e->so->attempt_heartbeat(c->e->st, c->att.id, now, err);
 	cd_coll_lazy(c, 0);
 	if (r == CD_E_LOST)
@@ -174,6 +184,22 @@ cd_coll_heartbeat(struct cd_collect *c, struct cd_err *err)
 	if (r == 0)
 		c->att.heartbeat_at = now;
 	return r;
+}
+
+int
+cd_coll_heartbeat(struct cd_collect *c, struct cd_err *err)
+{
+	return beat(c, 1, err);
+}
+
+/*
+ * A heartbeat in a durable commit: what the attempt wrote lazily (its
+ * claim, its certificates, its heartbeats) is on disk when it returns.
+ */
+int
+cd_coll_durable(struct cd_collect *c, struct cd_err *err)
+{
+	return beat(c, 0, err);
 }
 
 static void

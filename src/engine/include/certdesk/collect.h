@@ -190,6 +190,16 @@ int cd_collect_bulk_start(struct cd_engine *e, const char *profile_id,
  */
 int cd_collect_heartbeat(struct cd_collect *c, struct cd_err *err);
 /*
+ * The same heartbeat in a durable commit: the attempt's claim, its
+ * certificates and heartbeats, written lazily, are on disk when it
+ * returns 0.  Called before a package leaves the engine for a place
+ * the store's file journal does not cover: the personal store's import
+ * (cd_collect_with_password does it), or certdeskd's reply that hands
+ * the packages to its client.  An issued certificate is then never
+ * unknown to the store after a power cut, wherever its key went.
+ */
+int cd_collect_durable(struct cd_collect *c, struct cd_err *err);
+/*
  * The one call a front-end makes while it waits on a person (a dialog, a
  * password descriptor, a USB drive): cheap to call often, it sends a
  * heartbeat when one is due.  CD_E_LOST when the attempt no longer holds
