@@ -106,10 +106,10 @@ check "both arrived" sh -c '[ "$(ls "$1" | grep -c prn)" -eq 2 ]' sh \
     "$CUPSD_OUT_TEST"
 check "over one connection" [ "$(($(accepted) - a0))" -eq 1 ]
 
-# again FLAG: mkdoc prints to test, and once more when $T/go appears
+# again QUEUE: mkdoc prints to QUEUE, and once more when $T/go appears
 again() {
 	rm -f "$T/go"
-	"$MKDOC" --timeout 30 --print test "$CUPS_SERVER" --again "$T/go" \
+	"$MKDOC" --timeout 30 --print "$1" "$CUPS_SERVER" --again "$T/go" \
 	    transport "$TPL/transport.txt" A4 "$T/t.ps" >"$T/again.out" \
 	    2>"$T/again.err" &
 	_pid=$!
@@ -119,7 +119,7 @@ again() {
 	done
 }
 rm -f "$CUPSD_OUT_TEST"/*
-again
+again test
 cupsd_restart || bail_out "private cupsd: $CUPSD_WHY"
 : >"$T/go"
 wait "$_pid"
@@ -127,7 +127,7 @@ check "a scheduler restarted between two jobs: the second one printed" \
     sh -c '[ "$(grep -c . "$1")" -eq 2 ] &&
     [ "$(ls "$2" | grep -c prn)" -eq 2 ]' sh "$T/again.out" "$CUPSD_OUT_TEST"
 
-again
+again test
 cupsdisable -h "$CUPS_SERVER" -r "jammed" test >/dev/null 2>&1
 : >"$T/go"
 wait "$_pid"
@@ -137,13 +137,7 @@ cupsenable -h "$CUPS_SERVER" test >/dev/null 2>&1
 
 lpadmin -h "$CUPS_SERVER" -p gone -v "testfile:$CUPSD_OUT_TEST" -E -m raw \
     >/dev/null 2>&1
-rm -f "$T/go"
-"$MKDOC" --timeout 30 --print gone "$CUPS_SERVER" --again "$T/go" \
-    transport "$TPL/transport.txt" A4 "$T/t.ps" >"$T/again.out" \
-    2>"$T/again.err" &
-_pid=$!
-_n=0
-until [ -s "$T/again.out" ] || [ $_n -gt 300 ]; do sleep 0.1; _n=$((_n + 1)); done
+again gone
 lpadmin -h "$CUPS_SERVER" -x gone >/dev/null 2>&1
 : >"$T/go"
 wait "$_pid"

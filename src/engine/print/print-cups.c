@@ -41,7 +41,7 @@
 #define PURGE_CONNECT_MS 5000		/* a purge's connection attempt */
 #define JOB_CONNECT_MS	30000		/* a job's */
 #define POOL_MAX	2		/* idle connections kept */
-#define NO_ANSWER	1		/* find_dest: the scheduler did not answer */
+#define NO_ANSWER	1		/* find_dest: no answer from the scheduler */
 #define QUEUE_MAX	128		/* a CUPS queue name, with its NUL */
 
 static int timeout_s = CD_PRINT_TIMEOUT;
@@ -57,9 +57,9 @@ struct sched {
 /* A connection kept between jobs, and the destination looked up on it. */
 struct conn {
 	struct sched s;
-	char server[CD_TEXT_MAX];	/* as configured; "" = the default */
-	char want[QUEUE_MAX];		/* the queue asked for; "" = default */
-	char dest[QUEUE_MAX];		/* what it is; "" = not looked up */
+	char server[CD_TEXT_MAX];	/* as configured; "" = default */
+	char want[QUEUE_MAX];	/* the queue asked for; "" = default */
+	char dest[QUEUE_MAX];	/* what it is; "" = not looked up */
 	pid_t pid;			/* the process that connected */
 };
 
@@ -330,7 +330,8 @@ dest_ready(const char *name, const struct pstate *st, struct cd_err *err)
 {
 	if (!st->accepting)
 		return cd_err_set(err, CD_E_PRINT, "printer '%s' is not "
-		    "accepting jobs%s%s", name, st->why[0] ? ": " : "", st->why);
+		    "accepting jobs%s%s", name, st->why[0] ? ": " : "",
+		    st->why);
 	if (st->state == IPP_PSTATE_STOPPED)
 		return cd_err_set(err, CD_E_PRINT, "printer '%s' is stopped%s%s",
 		    name, st->why[0] ? ": " : "", st->why);
