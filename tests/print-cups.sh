@@ -5,6 +5,8 @@
 # arrive byte for byte, the scheduler keeps no copy, and failures (no
 # such queue, no default queue, a failing backend, a stopped or rejecting
 # queue, the scheduler not running) give an error and a non-zero exit.
+# The jobs of one process share a connection, which survives a restart
+# of the scheduler, and each job checks its queue again.
 . "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib/common.sh"
 . "$top_srcdir/tests/lib/cupsd.sh"
 
@@ -88,6 +90,60 @@ expect_err "printer 'secure' is not accepting jobs: moving office" \
 check "nothing more arrived" sh -c \
     '[ "$(ls "$1" "$2" | grep -c prn)" -eq 2 ]' sh "$CUPSD_OUT_TEST" \
     "$CUPSD_OUT_SECURE"
+
+# ---- one connection for the jobs of a process --------------------------------
+# A job's connection to the scheduler is kept for the next one, which
+# asks the printer's state again: a queue stopped or deleted meanwhile is
+# seen, and a scheduler restarted meanwhile is connected to again.
+accepted() { grep -c 'Accepted from' "$CUPSD_DIR/log/error_log"; }
+rm -f "$CUPSD_OUT_TEST"/*
+a0=$(accepted)
+: >"$T/go"
+run "$MKDOC" --timeout 30 --print test "$CUPS_SERVER" --again "$T/go" \
+    transport "$TPL/transport.txt" A4 "$T/t.ps"
+expect_rc 0 "two jobs from one process"
+check "both arrived" sh -c '[ "$(ls "$1" | grep -c prn)" -eq 2 ]' sh \
+    "$CUPSD_OUT_TEST"
+check "over one connection" [ "$(($(accepted) - a0))" -eq 1 ]
+
+# again QUEUE: mkdoc prints to QUEUE, and once more when $T/go appears
+again() {
+	rm -f "$T/go"
+	"$MKDOC" --timeout 30 --print "$1" "$CUPS_SERVER" --again "$T/go" \
+	    transport "$TPL/transport.txt" A4 "$T/t.ps" >"$T/again.out" \
+	    2>"$T/again.err" &
+	_pid=$!
+	_n=0
+	until [ -s "$T/again.out" ] || [ $_n -gt 300 ]; do
+		sleep 0.1; _n=$((_n + 1))
+	done
+}
+rm -f "$CUPSD_OUT_TEST"/*
+again test
+cupsd_restart || bail_out "private cupsd: $CUPSD_WHY"
+: >"$T/go"
+wait "$_pid"
+check "a scheduler restarted between two jobs: the second one printed" \
+    sh -c '[ "$(grep -c . "$1")" -eq 2 ] &&
+    [ "$(ls "$2" | grep -c prn)" -eq 2 ]' sh "$T/again.out" "$CUPSD_OUT_TEST"
+
+again test
+cupsdisable -h "$CUPS_SERVER" -r "jammed" test >/dev/null 2>&1
+: >"$T/go"
+wait "$_pid"
+check "a queue stopped between two jobs: the second one is refused" \
+    grep -q "printer 'test' is stopped: jammed" "$T/again.err"
+cupsenable -h "$CUPS_SERVER" test >/dev/null 2>&1
+
+lpadmin -h "$CUPS_SERVER" -p gone -v "testfile:$CUPSD_OUT_TEST" -E -m raw \
+    >/dev/null 2>&1
+again gone
+lpadmin -h "$CUPS_SERVER" -x gone >/dev/null 2>&1
+: >"$T/go"
+wait "$_pid"
+check "a queue deleted between two jobs: the second one is refused" \
+    grep -q "no such printer 'gone'" "$T/again.err"
+rm -f "$CUPSD_OUT_TEST"/*
 
 server=$CUPS_SERVER
 cupsd_stop

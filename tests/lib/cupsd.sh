@@ -7,6 +7,9 @@
 #	... print to queues "test" and "secure" on $CUPS_SERVER ...
 #	cupsd_stop
 #
+# cupsd_restart stops the scheduler and starts it again on the same port
+# with the same queues (jobs and connections of the old one are gone).
+#
 # cupsd_start DIR runs cupsd in the foreground (in the background of the
 # shell) on a free loopback port with a byte-exact "testfile" backend and
 # raw queues:
@@ -173,21 +176,7 @@ cupsd_start() {
 		CUPSD_WHY="cupsd -t: $(tail -n 1 "$CUPSD_DIR/log/check")"
 		return 1
 	fi
-	# Output redirected: a caller reading our output must not hang.
-	"$_cupsd" -f -c "$CUPSD_DIR/cupsd.conf" -s "$CUPSD_DIR/cups-files.conf" \
-	    </dev/null >"$CUPSD_DIR/log/cupsd.out" 2>&1 &
-	CUPSD_PID=$!
-	_n=0
-	until lpstat -h "127.0.0.1:$CUPSD_PORT" -r 2>/dev/null |
-	    grep -qx 'scheduler is running'; do
-		_n=$((_n + 1))
-		if [ $_n -gt 100 ] || ! kill -0 "$CUPSD_PID" 2>/dev/null; then
-			CUPSD_WHY="cupsd did not start (see $CUPSD_DIR/log)"
-			cupsd_stop
-			return 1
-		fi
-		sleep 0.1
-	done
+	_cupsd_run "$_cupsd" || return 1
 	CUPS_SERVER=127.0.0.1:$CUPSD_PORT
 	CUPSD_OUT_TEST=$CUPSD_DIR/out-test
 	CUPSD_OUT_SECURE=$CUPSD_DIR/out-secure
@@ -219,6 +208,31 @@ cupsd_start() {
 		    >>"$CUPSD_DIR/log/lpadmin" 2>&1
 	done
 	return 0
+}
+
+# _cupsd_run CUPSD: run it in the background and wait until it answers.
+_cupsd_run() {
+	# Output redirected: a caller reading our output must not hang.
+	"$1" -f -c "$CUPSD_DIR/cupsd.conf" -s "$CUPSD_DIR/cups-files.conf" \
+	    </dev/null >>"$CUPSD_DIR/log/cupsd.out" 2>&1 &
+	CUPSD_PID=$!
+	_n=0
+	until lpstat -h "127.0.0.1:$CUPSD_PORT" -r 2>/dev/null |
+	    grep -qx 'scheduler is running'; do
+		_n=$((_n + 1))
+		if [ $_n -gt 100 ] || ! kill -0 "$CUPSD_PID" 2>/dev/null; then
+			CUPSD_WHY="cupsd did not start (see $CUPSD_DIR/log)"
+			cupsd_stop
+			return 1
+		fi
+		sleep 0.1
+	done
+	return 0
+}
+
+cupsd_restart() {
+	cupsd_stop
+	_cupsd_run "$(command -v cupsd || echo /usr/sbin/cupsd)"
 }
 
 cupsd_stop() {

@@ -8,7 +8,9 @@
  *	mkdoc [options] KIND TEMPLATE PAPER OUT.ps
  *
  * KIND is transport or pin-mailer.  Without options the document is for
- * a fixed test person with two certificates.  Errors go to stderr as
+ * a fixed test person with two certificates.  --again FILE prints it a
+ * second time, in the same process, once FILE exists (so that a test can
+ * restart the scheduler between the two jobs).  Errors go to stderr as
  * "mkdoc: MESSAGE" with exit status 1.
  */
 #include "config.h"
@@ -17,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "certdesk/model.h"
 #include "print.h"
@@ -32,7 +36,8 @@ usage(void)
 	    "[-g group] [-i employee-id]\n"
 	    "\t[-r request-id] [-P profile] [-o operator] [-O organisation]\n"
 	    "\t[-d @epoch] [-p password] [-f policy|file|location|serial]...\n"
-	    "\t[-N count] [--print QUEUE SERVER] [--timeout SECONDS]\n"
+	    "\t[-N count] [--print QUEUE SERVER] [--again FILE] "
+	    "[--timeout SECONDS]\n"
 	    "\tKIND TEMPLATE PAPER OUT.ps\n");
 	exit(2);
 }
@@ -95,18 +100,56 @@ generated_items(int n)
 	}
 }
 
+/* Wait (up to a minute) until path exists; 0 if it does. */
+static int
+wait_for(const char *path)
+{
+	struct timespec ts = { 0, 20000000L };
+	int i;
+
+	for (i = 0; i < 3000; i++) {
+		if (access(path, F_OK) == 0)
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
+/* Print ps to queue on server; the job's name on stdout. */
+static int
+print_cups(const char *queue, const char *server, enum cd_doc_kind kind,
+    const char *ps, size_t len, struct cd_err *err)
+{
+	struct cd_print_cups_cfg cc;
+	char job[4096];
+	int r;
+
+	memset(&cc, 0, sizeof(cc));
+	cd_strlcpy(cc.server, server, sizeof(cc.server));
+	if ((r = cd_print_cups.submit(&cc, kind == CD_DOC_PIN_MAILER ?
+	    CD_PRINT_PIN_MAILER : CD_PRINT_TRANSPORT, queue,
+	    kind == CD_DOC_PIN_MAILER ? "certdesk letter" :
+	    "certdesk transport document", ps, len, job, sizeof(job),
+	    NULL, err)) != 0)
+		return r;
+	printf("%s\n", job);
+	fflush(stdout);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "print", required_argument, NULL, 'Q' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "again", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cd_person person;
 	struct cd_doc doc;
 	struct cd_err err = { 0, "" };
-	const char *queue = NULL, *server = "";
+	const char *queue = NULL, *server = "", *again = NULL;
 	enum cd_doc_kind kind;
 	char *ps = NULL, job[4096];
 	size_t len = 0;
@@ -148,6 +191,7 @@ main(int argc, char **argv)
 			server = argv[optind++];
 			break;
 		case 'T': cd_print_cups_timeout(atoi(optarg)); break;
+		case 'A': again = optarg; break;
 		default: usage();
 		}
 	}
@@ -174,18 +218,16 @@ main(int argc, char **argv)
 	    argv[optind + 3], NULL, ps, len, job, sizeof(job), NULL,
 	    &err)) != 0)
 		goto out;
-	if (queue != NULL) {
-		struct cd_print_cups_cfg cc;
-
-		memset(&cc, 0, sizeof(cc));
-		cd_strlcpy(cc.server, server, sizeof(cc.server));
-		if ((r = cd_print_cups.submit(&cc, kind == CD_DOC_PIN_MAILER ?
-		    CD_PRINT_PIN_MAILER : CD_PRINT_TRANSPORT, queue,
-		    kind == CD_DOC_PIN_MAILER ? "certdesk letter" :
-		    "certdesk transport document", ps, len, job, sizeof(job),
-		    NULL, &err)) != 0)
+	if (queue != NULL &&
+	    (r = print_cups(queue, server, kind, ps, len, &err)) != 0)
+		goto out;
+	if (queue != NULL && again != NULL) {
+		if (wait_for(again) != 0) {
+			r = cd_err_set(&err, CD_E_TIMEOUT, "%s did not appear",
+			    again);
 			goto out;
-		printf("%s\n", job);
+		}
+		r = print_cups(queue, server, kind, ps, len, &err);
 	}
 out:
 	cd_doc_free(ps, len);

@@ -14,7 +14,6 @@
 /* libcups.so.2 */
 #define CD_CUPS_SYMS(X) \
 	X(cupsCancelJob2) \
-	X(cupsCreateJob) \
 	X(cupsDoRequest) \
 	X(cupsEncryption) \
 	X(cupsFinishDocument) \
@@ -31,6 +30,7 @@
 	X(httpAssembleURIf) \
 	X(httpClose) \
 	X(httpConnect2) \
+	X(httpReconnect2) \
 	X(ippAddString) \
 	X(ippAddStrings) \
 	X(ippDelete) \
@@ -49,7 +49,6 @@ int cd_dl_cups(struct cd_err *err);
 
 #ifndef CD_DL_NO_REDIRECT
 #define cupsCancelJob2 sym_cupsCancelJob2
-#define cupsCreateJob sym_cupsCreateJob
 #define cupsDoRequest sym_cupsDoRequest
 #define cupsEncryption sym_cupsEncryption
 #define cupsFinishDocument sym_cupsFinishDocument
@@ -66,6 +65,7 @@ int cd_dl_cups(struct cd_err *err);
 #define httpAssembleURIf sym_httpAssembleURIf
 #define httpClose sym_httpClose
 #define httpConnect2 sym_httpConnect2
+#define httpReconnect2 sym_httpReconnect2
 #define ippAddString sym_ippAddString
 #define ippAddStrings sym_ippAddStrings
 #define ippDelete sym_ippDelete

@@ -10,13 +10,24 @@
  * the caller (stop->queued) before its document is sent, so that a job
  * left by a killed process can be purged later (cups_purge).  libcups is
  * loaded when the first job is sent or purged (dl-cups.c).
+ *
+ * A job takes a connection to the scheduler from a small pool and puts
+ * it back once the job is done and purged, so that the jobs of a bulk
+ * worker share one connection and one look-up of their destination; a
+ * kept connection is checked by the first request of the next job (the
+ * printer's state, which is asked anyway) and made again once if the
+ * scheduler closed it or restarted.  A job holds its connection alone
+ * from start to finish; a connection made by another process (before a
+ * fork) is never used.
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cups/cups.h>
 
@@ -28,6 +39,10 @@
 #define POLL_FIRST_NS	20000000L	/* 20 ms, doubling ... */
 #define POLL_MAX_NS	500000000L	/* ... up to 0.5 s */
 #define PURGE_CONNECT_MS 5000		/* a purge's connection attempt */
+#define JOB_CONNECT_MS	30000		/* a job's */
+#define POOL_MAX	2		/* idle connections kept */
+#define NO_ANSWER	1		/* find_dest: no answer from the scheduler */
+#define QUEUE_MAX	128		/* a CUPS queue name, with its NUL */
 
 static int timeout_s = CD_PRINT_TIMEOUT;
 
@@ -37,8 +52,19 @@ struct sched {
 	int port;
 	char where[300];	/* "127.0.0.1:631" or a socket path */
 	http_t *http;
-	int set_server;		/* cupsSetServer() called: undo it */
 };
+
+/* A connection kept between jobs, and the destination looked up on it. */
+struct conn {
+	struct sched s;
+	char server[CD_TEXT_MAX];	/* as configured; "" = default */
+	char want[QUEUE_MAX];	/* the queue asked for; "" = default */
+	char dest[QUEUE_MAX];	/* what it is; "" = not looked up */
+	pid_t pid;			/* the process that connected */
+};
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct conn *pool[POOL_MAX];
 
 int
 cd_print_cups_timeout(int seconds)
@@ -124,21 +150,97 @@ connect_sched(struct sched *s, const char *server, int msec,
 	    (r = cd_dl_cups(err)) != 0)
 		return r;
 	sched_defaults(s);
-	/*
-	 * libcups opens connections of its own (cupsCreateJob looks the
-	 * destination up again): they must reach the same scheduler.
-	 */
-	if (server != NULL && server[0] != '\0') {
-		cupsSetServer(server);
-		s->set_server = 1;
-	}
-	cupsSetPasswordCB2(no_password, NULL);
 	s->http = httpConnect2(s->host, s->port, NULL, AF_UNSPEC,
 	    cupsEncryption(), 1, msec, NULL);
 	if (s->http == NULL)
 		return cd_err_set(err, CD_E_PRINT, "the print scheduler at %s "
 		    "is not running (no connection)", s->where);
 	return 0;
+}
+
+/*
+ * Around every use of libcups: whatever libcups does on its own goes to
+ * the configured scheduler (its setting is the calling thread's), and it
+ * never asks for a password.  Undone by sched_leave.
+ */
+static void
+sched_enter(const char *server)
+{
+	if (server != NULL && server[0] != '\0')
+		cupsSetServer(server);
+	cupsSetPasswordCB2(no_password, NULL);
+}
+
+static void
+sched_leave(const char *server)
+{
+	if (server != NULL && server[0] != '\0')
+		cupsSetServer(NULL);
+}
+
+static void
+conn_close(struct conn *c)
+{
+	if (c == NULL)
+		return;
+	if (c->s.http != NULL)
+		httpClose(c->s.http);
+	free(c);
+}
+
+/*
+ * A connection to server for one job: a kept one (*kept = 1) unless
+ * fresh, else a new one.
+ */
+static int
+conn_take(const char *server, int fresh, struct conn **out, int *kept,
+    struct cd_err *err)
+{
+	struct conn *c = NULL;
+	int i, r;
+
+	*out = NULL;
+	*kept = 0;
+	pthread_mutex_lock(&pool_lock);
+	for (i = 0; i < POOL_MAX && !fresh; i++)
+		if (pool[i] != NULL && strcmp(pool[i]->server, server) == 0) {
+			c = pool[i];
+			pool[i] = NULL;
+			break;
+		}
+	pthread_mutex_unlock(&pool_lock);
+	if (c != NULL && c->pid == getpid()) {
+		*kept = 1;
+		*out = c;
+		return 0;
+	}
+	conn_close(c);		/* another process's copy: ours to close */
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return cd_err_set(err, CD_E_NOMEM, NULL);
+	if ((r = connect_sched(&c->s, server, JOB_CONNECT_MS, err)) != 0) {
+		conn_close(c);
+		return r;
+	}
+	cd_strlcpy(c->server, server, sizeof(c->server));
+	c->pid = getpid();
+	*out = c;
+	return 0;
+}
+
+/* Keep c for the next job, or close it when the pool is full. */
+static void
+conn_put(struct conn *c)
+{
+	int i;
+
+	pthread_mutex_lock(&pool_lock);
+	for (i = 0; i < POOL_MAX && c != NULL; i++)
+		if (pool[i] == NULL) {
+			pool[i] = c;
+			c = NULL;
+		}
+	pthread_mutex_unlock(&pool_lock);
+	conn_close(c);
 }
 
 /*
@@ -182,7 +284,10 @@ struct pstate {
 	char why[512];
 };
 
-/* The state of queue; -1 if the scheduler did not tell. */
+/*
+ * The state of queue: 0, or 1 if the scheduler has no such queue, -1 if
+ * it did not answer.
+ */
 static int
 printer_status(struct sched *s, const char *queue, struct pstate *st)
 {
@@ -204,6 +309,10 @@ printer_status(struct sched *s, const char *queue, struct pstate *st)
 	    "requested-attributes", (int)CD_NELEM(want), NULL, want);
 	if ((resp = cupsDoRequest(s->http, req, "/")) == NULL)
 		return -1;
+	if (cupsLastError() == IPP_STATUS_ERROR_NOT_FOUND) {
+		ippDelete(resp);
+		return 1;
+	}
 	a = ippFindAttribute(resp, "printer-state", IPP_TAG_ENUM);
 	st->state = a ? ippGetInteger(a, 0) : IPP_PSTATE_IDLE;
 	a = ippFindAttribute(resp, "printer-is-accepting-jobs",
@@ -215,49 +324,71 @@ printer_status(struct sched *s, const char *queue, struct pstate *st)
 	return 0;
 }
 
-/* The destination to print on, checked: it exists and takes jobs. */
+/* Does printer name (in state st) take jobs? */
 static int
-find_dest(struct sched *s, const char *queue, cups_dest_t **destp,
-    struct cd_err *err)
+dest_ready(const char *name, const struct pstate *st, struct cd_err *err)
+{
+	if (!st->accepting)
+		return cd_err_set(err, CD_E_PRINT, "printer '%s' is not "
+		    "accepting jobs%s%s", name, st->why[0] ? ": " : "",
+		    st->why);
+	if (st->state == IPP_PSTATE_STOPPED)
+		return cd_err_set(err, CD_E_PRINT, "printer '%s' is stopped%s%s",
+		    name, st->why[0] ? ": " : "", st->why);
+	return 0;
+}
+
+static int
+not_running(const struct sched *s, struct cd_err *err)
+{
+	cd_err_set(err, CD_E_PRINT, "the print scheduler at %s is not "
+	    "running (%s)", s->where, cupsLastErrorString());
+	return NO_ANSWER;
+}
+
+/*
+ * The destination to print on, checked: it exists and takes jobs;
+ * c->dest gets its name.  A destination looked up before on c is only
+ * asked for its state.  NO_ANSWER (err set) when the scheduler did not
+ * answer.
+ */
+static int
+find_dest(struct conn *c, const char *queue, struct cd_err *err)
 {
 	struct pstate st;
 	cups_dest_t *dest;
 	ipp_status_t ist;
+	int r;
 
-	*destp = NULL;
-	dest = cupsGetNamedDest(s->http, queue[0] ? queue : NULL, NULL);
+	if (c->dest[0] != '\0' && strcmp(c->want, queue) == 0) {
+		if ((r = printer_status(&c->s, c->dest, &st)) == 0)
+			goto check;
+		c->dest[0] = '\0';
+		if (r < 0)
+			return not_running(&c->s, err);
+	}
+	dest = cupsGetNamedDest(c->s.http, queue[0] ? queue : NULL, NULL);
 	if (dest == NULL) {
 		ist = cupsLastError();
 		if (ist == IPP_STATUS_ERROR_SERVICE_UNAVAILABLE ||
 		    ist == IPP_STATUS_ERROR_INTERNAL)
-			return cd_err_set(err, CD_E_PRINT, "the print scheduler "
-			    "at %s is not running (%s)", s->where,
-			    cupsLastErrorString());
+			return not_running(&c->s, err);
 		if (queue[0] == '\0')
 			return cd_err_set(err, CD_E_PRINT, "no default printer "
 			    "is set up on the print scheduler at %s; name a "
-			    "printer", s->where);
+			    "printer", c->s.where);
 		return cd_err_set(err, CD_E_PRINT, "no such printer '%s' on "
-		    "the print scheduler at %s", queue, s->where);
+		    "the print scheduler at %s", queue, c->s.where);
 	}
-	if (printer_status(s, dest->name, &st) == 0) {
-		if (!st.accepting) {
-			cd_err_set(err, CD_E_PRINT, "printer '%s' is not "
-			    "accepting jobs%s%s", dest->name, st.why[0] ?
-			    ": " : "", st.why);
-			goto fail;
-		}
-		if (st.state == IPP_PSTATE_STOPPED) {
-			cd_err_set(err, CD_E_PRINT, "printer '%s' is stopped%s%s",
-			    dest->name, st.why[0] ? ": " : "", st.why);
-			goto fail;
-		}
-	}
-	*destp = dest;
-	return 0;
-fail:
+	cd_strlcpy(c->dest, dest->name, sizeof(c->dest));
+	cd_strlcpy(c->want, queue, sizeof(c->want));
 	cupsFreeDests(1, dest);
-	return CD_E_PRINT;
+	if (printer_status(&c->s, c->dest, &st) != 0)
+		return 0;
+check:
+	if ((r = dest_ready(c->dest, &st, err)) != 0)
+		c->dest[0] = '\0';
+	return r;
 }
 
 /* The job as purge() takes it: "SERVER<TAB>QUEUE<TAB>ID". */
@@ -266,6 +397,37 @@ job_locator(const struct sched *s, const char *queue, int id, char *buf,
     size_t len)
 {
 	snprintf(buf, len, "%s\t%s\t%d", s->where, queue, id);
+}
+
+/*
+ * Create-Job on queue, nothing more (cupsCreateJob would look the
+ * destination up twice more, once with every attribute it has); *id
+ * gets the job number, 0 when it was refused.
+ */
+static void
+create_job(struct sched *s, const char *queue, const char *title, int *id)
+{
+	char uri[1024], res[QUEUE_MAX + 16];
+	ipp_attribute_t *a;
+	ipp_t *req, *resp;
+
+	*id = 0;
+	httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof(uri), "ipp", NULL,
+	    "localhost", 0, "/printers/%s", queue);
+	snprintf(res, sizeof(res), "/printers/%s", queue);
+	req = ippNewRequest(IPP_OP_CREATE_JOB);
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL,
+	    uri);
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME,
+	    "requesting-user-name", NULL, cupsUser());
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME, "job-name", NULL,
+	    title);
+	if ((resp = cupsDoRequest(s->http, req, res)) == NULL)
+		return;
+	if (cupsLastError() <= IPP_STATUS_OK_CONFLICTING &&
+	    (a = ippFindAttribute(resp, "job-id", IPP_TAG_INTEGER)) != NULL)
+		*id = ippGetInteger(a, 0);
+	ippDelete(resp);
 }
 
 /*
@@ -278,12 +440,11 @@ send_doc(struct sched *s, const char *queue, const char *title,
     int *id, struct cd_err *err)
 {
 	const char *p = data;
-	char loc[CD_TEXT_MAX + CD_NAME_MAX + 32];
+	char loc[CD_TEXT_MAX + QUEUE_MAX + 32];
 	size_t n;
 	int r;
 
-	*id = cupsCreateJob(s->http, queue, title ? title : "certdesk", 0,
-	    NULL);
+	create_job(s, queue, title ? title : "certdesk", id);
 	if (*id == 0)
 		return cd_err_set(err, CD_E_PRINT, "printer '%s' refused the "
 		    "job: %s", queue, cupsLastErrorString());
@@ -381,10 +542,14 @@ follow(struct sched *s, const char *queue, int id, const char *name,
 	struct pstate st;
 	ipp_attribute_t *a;
 	ipp_t *resp;
-	int state;
+	int state, again = 1;
 
 	for (;;) {
-		if ((resp = job_status(s, id)) == NULL)
+		/* a scheduler that restarted keeps its jobs: ask again once */
+		if ((resp = job_status(s, id)) == NULL && again-- > 0 &&
+		    httpReconnect2(s->http, JOB_CONNECT_MS, NULL) == 0)
+			resp = job_status(s, id);
+		if (resp == NULL)
 			return cd_err_set(err, CD_E_PRINT, "lost contact with "
 			    "the print scheduler at %s while printing job %s: "
 			    "%s", s->where, name, cupsLastErrorString());
@@ -437,31 +602,66 @@ queue_for(const struct cd_print_cups_cfg *c, enum cd_print_doc doc)
 
 /* A job sent and not yet followed (start, then finish). */
 struct cd_print_job {
-	struct sched s;
-	cups_dest_t *dest;
+	struct conn *c;		/* the job's alone until it is freed */
 	int id;
-	char name[300];
+	char queue[QUEUE_MAX];
+	char name[QUEUE_MAX + 16];
 };
 
+/* Cancel and purge job id of queue: 1 when the scheduler confirmed it. */
+static int
+purge_job(struct sched *s, const char *queue, int id)
+{
+	ipp_status_t st;
+
+	st = cupsCancelJob2(s->http, queue, id, 1);
+	if (st == IPP_STATUS_ERROR_SERVICE_UNAVAILABLE &&
+	    httpReconnect2(s->http, JOB_CONNECT_MS, NULL) == 0)
+		st = cupsCancelJob2(s->http, queue, id, 1);
+	return st == IPP_STATUS_OK || st == IPP_STATUS_ERROR_NOT_FOUND;
+}
+
 /*
- * Done or given up: leave no copy of the document behind.  1 when the
- * scheduler confirmed the job is gone.
+ * Done or given up: leave no copy of the document behind.  The
+ * connection is kept for the next job when all went well (ok).  1 when
+ * the scheduler confirmed the job is gone.
  */
 static int
-job_free(struct cd_print_job *j)
+job_free(struct cd_print_job *j, int ok)
 {
-	ipp_status_t st = IPP_STATUS_OK;
+	int gone = 1;
 
 	if (j->id != 0)
-		st = cupsCancelJob2(j->s.http, j->dest->name, j->id, 1);
-	if (j->dest != NULL)
-		cupsFreeDests(1, j->dest);
-	if (j->s.http != NULL)
-		httpClose(j->s.http);
-	if (j->s.set_server)
-		cupsSetServer(NULL);
+		gone = purge_job(&j->c->s, j->queue, j->id);
+	if (ok && gone)
+		conn_put(j->c);
+	else
+		conn_close(j->c);
 	free(j);
-	return st == IPP_STATUS_OK || st == IPP_STATUS_ERROR_NOT_FOUND;
+	return gone;
+}
+
+/* Connect (or take a kept connection) and find the destination. */
+static int
+job_dest(struct cd_print_job *j, const char *server, const char *queue,
+    struct cd_err *err)
+{
+	int kept, r;
+
+	if ((r = conn_take(server, 0, &j->c, &kept, err)) != 0)
+		return r;
+	if ((r = find_dest(j->c, queue, err)) == NO_ANSWER && kept) {
+		/* closed by the scheduler since, or it restarted */
+		conn_close(j->c);
+		if ((r = conn_take(server, 1, &j->c, &kept, err)) != 0)
+			return r;
+		r = find_dest(j->c, queue, err);
+	}
+	if (r == NO_ANSWER)
+		r = CD_E_PRINT;
+	if (r == 0)
+		cd_strlcpy(j->queue, j->c->dest, sizeof(j->queue));
+	return r;
 }
 
 static int
@@ -471,38 +671,49 @@ cups_start(const void *cfg, enum cd_print_doc doc, const char *target,
     struct cd_print_job **out, struct cd_err *err)
 {
 	const struct cd_print_cups_cfg *c = cfg;
+	const char *server = c != NULL ? c->server : "";
 	struct cd_print_job *j;
 	int r;
 
 	*out = NULL;
 	if (target == NULL)
 		target = queue_for(c, doc);
+	if ((r = cd_dl_cups(err)) != 0)
+		return r;
 	if ((j = calloc(1, sizeof(*j))) == NULL)
 		return cd_err_set(err, CD_E_NOMEM, NULL);
-	if ((r = connect_sched(&j->s, c != NULL ? c->server : "", 30000,
-	    err)) != 0 ||
-	    (r = find_dest(&j->s, target ? target : "", &j->dest, err)) != 0 ||
-	    (r = send_doc(&j->s, j->dest->name, title, data, len, stop, &j->id,
+	sched_enter(server);
+	if ((r = job_dest(j, server, target ? target : "", err)) != 0 ||
+	    (r = send_doc(&j->c->s, j->queue, title, data, len, stop, &j->id,
 	    err)) != 0) {
-		job_free(j);
-		return r;
+		if (j->c != NULL)
+			job_free(j, 0);
+		else
+			free(j);
+		goto out;
 	}
 	cd_fault("print-queued");
-	snprintf(j->name, sizeof(j->name), "%s-%d", j->dest->name, j->id);
+	snprintf(j->name, sizeof(j->name), "%s-%d", j->queue, j->id);
 	if (job != NULL && joblen > 0)
 		cd_strlcpy(job, j->name, joblen);
 	*out = j;
-	return 0;
+out:
+	sched_leave(server);
+	return r;
 }
 
 static int
 cups_finish(struct cd_print_job *j, const struct cd_print_stop *stop,
     int *purged, struct cd_err *err)
 {
+	char server[CD_TEXT_MAX];
 	int r, gone;
 
-	r = follow(&j->s, j->dest->name, j->id, j->name, stop, err);
-	gone = job_free(j);
+	cd_strlcpy(server, j->c->server, sizeof(server));
+	sched_enter(server);
+	r = follow(&j->c->s, j->queue, j->id, j->name, stop, err);
+	gone = job_free(j, r == 0);
+	sched_leave(server);
 	if (purged != NULL)
 		*purged = gone;
 	return r;
@@ -606,7 +817,7 @@ parse_locator(const char *job, char *server, size_t slen, char *queue,
 static int
 cups_purge(const void *cfg, const char *job, struct cd_err *err)
 {
-	char server[CD_TEXT_MAX], queue[CD_NAME_MAX];
+	char server[CD_TEXT_MAX], queue[QUEUE_MAX];
 	struct sched s;
 	ipp_status_t st;
 	int id = 0, r;
@@ -618,17 +829,15 @@ cups_purge(const void *cfg, const char *job, struct cd_err *err)
 	memset(&s, 0, sizeof(s));
 	/* the sweep purges inside a store transaction: do not wait long */
 	if ((r = connect_sched(&s, server, PURGE_CONNECT_MS, err)) != 0)
-		goto out;
+		return r;
+	sched_enter(server);
 	st = cupsCancelJob2(s.http, queue, id, 1);
 	if (st != IPP_STATUS_OK && st != IPP_STATUS_ERROR_NOT_FOUND)
 		r = cd_err_set(err, CD_E_PRINT, "the print scheduler at %s did "
 		    "not purge job %s-%d: %s", s.where, queue, id,
 		    cupsLastErrorString());
-out:
-	if (s.http != NULL)
-		httpClose(s.http);
-	if (s.set_server)
-		cupsSetServer(NULL);
+	httpClose(s.http);
+	sched_leave(server);
 	return r;
 }
 
