@@ -310,8 +310,9 @@ next_line(int fd, struct in *in, const char **line, size_t *n,
 	char *lf;
 	int r;
 
-	while ((lf = memchr(in->p + in->off, '\n', in->len - in->off)) ==
-	    NULL) {
+	/* nothing read yet: in->p is NULL, and memchr must not see it */
+	while ((lf = in->len > in->off ? memchr(in->p + in->off, '\n',
+	    in->len - in->off) : NULL) == NULL) {
 		if (in->len - in->off > LINE_MAX_)
 			return cd_err_set(err, CD_E_IO, "a line of the reply "
 			    "is too long");
