@@ -8,8 +8,9 @@
  *
  * usage: collect-loop -c CONF -p PROFILE -u LOGON -d DIR [-n N] [-a]
  * Prints "per_cert_ms MEDIAN MEAN", "total_s S" and "step NAME MEDIAN_MS"
- * lines; -a also one "cert I MS" line per certificate (I from 1, in
- * order), for figures per window of a long run (bench/growth.sh).
+ * lines; -a also one "cert I MS STEP_MS..." line per certificate (I from
+ * 1, in order; the steps in the order above), for figures per window of
+ * a long run (bench/growth.sh).
  * Every profile the bench uses has one certificate policy.
  */
 #include "config.h"
@@ -99,8 +100,12 @@ report(double *total, double (*steps)[S__COUNT], int n, double wall,
 
 	for (i = 0; i < n; i++) {
 		sum += total[i];
-		if (all)
-			printf("cert %d %.3f\n", i + 1, total[i]);
+		if (!all)
+			continue;
+		printf("cert %d %.3f", i + 1, total[i]);
+		for (s = 0; s < S__COUNT; s++)
+			printf(" %.3f", steps[i][s]);
+		putchar('\n');
 	}
 	printf("per_cert_ms %.3f %.3f\ntotal_s %.3f\n", median(total, n),
 	    sum / n, wall / 1e3);

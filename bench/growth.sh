@@ -63,17 +63,24 @@ paired_init growth.sh "${BENCH_GROWTH_PAIRS:-10}" 0
 trap 'pg_stop; paired_cleanup' EXIT
 me=$(id -un)
 
-# window_med FILE FIRST: the median of collections FIRST..FIRST+WIDTH-1
-# of a collect-loop -a run whose first collection was the store's FROM-th
-# (FROM in $2 of the caller: FILE holds "cert I MS", I from 1)
+# window_med FILE FIRST [store]: the median time of collections
+# FIRST..FIRST+WIDTH-1 of a collect-loop -a run (FILE: "cert I MS REQUEST
+# BEGIN PASSWORD ISSUE PACKAGE DELIVER COMMIT", I from 1); with "store",
+# of the steps other than key generation, issuance and packing (the
+# store's and the folder's work)
 window_med() {
-	awk -v a="$2" -v w="$WIDTH" '$1 == "cert" && $2 >= a && $2 < a + w {
-	    print $3 }' "$1" | median
+	awk -v a="$2" -v w="$WIDTH" -v st="${3:-}" '$1 == "cert" && $2 >= a &&
+	    $2 < a + w { print st == "" ? $3 : $4 + $5 + $6 + $9 + $10 }' "$1" |
+	    median
 }
 
 # med1 METHOD: its median in $W/win to 0.1 ms, "-" if none
 med1() {
 	med_of "$W/win" "$1" | awk '{ printf "%.1f", $1 } END { if (!NR) print "-" }'
+}
+
+med2() {
+	med_of "$W/win" "$1" | awk '{ printf "%.2f", $1 } END { if (!NR) print "-" }'
 }
 
 # cli_pairs WIN: PAIRS pairs of `certdesk collect`, through certdeskd and
@@ -116,6 +123,7 @@ collections() {
 	local win done=0 n last=0 t0 f
 	RND=$OUT/collect-rounds.txt
 	: >"$RND"
+	rm -f "$OUT"/collect-sqlite-*.txt "$OUT/collect-pg.txt"
 	for win in $WINDOWS; do last=$win; done
 	server || die "no certdeskd could be started ($(tail -1 "$W/certdeskd.log" 2>/dev/null))"
 	printf 'Bench-Pass-2026\n' >"$W/pw"
@@ -131,6 +139,7 @@ collections() {
 		"$BENCH_BIN/collect-loop" -c "$W/conf" -p ec -u "$me" \
 		    -d "$W/out/eng" -n "$n" -a >"$f" || die "collect-loop failed"
 		echo "$win eng $(window_med "$f" $((win - done)))" >>"$RND"
+		echo "$win engst $(window_med "$f" $((win - done)) store)" >>"$RND"
 		done=$((win + WIDTH - 1 + 2 * PAIRS))
 		say "growth: $PAIRS CLI pairs after collection $((win + WIDTH - 1))"
 		WIN=$win cli_pairs
@@ -154,22 +163,27 @@ collections() {
 		    die "collect-loop on postgresql failed"
 		for win in $WINDOWS; do
 			echo "$win pg $(window_med "$f" "$win")" >>"$RND"
+			echo "$win pgst $(window_med "$f" "$win" store)" >>"$RND"
 		done
 		say "growth: PostgreSQL part $(awk -v a="$t0" -v b="$(now_ms)" 'BEGIN { printf "%.0f", (b - a) / 1000 }') s"
 		pg_stop
 	fi
 	echo
-	echo "Collections (EC P-256, ms per collection, median of each window; CLI: $PAIRS pairs after the window)"
+	echo "Collections (EC P-256, ms per collection, median of each window;" \
+	    "store: the steps other than key generation, issuance and packing;" \
+	    "CLI: $PAIRS pairs after the window)"
 	echo
-	echo "| collections | engine, SQLite | engine, PostgreSQL | CLI through certdeskd | CLI in-process | certdeskd / in-process |"
-	echo "| --- | --- | --- | --- | --- | --- |"
+	echo "| collections | engine, SQLite | store | engine, PostgreSQL | store |" \
+	    "CLI through certdeskd | CLI in-process | certdeskd / in-process |"
+	echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 	for win in $WINDOWS; do
 		awk -v w="$win" '$1 == w { print "x", $2, $3 }
 		    index($1, w ":") == 1 { print $1, $2, $3 }' "$RND" >"$W/win"
-		printf '| %s-%s (CLI %s-%s) | %s | %s | %s | %s | %s |\n' \
+		printf '| %s-%s (CLI %s-%s) | %s | %s | %s | %s | %s | %s | %s |\n' \
 		    "$win" $((win + WIDTH - 1)) $((win + WIDTH)) \
-		    $((win + WIDTH - 1 + 2 * PAIRS)) "$(med1 eng)" "$(med1 pg)" \
-		    "$(med1 srv)" "$(med1 emb)" "$(ratio_of "$W/win" srv emb)"
+		    $((win + WIDTH - 1 + 2 * PAIRS)) "$(med1 eng)" "$(med2 engst)" \
+		    "$(med1 pg)" "$(med2 pgst)" "$(med1 srv)" "$(med1 emb)" \
+		    "$(ratio_of "$W/win" srv emb)"
 	done
 }
 
