@@ -74,20 +74,18 @@ window_med() {
 	    median
 }
 
-# med1 METHOD: its median in $W/win to 0.1 ms, "-" if none
-med1() {
-	med_of "$W/win" "$1" | awk '{ printf "%.1f", $1 } END { if (!NR) print "-" }'
-}
-
-med2() {
-	med_of "$W/win" "$1" | awk '{ printf "%.2f", $1 } END { if (!NR) print "-" }'
+# medf DIGITS METHOD: its median in $W/win with DIGITS decimals, "-" if
+# none
+medf() {
+	med_of "$W/win" "$2" |
+	    awk -v d="$1" '{ printf "%.*f", d, $1 } END { if (!NR) print "-" }'
 }
 
 # cli_pairs WIN: PAIRS pairs of `certdesk collect`, through certdeskd and
 # in-process, on fresh requests of the SQLite store, to $RND as
 # "WIN:ROUND METHOD MS"
 cli_pairs() {
-	local i id k=0 ids=()
+	local i k=0 ids=()
 	for ((i = 0; i < 2 * PAIRS; i++)); do
 		ids+=("$(CERTDESK_MODE=embedded "$CERTDESK" -c "$W/conf" \
 		    request new --person "$me" --profile ec 2>>"$W/req.err")") ||
@@ -181,8 +179,8 @@ collections() {
 		    index($1, w ":") == 1 { print $1, $2, $3 }' "$RND" >"$W/win"
 		printf '| %s-%s (CLI %s-%s) | %s | %s | %s | %s | %s | %s | %s |\n' \
 		    "$win" $((win + WIDTH - 1)) $((win + WIDTH)) \
-		    $((win + WIDTH - 1 + 2 * PAIRS)) "$(med1 eng)" "$(med2 engst)" \
-		    "$(med1 pg)" "$(med2 pgst)" "$(med1 srv)" "$(med1 emb)" \
+		    $((win + WIDTH - 1 + 2 * PAIRS)) "$(medf 1 eng)" "$(medf 2 engst)" \
+		    "$(medf 1 pg)" "$(medf 2 pgst)" "$(medf 1 srv)" "$(medf 1 emb)" \
 		    "$(ratio_of "$W/win" srv emb)"
 	done
 }
