@@ -6,9 +6,12 @@
  * password, issue, package, deliver to the folder, commit), timed per
  * certificate and per step.
  *
- * usage: collect-loop -c CONF -p PROFILE -u LOGON -d DIR [-n N]
+ * usage: collect-loop -c CONF -p PROFILE -u LOGON -d DIR [-n N] [-a]
  * Prints "per_cert_ms MEDIAN MEAN", "total_s S" and "step NAME MEDIAN_MS"
- * lines.  Every profile the bench uses has one certificate policy.
+ * lines; -a also one "cert I MS STEP_MS..." line per certificate (I from
+ * 1, in order; the steps in the order above), for figures per window of
+ * a long run (bench/growth.sh).
+ * Every profile the bench uses has one certificate policy.
  */
 #include "config.h"
 
@@ -36,6 +39,7 @@ struct opts {
 	const char *logon;
 	const char *dir;
 	int n;
+	int all;		/* -a: every certificate's time */
 };
 
 /* One request made and collected; step times go to t[S_*]. */
@@ -72,13 +76,14 @@ parse(int argc, char **argv, struct opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->n = 20;
-	while ((ch = getopt(argc, argv, "c:p:u:d:n:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:p:u:d:n:a")) != -1) {
 		switch (ch) {
 		case 'c': o->conf = optarg; break;
 		case 'p': o->profile = optarg; break;
 		case 'u': o->logon = optarg; break;
 		case 'd': o->dir = optarg; break;
 		case 'n': o->n = atoi(optarg); break;
+		case 'a': o->all = 1; break;
 		default: return -1;
 		}
 	}
@@ -87,13 +92,21 @@ parse(int argc, char **argv, struct opts *o)
 }
 
 static void
-report(double *total, double (*steps)[S__COUNT], int n, double wall)
+report(double *total, double (*steps)[S__COUNT], int n, double wall,
+    int all)
 {
 	double sum = 0, *col;
 	int i, s;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		sum += total[i];
+		if (!all)
+			continue;
+		printf("cert %d %.3f", i + 1, total[i]);
+		for (s = 0; s < S__COUNT; s++)
+			printf(" %.3f", steps[i][s]);
+		putchar('\n');
+	}
 	printf("per_cert_ms %.3f %.3f\ntotal_s %.3f\n", median(total, n),
 	    sum / n, wall / 1e3);
 	if ((col = calloc((size_t)n, sizeof(*col))) == NULL)
@@ -118,7 +131,7 @@ main(int argc, char **argv)
 
 	if (parse(argc, argv, &o) != 0) {
 		fputs("usage: collect-loop -c CONF -p PROFILE -u LOGON -d DIR "
-		    "[-n N]\n", stderr);
+		    "[-n N] [-a]\n", stderr);
 		return 2;
 	}
 	memset(&oo, 0, sizeof(oo));
@@ -137,7 +150,7 @@ main(int argc, char **argv)
 			goto fail;
 		total[i] = now_ms() - t0;
 	}
-	report(total, steps, o.n, now_ms() - start);
+	report(total, steps, o.n, now_ms() - start, o.all);
 	rc = 0;
 	goto out;
 fail:

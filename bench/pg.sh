@@ -10,7 +10,9 @@
 #
 #   BENCH_PG_SIZES   store sizes (default "100000 1000000")
 #   BENCH_REPS       calls per query kind (default 200)
-#   BENCH_PG_COLL    collections per side (default 20)
+#   BENCH_PG_COLL    collections per side (default 20; 0 leaves them out)
+#   BENCH_PG_KINDS   stores whose searches are timed (default "sqlite pg")
+#   BENCH_PG_PLANS   0 leaves out the name-search plans (default 1)
 # Tables on stdout and in $BENCH_OUT/pg.txt, plans in $BENCH_OUT/pg-plans.txt.
 # Needs root (initdb runs as the postgres user) and 'make bench' programs.
 . "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/bench/lib.sh"
@@ -57,7 +59,7 @@ for n in $SIZES; do
 	    die "store migrate failed"
 	t1=$(now_ms)
 	pg_psql "s$n" -c "VACUUM ANALYZE" >/dev/null
-	for kind in sqlite pg; do
+	for kind in ${BENCH_PG_KINDS:-sqlite pg}; do
 		c=$D/sqlite.conf; [ $kind = pg ] && c=$D/pg.conf
 		"$BENCH_BIN/search" -c "$c" -r "$REPS" >"$D/search.$kind" ||
 		    die "search on $kind failed"
@@ -71,6 +73,7 @@ for n in $SIZES; do
 	# requests with the people as one array (walk: "+ 0"), and the old
 	# form with the people as a subquery, for comparison
 	for w in "smi" "wil" "john smi" "a"; do
+		[ "${BENCH_PG_PLANS:-1}" != 0 ] || break
 		set -- $w
 		cond=""
 		for x in "$@"; do
@@ -100,6 +103,7 @@ printf '\nrequests\tSQLite MB\tPostgreSQL MB\tstore migrate s\n' | tee "$BENCH_O
 printf "$SIZE_LINES" | tee -a "$BENCH_OUT/pg-size.txt"
 
 # collections per second on one PostgreSQL store: one side, then two
+[ "$NCOLL" -gt 0 ] || exit 0
 D=$W/coll
 mkdir -p "$D"
 write_bench_conf "$D/sqlite.conf" "$D/data" no

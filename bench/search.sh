@@ -9,6 +9,7 @@
 #
 #   BENCH_SIZES   store sizes (default "10000 100000 1000000")
 #   BENCH_REPS    calls per query kind (default 200)
+#   BENCH_STARTUP 0 leaves out the start-up to the first screen (default 1)
 # Table on stdout and in $BENCH_OUT/search.txt.
 . "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/bench/lib.sh"
 
@@ -71,5 +72,6 @@ for n in $SIZES; do
 	served "$n"
 	last=$n
 done
-printf '%s\tstartup-to-first-screen\t%s\t-\t-\t-\n' "$last" "$(startup)" >>"$RES"
+[ "${BENCH_STARTUP:-1}" = 0 ] ||
+    printf '%s\tstartup-to-first-screen\t%s\t-\t-\t-\n' "$last" "$(startup)" >>"$RES"
 table "$RES"
