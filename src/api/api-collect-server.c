@@ -20,11 +20,11 @@
 #include <time.h>
 
 #include <openssl/evp.h>
-#include <openssl/sha.h>
 
 #include "api-int.h"
 #include "conf.h"
 #include "json-collect.h"
+#include "journal.h"
 #include "json-model.h"
 #include "certdesk/usbdrive.h"
 #include "util.h"
@@ -301,17 +301,6 @@ item_of(const struct remote *x, const unsigned char *data, size_t len)
 	return -1;
 }
 
-static void
-sha256_hex(const unsigned char *data, size_t len, char hex[65])
-{
-	unsigned char sha[SHA256_DIGEST_LENGTH];
-	int k;
-
-	SHA256(data, len, sha);
-	for (k = 0; k < SHA256_DIGEST_LENGTH; k++)
-		snprintf(hex + 2 * k, 3, "%02x", sha[k]);
-}
-
 /*
  * The client's record of the file at path (item i) and of the packages
  * not yet delivered that go beside it (same storage, same folder, their
@@ -341,7 +330,7 @@ journal_here(struct remote *x, int i, const char *path, const char *hex,
 		    (int)(slash - path), path, x->items[j].file_name) >=
 		    (int)sizeof(paths[n]))
 			continue;
-		sha256_hex(x->p12[j], x->p12len[j], hexes[n]);
+		cd_journal_hash(x->p12[j], x->p12len[j], hexes[n]);
 		pp[n] = paths[n];
 		hp[n] = hexes[n];
 		n++;
@@ -361,7 +350,7 @@ r_journal_file(void *h, const char *path, const unsigned char *data,
 	if ((i = item_of(x, data, len)) < 0)
 		return cd_err_set(err, CD_E_INTERNAL, "a file to journal is "
 		    "none of the packages");
-	sha256_hex(data, len, hex);
+	cd_journal_hash(data, len, hex);
 	if ((r = post(x, "journal", json_pack("{s:i,s:o,s:s}", "item", i,
 	    "path", cdj_string(path), "sha256", hex), NULL, err)) != 0)
 		return r;

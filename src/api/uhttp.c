@@ -90,10 +90,7 @@ cd_uhttp_free(struct cd_uhttp *h)
 void
 cd_uhttp_reply_free(struct cd_uhttp_reply *r)
 {
-	if (r->body != NULL) {
-		explicit_bzero(r->body, r->len);
-		free(r->body);
-	}
+	cd_wipe_free(r->body, r->len);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -259,11 +256,9 @@ make_room(struct in *in, struct cd_err *err)
 		cap = in->max;
 	if ((np = malloc(cap)) == NULL)
 		return cd_err_set(err, CD_E_NOMEM, NULL);
-	if (in->p != NULL) {
+	if (in->p != NULL)
 		memcpy(np, in->p, in->len);
-		explicit_bzero(in->p, in->cap);
-		free(in->p);
-	}
+	cd_wipe_free(in->p, in->cap);
 	in->p = np;
 	in->cap = cap;
 	return 0;
@@ -440,11 +435,9 @@ add_body(struct cd_uhttp_reply *out, const char *p, size_t n, size_t max,
 		return cd_err_set(err, CD_E_IO, "the reply is too large");
 	if ((np = malloc(out->len + n + 1)) == NULL)
 		return cd_err_set(err, CD_E_NOMEM, NULL);
-	if (out->body != NULL) {
+	if (out->body != NULL)
 		memcpy(np, out->body, out->len);
-		explicit_bzero(out->body, out->len);
-		free(out->body);
-	}
+	cd_wipe_free(out->body, out->len);
 	memcpy(np + out->len, p, n);
 	out->body = np;
 	out->len += n;
@@ -604,10 +597,7 @@ retry:
 	}
 out:
 	free(rq);
-	if (in.p != NULL) {
-		explicit_bzero(in.p, in.cap);
-		free(in.p);
-	}
+	cd_wipe_free(in.p, in.cap);
 	if (r != 0) {
 		hangup(h);
 		cd_uhttp_reply_free(out);

@@ -422,6 +422,15 @@ cd_fault(const char *name)
 }
 
 void
+cd_wipe_free(void *p, size_t len)
+{
+	if (p == NULL)
+		return;
+	OPENSSL_cleanse(p, len);
+	free(p);
+}
+
+void
 cd_hex(const unsigned char *in, size_t len, char *out)
 {
 	static const char digits[] = "0123456789abcdef";

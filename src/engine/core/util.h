@@ -79,6 +79,9 @@ int cd_path_join(char *out, size_t outlen, const char *dir,
  */
 void cd_fault(const char *name);
 
+/* Wipe len bytes of p, then free it (p may be NULL). */
+void cd_wipe_free(void *p, size_t len);
+
 /* Lower-case hex of len bytes into out (2*len+1 bytes). */
 void cd_hex(const unsigned char *in, size_t len, char *out);
 

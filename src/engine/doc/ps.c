@@ -154,11 +154,9 @@ psbuf_grow(struct cd_psbuf *b, size_t need)
 		b->failed = 1;
 		return -1;
 	}
-	if (b->p != NULL) {
+	if (b->p != NULL)
 		memcpy(p, b->p, b->len);
-		OPENSSL_cleanse(b->p, b->cap);
-		free(b->p);
-	}
+	cd_wipe_free(b->p, b->cap);
 	b->p = p;
 	b->cap = cap;
 	return 0;
@@ -200,10 +198,7 @@ cd_psbuf_addf(struct cd_psbuf *b, const char *fmt, ...)
 void
 cd_psbuf_wipe(struct cd_psbuf *b)
 {
-	if (b->p != NULL) {
-		OPENSSL_cleanse(b->p, b->cap);
-		free(b->p);
-	}
+	cd_wipe_free(b->p, b->cap);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -471,7 +466,7 @@ put_string(struct cd_psbuf *b, const char *s, size_t len)
 /*
  * Convert UTF-8 to a malloc'd Latin-1 copy with runs of white space
  * (spaces, tabs, newlines) made single spaces and trimmed; NULL when out
- * of memory.  Free with wipe_free.
+ * of memory.  Free with cd_wipe_free.
  */
 static char *
 to_latin1(const char *utf8, size_t *lenp)
@@ -484,8 +479,7 @@ to_latin1(const char *utf8, size_t *lenp)
 		return NULL;
 	len = cd_ps_latin1(utf8, tmp, 3 * n + 3);
 	if ((out = malloc(len + 1)) == NULL) {
-		OPENSSL_cleanse(tmp, 3 * n + 3);
-		free(tmp);
+		cd_wipe_free(tmp, 3 * n + 3);
 		return NULL;
 	}
 	for (i = 0; i < len; i++) {
@@ -498,19 +492,9 @@ to_latin1(const char *utf8, size_t *lenp)
 	while (j > 0 && out[j - 1] == ' ')
 		j--;
 	out[j] = '\0';
-	OPENSSL_cleanse(tmp, 3 * n + 3);
-	free(tmp);
+	cd_wipe_free(tmp, 3 * n + 3);
 	*lenp = j;
 	return out;
-}
-
-static void
-wipe_free(char *p, size_t len)
-{
-	if (p != NULL) {
-		OPENSSL_cleanse(p, len);
-		free(p);
-	}
 }
 
 /*
@@ -680,7 +664,7 @@ cd_ps_heading(struct cd_ps *ps, const char *text)
 	flow(ps, s, len, CD_PS_BOLD, HEAD_SIZE, HEAD_LEAD, MARGIN_X,
 	    text_width_avail(ps), 1);
 	ps->gap = BLOCK_GAP;
-	wipe_free(s, len);
+	cd_wipe_free(s, len);
 }
 
 void
@@ -698,7 +682,7 @@ cd_ps_paragraph(struct cd_ps *ps, const char *text)
 		    text_width_avail(ps), 1);
 		ps->gap = BLOCK_GAP;
 	}
-	wipe_free(s, len);
+	cd_wipe_free(s, len);
 }
 
 void
@@ -898,7 +882,7 @@ cd_ps_table(struct cd_ps *ps, int nrows, int ncols,
 	draw_table(ps, tc, nrows, ncols, header_rows);
 out:
 	for (i = 0; i < n; i++)
-		wipe_free(tc[i].s, tc[i].len);
+		cd_wipe_free(tc[i].s, tc[i].len);
 	free(tc);
 }
 

@@ -399,6 +399,18 @@ job_locator(const struct sched *s, const char *queue, int id, char *buf,
 	snprintf(buf, len, "%s\t%s\t%d", s->where, queue, id);
 }
 
+/* An IPP request on one object (uri_name: printer-uri, job-uri), by us. */
+static ipp_t *
+ipp_request(ipp_op_t op, const char *uri_name, const char *uri)
+{
+	ipp_t *req = ippNewRequest(op);
+
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, uri_name, NULL, uri);
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME,
+	    "requesting-user-name", NULL, cupsUser());
+	return req;
+}
+
 /*
  * Create-Job on queue, nothing more (cupsCreateJob would look the
  * destination up twice more, once with every attribute it has); *id
@@ -415,11 +427,7 @@ create_job(struct sched *s, const char *queue, const char *title, int *id)
 	httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof(uri), "ipp", NULL,
 	    "localhost", 0, "/printers/%s", queue);
 	snprintf(res, sizeof(res), "/printers/%s", queue);
-	req = ippNewRequest(IPP_OP_CREATE_JOB);
-	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL,
-	    uri);
-	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME,
-	    "requesting-user-name", NULL, cupsUser());
+	req = ipp_request(IPP_OP_CREATE_JOB, "printer-uri", uri);
 	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME, "job-name", NULL,
 	    title);
 	if ((resp = cupsDoRequest(s->http, req, res)) == NULL)
@@ -482,11 +490,7 @@ job_status(struct sched *s, int id)
 	ipp_t *req;
 
 	snprintf(uri, sizeof(uri), "ipp://localhost/jobs/%d", id);
-	req = ippNewRequest(IPP_OP_GET_JOB_ATTRIBUTES);
-	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "job-uri", NULL,
-	    uri);
-	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME,
-	    "requesting-user-name", NULL, cupsUser());
+	req = ipp_request(IPP_OP_GET_JOB_ATTRIBUTES, "job-uri", uri);
 	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD,
 	    "requested-attributes", (int)CD_NELEM(want), NULL, want);
 	return cupsDoRequest(s->http, req, "/");

@@ -370,8 +370,10 @@ sq_prepare(struct cd_store *s, const char *sql, sqlite3_stmt **st,
 		*st = NULL;
 		return sq_fail(s, err, what);
 	}
-	if (s->nkept < STMT_CACHE && (k = &s->kept[s->nkept]) != NULL &&
-	    (k->sql = strdup(sql)) != NULL) {
+	if (s->nkept == STMT_CACHE)
+		return 0;
+	k = &s->kept[s->nkept];
+	if ((k->sql = strdup(sql)) != NULL) {
 		k->st = *st;
 		k->busy = 1;
 		s->nkept++;
