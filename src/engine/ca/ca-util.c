@@ -266,8 +266,7 @@ cd_cau_secret(const char *file, const char *cred, const char *what,
 		    file);
 	else if ((*out = cd_secret_strdup((char *)data, len)) == NULL)
 		r = cd_err_set(err, CD_E_NOMEM, NULL);
-	OPENSSL_cleanse(data, n);
-	free(data);
+	cd_wipe_free(data, n);
 	return r;
 }
 

@@ -927,8 +927,7 @@ cd_ps_free(struct cd_ps *ps)
 	if (ps == NULL)
 		return;
 	cd_psbuf_wipe(&ps->body);
-	OPENSSL_cleanse(ps, sizeof(*ps));
-	free(ps);
+	cd_wipe_free(ps, sizeof(*ps));
 }
 
 static void

@@ -541,8 +541,5 @@ out_text:
 void
 cd_doc_free(char *ps, size_t len)
 {
-	if (ps == NULL)
-		return;
-	OPENSSL_cleanse(ps, len);
-	free(ps);
+	cd_wipe_free(ps, len);
 }
