@@ -13,7 +13,10 @@
  * A request that may have reached the server is never sent twice,
  * except a GET: a kept connection is checked before it is used, and a
  * request is sent again only when the server closed the connection
- * before taking all of it.
+ * before taking all of it.  A server that closes idle connections says
+ * after how long ("Keep-Alive: timeout=N", as certdeskd does); a
+ * connection idle for half of that is not used again, so a request is
+ * never sent on a connection the server is closing at that moment.
  */
 #include "config.h"
 
@@ -27,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "uhttp.h"
@@ -39,6 +43,8 @@ struct cd_uhttp {
 	int fd;			/* -1: not connected */
 	int used;		/* fd has carried a request */
 	int toolong;		/* path does not fit sun_path */
+	long long idle_ms;	/* the server's idle timeout; -1 not told */
+	long long since;	/* when fd's last reply ended (ms) */
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
 
@@ -54,6 +60,7 @@ struct head {
 	int status;
 	int chunked, close, has_len;
 	size_t clen;
+	long long idle_ms;	/* Keep-Alive: timeout=N, in ms; -1 none */
 };
 
 struct cd_uhttp *
@@ -64,6 +71,7 @@ cd_uhttp_new(const char *path)
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return NULL;
 	h->fd = -1;
+	h->idle_ms = -1;
 	h->toolong = strlen(path) >= sizeof(h->path);
 	cd_strlcpy(h->path, path, sizeof(h->path));
 	return h;
@@ -102,6 +110,22 @@ io_err(struct cd_err *err, const char *what, int e)
 }
 
 /* ---- the connection ---------------------------------------------------- */
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A kept connection idle for half of the server's timeout may be closing. */
+static int
+fresh(const struct cd_uhttp *h)
+{
+	return h->idle_ms < 0 || now_ms() - h->since < h->idle_ms / 2;
+}
 
 /* A kept connection that is readable was closed (or sent what nobody asked). */
 static int
@@ -142,7 +166,7 @@ dial(struct cd_uhttp *h, struct cd_err *err)
 	struct sockaddr_un sa;
 	int e;
 
-	if (h->fd >= 0 && still_open(h->fd))
+	if (h->fd >= 0 && fresh(h) && still_open(h->fd))
 		return 0;
 	hangup(h);
 	if (h->toolong)
@@ -363,6 +387,27 @@ ends_with(const char *v, size_t n, const char *t)
 	    (n == k || v[n - k - 1] == ' ' || v[n - k - 1] == ',');
 }
 
+/* Keep-Alive's "timeout=N" in ms; -1 when it is not there or malformed. */
+static long long
+keep_alive_ms(const char *v, size_t n)
+{
+	long long t = 0;
+	size_t i, d;
+
+	for (i = 0; i + 8 <= n; i++)
+		if (strncasecmp(v + i, "timeout=", 8) == 0 &&
+		    (i == 0 || v[i - 1] == ' ' || v[i - 1] == ','))
+			break;
+	if (i + 8 > n)
+		return -1;
+	for (i = d = i + 8; i < n && v[i] >= '0' && v[i] <= '9'; i++)
+		if ((t = t * 10 + (v[i] - '0')) > 86400)
+			return -1;
+	if (i == d || (i < n && v[i] != ',' && v[i] != ' '))
+		return -1;
+	return t * 1000;
+}
+
 /* One "Name: value" line into hd. */
 static int
 parse_field(const char *s, size_t n, struct head *hd, struct cd_err *err)
@@ -390,6 +435,8 @@ parse_field(const char *s, size_t n, struct head *hd, struct cd_err *err)
 			return cd_err_set(err, CD_E_IO, "the reply's transfer "
 			    "coding is not supported");
 		hd->chunked = 1;
+	} else if (nl == 10 && strncasecmp(s, "Keep-Alive", nl) == 0) {
+		hd->idle_ms = keep_alive_ms(v, vl);
 	} else if (nl == 10 && strncasecmp(s, "Connection", nl) == 0) {
 		for (x = 0; x + 5 <= vl; x++)
 			if (strncasecmp(v + x, "close", 5) == 0)
@@ -407,6 +454,7 @@ read_head(int fd, struct in *in, struct head *hd, struct cd_err *err)
 	int r;
 
 	memset(hd, 0, sizeof(*hd));
+	hd->idle_ms = -1;
 	if ((r = next_line(fd, in, &line, &n, err)) != 0)
 		return r;
 	if (parse_status(line, n, hd) != 0)
@@ -552,6 +600,8 @@ read_reply(struct cd_uhttp *h, struct in *in, size_t max,
 	    (out->body == NULL && (r = add_body(out, "", 0, max, err)) != 0))
 		return r;
 	out->status = hd.status;
+	h->idle_ms = hd.idle_ms;
+	h->since = now_ms();
 	if (hd.close || in->off != in->len)
 		hangup(h);
 	return 0;

@@ -173,6 +173,7 @@ cds_pool_fini(void)
 
 static struct MHD_Daemon *daemon_;
 static size_t body_limit;
+static char keep_alive[32];	/* "timeout=N": the idle timeout, told */
 
 /* One request being received. */
 struct conn {
@@ -220,6 +221,9 @@ queue(struct MHD_Connection *c, int status, void *data, size_t len,
 	}
 	MHD_add_response_header(resp, "Content-Type", type);
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	/* a client that knows when an idle connection closes does not send
+	 * on one the server is closing at that moment */
+	MHD_add_response_header(resp, "Keep-Alive", keep_alive);
 	r = MHD_queue_response(c, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	return r;
@@ -449,6 +453,8 @@ int
 cds_http_start(const struct cds_config *cfg, struct cd_err *err)
 {
 	body_limit = cfg->body_limit;
+	snprintf(keep_alive, sizeof(keep_alive), "timeout=%u",
+	    cfg->idle_timeout);
 	daemon_ = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG,
 	    0, NULL, NULL, handler, NULL,

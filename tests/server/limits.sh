@@ -3,7 +3,8 @@
 # limits.sh - certdeskd under bad input: bodies over the limit get 413,
 # malformed JSON and malformed HTTP get a 4xx, unknown paths and methods
 # the stable error shape, invalid UTF-8 in the store still gives valid
-# JSON, idle connections are closed; and the server answers after each.
+# JSON, idle connections are closed after the idle timeout each reply
+# announces; and the server answers after each.
 . "$top_srcdir/tests/server/lib.sh"
 command -v python3 >/dev/null || skip_all "no python3"
 BODY_LIMIT=4096 IDLE_TIMEOUT=2
@@ -91,6 +92,12 @@ while IFS= read -r line; do
 done <"$OUT"
 check "the raw client ran its 7 cases" test "$n" -eq 7
 alive "after malformed HTTP"
+
+# A reply says after how long an idle connection is closed, so that a
+# client never sends on one the server is closing at that moment.
+api "$OP1" GET /v1/whoami "" -D -
+check "a reply announces the idle timeout (Keep-Alive: timeout=2)" \
+    grep -qi '^Keep-Alive: timeout=2' "$OUT"
 
 # Invalid UTF-8 stored in a name comes back as valid JSON.
 # (the engine refuses such input, so it is written into SQLite directly)

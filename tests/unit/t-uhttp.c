@@ -4,10 +4,13 @@
  * against a scripted server in a child process: the three ways a reply
  * is framed, a kept connection used again, one the server closed, a
  * request never sent twice unless it is a GET, replies too large, cut
- * short or not HTTP, and request lines that cannot be sent.
+ * short or not HTTP, request lines that cannot be sent, and a kept
+ * connection left alone once it has been idle for half of the timeout
+ * the server announced.
  *
  * The server child takes its script as a list of steps: for each, it
- * accepts a new connection when told, reads one request, logs it, sends
+ * accepts a new connection when told (after keeping the old one open for
+ * linger_ms, if given), reads one request, logs it, sends
  * the step's bytes (or nothing) and closes when told.  After the script
  * it waits briefly for a connection nobody should make.
  */
@@ -23,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "uhttp.h"
@@ -32,6 +36,7 @@ struct step {
 	int accept;		/* a new connection first */
 	const char *reply;	/* NULL: reply nothing */
 	int close;		/* close the connection after it */
+	int linger_ms;		/* before a new connection, keep the old one */
 };
 
 static char sock[108], logpath[128];
@@ -79,6 +84,8 @@ server(int ls, const struct step *s, int nsteps)
 	alarm(20);
 	for (i = 0; i < nsteps; i++) {
 		if (s[i].accept) {
+			if (s[i].linger_ms > 0)
+				poll(NULL, 0, s[i].linger_ms);
 			if (c >= 0)
 				close(c);
 			c = accept(ls, NULL, NULL);
@@ -283,6 +290,64 @@ test_get_again(void)
 	is_int(count(log, "GET /v1/x"), 3, "the server saw it twice");
 }
 
+static void
+pause_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+/*
+ * "Keep-Alive: timeout=1": after 600 ms the connection is not used again
+ * (the script keeps it open until 900 ms, then drops it unread, as a
+ * server closing it at that moment would: a POST sent on it would fail);
+ * within 500 ms it is.  A malformed timeout is as none.
+ */
+static void
+test_keep_alive(void)
+{
+	static const struct step s[] = {
+		{ 1, "HTTP/1.1 200 OK\r\nKeep-Alive: max=100, timeout=1\r\n"
+		    "Content-Length: 2\r\n\r\nt1", 0 },
+		{ 1, "HTTP/1.1 200 OK\r\nkeep-alive: timeout=1\r\n"
+		    "Content-Length: 2\r\n\r\nt2", 0, 900 },
+		{ 0, "HTTP/1.1 200 OK\r\nKeep-Alive: timeout=\r\n"
+		    "Content-Length: 2\r\n\r\nt3", 0 },
+		{ 0, OK200(2) "t4", 0 },
+	};
+	struct cd_uhttp *h = cd_uhttp_new(sock);
+	struct cd_uhttp_reply rep;
+	struct cd_err err;
+	const char *log;
+	pid_t pid = start(s, 4);
+	int r;
+
+	ok(call(h, "POST", "1", 1024, &rep, &err) == 0, "first request");
+	cd_uhttp_reply_free(&rep);
+	pause_ms(600);
+	r = call(h, "POST", "2", 1024, &rep, &err);
+	ok(r == 0 && strcmp(rep.body, "t2") == 0, "after half of the "
+	    "announced idle timeout, a POST goes on a new connection (%s)",
+	    r == 0 ? rep.body : err.msg);
+	cd_uhttp_reply_free(&rep);
+	r = call(h, "POST", "3", 1024, &rep, &err);
+	ok(r == 0 && strcmp(rep.body, "t3") == 0, "within it, on the same "
+	    "one (%s)", r == 0 ? rep.body : err.msg);
+	cd_uhttp_reply_free(&rep);
+	pause_ms(600);
+	r = call(h, "POST", "4", 1024, &rep, &err);
+	ok(r == 0 && strcmp(rep.body, "t4") == 0, "a malformed timeout is "
+	    "as none: the connection is kept (%s)",
+	    r == 0 ? rep.body : err.msg);
+	cd_uhttp_reply_free(&rep);
+	cd_uhttp_free(h);
+	log = finish(pid);
+	is_int(count(log, "POST /v1/x"), 4, "four POSTs, each sent once");
+	is_int(count(log, "EXTRA"), 0, "no connection after the script");
+}
+
 /* One reply that must fail with CD_E_IO and a message holding want. */
 static void
 bad_reply(const char *reply, size_t max, const char *want, const char *what)
@@ -373,6 +438,7 @@ main(void)
 	test_framing();
 	test_kept();
 	test_get_again();
+	test_keep_alive();
 	test_bad_replies();
 	test_refused();
 	unlink(sock);
