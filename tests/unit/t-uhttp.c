@@ -179,42 +179,43 @@ call(struct cd_uhttp *h, const char *method, const char *body, size_t max,
 	    body ? strlen(body) : 0, max, rep, err);
 }
 
+/* One request whose reply must have this status and body. */
+static void
+expect(struct cd_uhttp *h, const char *method, const char *body, int status,
+    const char *want, const char *what)
+{
+	struct cd_uhttp_reply rep;
+	struct cd_err err;
+	int r = call(h, method, body, 1024, &rep, &err);
+
+	ok(r == 0 && rep.status == status && strcmp(rep.body, want) == 0,
+	    "%s (%s)", what, r == 0 ? rep.body : err.msg);
+	cd_uhttp_reply_free(&rep);
+}
+
 static void
 test_framing(void)
 {
 	static const struct step s[] = {
-		{ 1, OK200(5) "hello", 0 },
+		{ 1, OK200(5) "hello", 0, 0 },
 		{ 0, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
 		    "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n"
-		    "\r\n", 0 },
+		    "\r\n", 0, 0 },
 		{ 0, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\n"
-		    "content-length:  2 \r\n\r\nok", 0 },
-		{ 0, "HTTP/1.0 404 Not Found\r\n\r\n{\"eof\":1}", 1 },
+		    "content-length:  2 \r\n\r\nok", 0, 0 },
+		{ 0, "HTTP/1.0 404 Not Found\r\n\r\n{\"eof\":1}", 1, 0 },
 	};
 	struct cd_uhttp *h = cd_uhttp_new(sock);
-	struct cd_uhttp_reply rep;
-	struct cd_err err;
 	const char *log;
 	pid_t pid = start(s, 4);
-	int r;
 
-	ok(call(h, "POST", "{\"a\":1}", 1024, &rep, &err) == 0 &&
-	    rep.status == 200 && strcmp(rep.body, "hello") == 0,
-	    "a Content-Length reply");
-	cd_uhttp_reply_free(&rep);
-	r = call(h, "GET", NULL, 1024, &rep, &err);
-	ok(r == 0 && rep.status == 200 && strcmp(rep.body, "hello world") == 0,
-	    "a chunked reply, with an extension and a trailer (%s)",
-	    r == 0 ? rep.body : err.msg);
-	cd_uhttp_reply_free(&rep);
-	ok(call(h, "PUT", "", 1024, &rep, &err) == 0 && rep.status == 201 &&
-	    strcmp(rep.body, "ok") == 0, "a 100 Continue passed over; "
-	    "header names in any case");
-	cd_uhttp_reply_free(&rep);
-	ok(call(h, "DELETE", NULL, 1024, &rep, &err) == 0 &&
-	    rep.status == 404 && strcmp(rep.body, "{\"eof\":1}") == 0,
-	    "a reply that ends with the connection");
-	cd_uhttp_reply_free(&rep);
+	expect(h, "POST", "{\"a\":1}", 200, "hello", "a Content-Length reply");
+	expect(h, "GET", NULL, 200, "hello world", "a chunked reply, with an "
+	    "extension and a trailer");
+	expect(h, "PUT", "", 201, "ok", "a 100 Continue passed over; header "
+	    "names in any case");
+	expect(h, "DELETE", NULL, 404, "{\"eof\":1}", "a reply that ends with "
+	    "the connection");
 	cd_uhttp_free(h);
 	log = finish(pid);
 	is_int(count(log, "Host: localhost"), 4, "four requests, all on one "
@@ -234,27 +235,22 @@ static void
 test_kept(void)
 {
 	static const struct step s[] = {
-		{ 1, OK200(2) "k1", 1 },	/* closed, no "Connection: close" */
-		{ 1, OK200(2) "k2", 0 },
-		{ 0, NULL, 1 },			/* takes a POST, closes */
+		{ 1, OK200(2) "k1", 1, 0 },	/* closed, no "Connection: close" */
+		{ 1, OK200(2) "k2", 0, 0 },
+		{ 0, NULL, 1, 0 },		/* takes a POST, closes */
 	};
 	struct cd_uhttp *h = cd_uhttp_new(sock);
 	struct cd_uhttp_reply rep;
 	struct cd_err err;
 	const char *log;
 	pid_t pid = start(s, 3);
-	int r;
 
-	ok(call(h, "POST", "1", 1024, &rep, &err) == 0 &&
-	    strcmp(rep.body, "k1") == 0, "first request");
-	cd_uhttp_reply_free(&rep);
+	expect(h, "POST", "1", 200, "k1", "first request");
 	closed();
-	r = call(h, "POST", "2", 1024, &rep, &err);
-	ok(r == 0 && strcmp(rep.body, "k2") == 0, "a kept connection the "
-	    "server closed is opened again (%s)", r == 0 ? rep.body : err.msg);
-	cd_uhttp_reply_free(&rep);
-	r = call(h, "POST", "3", 1024, &rep, &err);
-	is_int(r, CD_E_IO, "a POST the server took and then dropped fails");
+	expect(h, "POST", "2", 200, "k2", "a kept connection the server "
+	    "closed is opened again");
+	is_int(call(h, "POST", "3", 1024, &rep, &err), CD_E_IO,
+	    "a POST the server took and then dropped fails");
 	ok(rep.body == NULL, "with no reply");
 	cd_uhttp_free(h);
 	log = finish(pid);
@@ -266,28 +262,18 @@ static void
 test_get_again(void)
 {
 	static const struct step s[] = {
-		{ 1, OK200(2) "g1", 0 },
-		{ 0, NULL, 1 },			/* takes the GET, closes */
-		{ 1, OK200(2) "g2", 0 },
+		{ 1, OK200(2) "g1", 0, 0 },
+		{ 0, NULL, 1, 0 },		/* takes the GET, closes */
+		{ 1, OK200(2) "g2", 0, 0 },
 	};
 	struct cd_uhttp *h = cd_uhttp_new(sock);
-	struct cd_uhttp_reply rep;
-	struct cd_err err;
-	const char *log;
 	pid_t pid = start(s, 3);
-	int r;
 
-	ok(call(h, "GET", NULL, 1024, &rep, &err) == 0 &&
-	    strcmp(rep.body, "g1") == 0, "first GET");
-	cd_uhttp_reply_free(&rep);
-	r = call(h, "GET", NULL, 1024, &rep, &err);
-	ok(r == 0 && strcmp(rep.body, "g2") == 0, "a GET dropped on a kept "
-	    "connection is sent again on a new one (%s)",
-	    r == 0 ? rep.body : err.msg);
-	cd_uhttp_reply_free(&rep);
+	expect(h, "GET", NULL, 200, "g1", "first GET");
+	expect(h, "GET", NULL, 200, "g2", "a GET dropped on a kept connection "
+	    "is sent again on a new one");
 	cd_uhttp_free(h);
-	log = finish(pid);
-	is_int(count(log, "GET /v1/x"), 3, "the server saw it twice");
+	is_int(count(finish(pid), "GET /v1/x"), 3, "the server saw it twice");
 }
 
 static void
@@ -310,38 +296,25 @@ test_keep_alive(void)
 {
 	static const struct step s[] = {
 		{ 1, "HTTP/1.1 200 OK\r\nKeep-Alive: max=100, timeout=1\r\n"
-		    "Content-Length: 2\r\n\r\nt1", 0 },
+		    "Content-Length: 2\r\n\r\nt1", 0, 0 },
 		{ 1, "HTTP/1.1 200 OK\r\nkeep-alive: timeout=1\r\n"
 		    "Content-Length: 2\r\n\r\nt2", 0, 900 },
 		{ 0, "HTTP/1.1 200 OK\r\nKeep-Alive: timeout=\r\n"
-		    "Content-Length: 2\r\n\r\nt3", 0 },
-		{ 0, OK200(2) "t4", 0 },
+		    "Content-Length: 2\r\n\r\nt3", 0, 0 },
+		{ 0, OK200(2) "t4", 0, 0 },
 	};
 	struct cd_uhttp *h = cd_uhttp_new(sock);
-	struct cd_uhttp_reply rep;
-	struct cd_err err;
 	const char *log;
 	pid_t pid = start(s, 4);
-	int r;
 
-	ok(call(h, "POST", "1", 1024, &rep, &err) == 0, "first request");
-	cd_uhttp_reply_free(&rep);
+	expect(h, "POST", "1", 200, "t1", "first request");
 	pause_ms(600);
-	r = call(h, "POST", "2", 1024, &rep, &err);
-	ok(r == 0 && strcmp(rep.body, "t2") == 0, "after half of the "
-	    "announced idle timeout, a POST goes on a new connection (%s)",
-	    r == 0 ? rep.body : err.msg);
-	cd_uhttp_reply_free(&rep);
-	r = call(h, "POST", "3", 1024, &rep, &err);
-	ok(r == 0 && strcmp(rep.body, "t3") == 0, "within it, on the same "
-	    "one (%s)", r == 0 ? rep.body : err.msg);
-	cd_uhttp_reply_free(&rep);
+	expect(h, "POST", "2", 200, "t2", "after half of the announced idle "
+	    "timeout, a POST goes on a new connection");
+	expect(h, "POST", "3", 200, "t3", "within it, on the same one");
 	pause_ms(600);
-	r = call(h, "POST", "4", 1024, &rep, &err);
-	ok(r == 0 && strcmp(rep.body, "t4") == 0, "a malformed timeout is "
-	    "as none: the connection is kept (%s)",
-	    r == 0 ? rep.body : err.msg);
-	cd_uhttp_reply_free(&rep);
+	expect(h, "POST", "4", 200, "t4", "a malformed timeout is as none: the "
+	    "connection is kept");
 	cd_uhttp_free(h);
 	log = finish(pid);
 	is_int(count(log, "POST /v1/x"), 4, "four POSTs, each sent once");
@@ -352,7 +325,7 @@ test_keep_alive(void)
 static void
 bad_reply(const char *reply, size_t max, const char *want, const char *what)
 {
-	struct step s[] = { { 1, reply, 1 } };
+	struct step s[] = { { 1, reply, 1, 0 } };
 	struct cd_uhttp *h = cd_uhttp_new(sock);
 	struct cd_uhttp_reply rep;
 	struct cd_err err;
