@@ -278,11 +278,8 @@ make_room(struct in *in, struct cd_err *err)
 	cap = in->cap ? in->cap * 2 : 16384;
 	if (cap > in->max)
 		cap = in->max;
-	if ((np = malloc(cap)) == NULL)
+	if ((np = cd_wipe_realloc(in->p, in->len, in->cap, cap)) == NULL)
 		return cd_err_set(err, CD_E_NOMEM, NULL);
-	if (in->p != NULL)
-		memcpy(np, in->p, in->len);
-	cd_wipe_free(in->p, in->cap);
 	in->p = np;
 	in->cap = cap;
 	return 0;
@@ -481,11 +478,9 @@ add_body(struct cd_uhttp_reply *out, const char *p, size_t n, size_t max,
 
 	if (n > max - out->len)
 		return cd_err_set(err, CD_E_IO, "the reply is too large");
-	if ((np = malloc(out->len + n + 1)) == NULL)
+	if ((np = cd_wipe_realloc(out->body, out->len, out->len + 1,
+	    out->len + n + 1)) == NULL)
 		return cd_err_set(err, CD_E_NOMEM, NULL);
-	if (out->body != NULL)
-		memcpy(np, out->body, out->len);
-	cd_wipe_free(out->body, out->len);
 	memcpy(np + out->len, p, n);
 	out->body = np;
 	out->len += n;

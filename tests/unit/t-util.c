@@ -225,6 +225,20 @@ test_secret(void)
 	cd_secret_free(p, 10000);
 }
 
+/* A secret buffer grown keeps its bytes (the old one is wiped, freed). */
+static void
+test_wipe_realloc(void)
+{
+	char *p = cd_wipe_realloc(NULL, 0, 0, 4), *q;
+
+	if (!ok(p != NULL, "a first buffer from NULL"))
+		return;
+	memcpy(p, "pin", 4);
+	q = cd_wipe_realloc(p, 4, 4, 64);
+	ok(q != NULL && strcmp(q, "pin") == 0, "grown, with its bytes kept");
+	cd_wipe_free(q, 64);
+}
+
 static void
 test_names(void)
 {
@@ -300,6 +314,7 @@ main(void)
 	test_journal();
 	test_journal_temporaries();
 	test_secret();
+	test_wipe_realloc();
 	test_names();
 	test_errors();
 	test_time();

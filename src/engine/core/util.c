@@ -430,6 +430,19 @@ cd_wipe_free(void *p, size_t len)
 	free(p);
 }
 
+void *
+cd_wipe_realloc(void *p, size_t used, size_t oldcap, size_t cap)
+{
+	void *np;
+
+	if ((np = malloc(cap)) == NULL)
+		return NULL;
+	if (p != NULL)
+		memcpy(np, p, used);
+	cd_wipe_free(p, oldcap);
+	return np;
+}
+
 void
 cd_hex(const unsigned char *in, size_t len, char *out)
 {

@@ -82,6 +82,14 @@ void cd_fault(const char *name);
 /* Wipe len bytes of p, then free it (p may be NULL). */
 void cd_wipe_free(void *p, size_t len);
 
+/*
+ * A buffer of cap bytes holding the first used bytes of p; p (oldcap
+ * bytes, may be NULL) is wiped and freed.  NULL when out of memory, p
+ * untouched.  For buffers that may hold a secret: realloc(3) would
+ * leave the old copy behind.
+ */
+void *cd_wipe_realloc(void *p, size_t used, size_t oldcap, size_t cap);
+
 /* Lower-case hex of len bytes into out (2*len+1 bytes). */
 void cd_hex(const unsigned char *in, size_t len, char *out);
 

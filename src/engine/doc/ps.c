@@ -150,13 +150,10 @@ psbuf_grow(struct cd_psbuf *b, size_t need)
 	cap = b->cap ? b->cap : 1024;
 	while (cap < b->len + need + 1)
 		cap *= 2;
-	if ((p = malloc(cap)) == NULL) {
+	if ((p = cd_wipe_realloc(b->p, b->len, b->cap, cap)) == NULL) {
 		b->failed = 1;
 		return -1;
 	}
-	if (b->p != NULL)
-		memcpy(p, b->p, b->len);
-	cd_wipe_free(b->p, b->cap);
 	b->p = p;
 	b->cap = cap;
 	return 0;
